@@ -1,0 +1,11 @@
+"""The Celery app. Tasks subclass marketplace.core.tasks.TransactionAwareTask."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+
+app = Celery("marketplace")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,50 @@
+"""API glue shared by every app: DomainError -> 4xx, one error shape.
+
+Every error body is ``{"detail": <message in the request's language>, "code": <code>,
+"errors": {field: [messages]}}`` (``errors`` only for validation failures).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from marketplace.core.errors import DomainError
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        body = {"detail": str(exc.message), "code": exc.code}
+        if exc.data:
+            body["data"] = exc.data
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {
+            "detail": _("Some of the data you sent is not valid."),
+            "code": "invalid",
+            "errors": response.data if isinstance(response.data, dict) else {"non_field_errors": response.data},
+        }
+    elif isinstance(response.data, dict) and "detail" in response.data:
+        response.data = {
+            "detail": str(response.data["detail"]),
+            "code": getattr(response.data["detail"], "code", None) or exc.default_code,
+        }
+    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
+        response.data.setdefault("code", "throttled")
+    return response

@@ -1,0 +1,135 @@
+"""Append-only, hash-chained audit log.
+
+Events are chained per *stream* (by default one stream per audited object, e.g.
+``crowdfunding.campaign:42``), so two writers only wait for each other when they touch
+the same object: the chain is never one global lock. Each stream's head (last sequence
+number and hash) lives in ``AuditStream``; appending locks that one row. Because the head
+is stored apart from the events, deleting the newest event of a stream is detected too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+GENESIS = "0" * 64
+
+
+def stream_for(obj: models.Model | None) -> str:
+    if obj is None:
+        return "platform"
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def canonical(data) -> object:
+    """JSON-round-trip so what is hashed equals what the database gives back."""
+    return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder, sort_keys=True))
+
+
+def event_hash(
+    *, stream: str, seq: int, prev_hash: str, action: str, actor_id, object_type: str,
+    object_id: str, data, created_at,
+) -> str:
+    payload = json.dumps(
+        {
+            "stream": stream,
+            "seq": seq,
+            "prev": prev_hash,
+            "action": action,
+            "actor": actor_id,
+            "object_type": object_type,
+            "object_id": object_id,
+            "data": data,
+            "at": created_at.isoformat(),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def audit_log(*, actor, action: str, obj: models.Model | None = None, data: dict | None = None,
+              stream: str | None = None):
+    """Append one event in the caller's transaction and return it."""
+    from marketplace.core.models import AuditEvent, AuditStream
+
+    stream = stream or stream_for(obj)
+    actor_id = getattr(actor, "pk", None) if actor is not None else None
+    with transaction.atomic():
+        AuditStream.objects.bulk_create([AuditStream(name=stream)], ignore_conflicts=True)
+        head = AuditStream.objects.select_for_update().get(name=stream)
+        seq = head.last_seq + 1
+        created_at = timezone.now()
+        object_type = obj._meta.label_lower if obj is not None else ""
+        object_id = str(obj.pk) if obj is not None and obj.pk is not None else ""
+        clean = canonical(data)
+        digest = event_hash(
+            stream=stream, seq=seq, prev_hash=head.head_hash, action=action,
+            actor_id=actor_id, object_type=object_type, object_id=object_id,
+            data=clean, created_at=created_at,
+        )
+        event = AuditEvent.objects.create(
+            stream=stream, seq=seq, prev_hash=head.head_hash, hash=digest, action=action,
+            actor_id=actor_id, object_type=object_type, object_id=object_id, data=clean,
+            created_at=created_at,
+        )
+        head.last_seq = seq
+        head.head_hash = digest
+        head.save(update_fields=["last_seq", "head_hash"])
+    return event
+
+
+@dataclass
+class ChainProblem:
+    stream: str
+    seq: int | None
+    problem: str
+
+    def __str__(self):
+        where = f"{self.stream}#{self.seq}" if self.seq is not None else self.stream
+        return f"{where}: {self.problem}"
+
+
+def audit_chain_verify(streams: list[str] | None = None) -> list[ChainProblem]:
+    """Recompute every chain; return what does not match (empty list = intact)."""
+    from marketplace.core.models import AuditEvent, AuditStream
+
+    problems: list[ChainProblem] = []
+    heads = AuditStream.objects.all().order_by("name")
+    if streams:
+        heads = heads.filter(name__in=streams)
+    known = set()
+    for head in heads.iterator():
+        known.add(head.name)
+        prev, expected_seq = GENESIS, 1
+        events = AuditEvent.objects.filter(stream=head.name).order_by("seq")
+        for ev in events.iterator(chunk_size=2000):
+            if ev.seq != expected_seq:
+                problems.append(ChainProblem(head.name, expected_seq, "missing event(s)"))
+            if ev.prev_hash != prev:
+                problems.append(ChainProblem(head.name, ev.seq, "broken link to previous"))
+            digest = event_hash(
+                stream=ev.stream, seq=ev.seq, prev_hash=ev.prev_hash, action=ev.action,
+                actor_id=ev.actor_id, object_type=ev.object_type, object_id=ev.object_id,
+                data=ev.data, created_at=ev.created_at,
+            )
+            if digest != ev.hash:
+                problems.append(ChainProblem(head.name, ev.seq, "content altered"))
+            prev, expected_seq = ev.hash, ev.seq + 1
+        if expected_seq - 1 != head.last_seq or prev != head.head_hash:
+            problems.append(
+                ChainProblem(head.name, None, f"head says #{head.last_seq}, chain ends at "
+                             f"#{expected_seq - 1} (events deleted or head altered)")
+            )
+    orphans = AuditEvent.objects.exclude(stream__in=known)
+    if streams:
+        orphans = orphans.filter(stream__in=streams)
+    for name in orphans.values_list("stream", flat=True).distinct():
+        problems.append(ChainProblem(name, None, "events without a stream head"))
+    return problems

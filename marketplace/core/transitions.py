@@ -1,0 +1,117 @@
+"""The one way to change a status.
+
+A ``StateMachine`` writes the allowed transitions down as data. ``transition()`` checks
+the current status under a row lock, refuses an illegal move with ``IllegalTransition``,
+saves the new status and appends an audit event in the same transaction, and runs
+side effects only after commit.
+
+Usage in a service::
+
+    CAMPAIGN_STATES = StateMachine(
+        name="crowdfunding.campaign",
+        transitions={"draft": {"submitted"}, "submitted": {"approved", "draft"}},
+    )
+
+    def campaign_submit(*, campaign, actor):
+        return transition(campaign, CAMPAIGN_STATES, "submitted", actor=actor,
+                          action="crowdfunding.campaign.submitted")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.core.errors import IllegalTransition
+
+
+@dataclass(frozen=True)
+class StateMachine:
+    name: str
+    transitions: dict[str, Iterable[str]]
+    field: str = "status"
+    _allowed: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(
+            self, "_allowed", {src: frozenset(dst) for src, dst in self.transitions.items()}
+        )
+
+    @property
+    def states(self) -> frozenset[str]:
+        found = set(self._allowed)
+        for dsts in self._allowed.values():
+            found |= dsts
+        return frozenset(found)
+
+    def allowed_from(self, state: str) -> frozenset[str]:
+        return self._allowed.get(state, frozenset())
+
+    def can(self, source: str, target: str) -> bool:
+        return target in self.allowed_from(source)
+
+    def check(self, source: str, target: str) -> None:
+        if not self.can(source, target):
+            raise IllegalTransition(
+                _("Cannot change %(name)s from “%(source)s” to “%(target)s”.")
+                % {"name": self.name, "source": source, "target": target},
+                data={"from": source, "to": target},
+            )
+
+
+def transition(
+    obj: models.Model,
+    machine: StateMachine,
+    target: str,
+    *,
+    actor=None,
+    action: str | None = None,
+    data: dict | None = None,
+    stream: str | None = None,
+    update_fields: Iterable[str] = (),
+    on_commit: Callable[[], None] | None = None,
+) -> models.Model:
+    """Move ``obj`` to ``target``, guarded, audited and atomic.
+
+    The row is re-read with ``SELECT ... FOR UPDATE`` so two concurrent transitions
+    cannot both start from the same state. Extra changed fields on ``obj`` listed in
+    ``update_fields`` are saved with the status.
+    """
+    from marketplace.core.audit import audit_log
+
+    with transaction.atomic():
+        if obj.pk is not None:
+            current = (
+                type(obj)._default_manager.select_for_update()
+                .values_list(machine.field, flat=True)
+                .get(pk=obj.pk)
+            )
+        else:
+            current = getattr(obj, machine.field)
+        machine.check(current, target)
+        setattr(obj, machine.field, target)
+        if obj.pk is None:
+            obj.save()
+        else:
+            obj.save(update_fields=[machine.field, *update_fields, *_auto_now_fields(obj)])
+        audit_log(
+            actor=actor,
+            action=action or f"{machine.name}.{target}",
+            obj=obj,
+            data={"from": current, "to": target, **(data or {})},
+            stream=stream,
+        )
+        if on_commit is not None:
+            transaction.on_commit(on_commit)
+    return obj
+
+
+def _auto_now_fields(obj: models.Model) -> list[str]:
+    return [
+        f.name
+        for f in obj._meta.concrete_fields
+        if getattr(f, "auto_now", False)
+    ]

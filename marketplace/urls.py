@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from marketplace.core import views as core_views
+
+api_patterns = [
+    path("", include("marketplace.accounts.api_urls")),
+    path("", include("marketplace.notifications.api_urls")),
+    path("", include("catalog.api_urls")),
+    path("", include("crowdfunding.api_urls")),
+    path("", include("procurement.api_urls")),
+    path("", include("search.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("marketplace.accounts.urls")),
+    path("notifications/", include("marketplace.notifications.urls")),
+    path("catalog/", include("catalog.urls")),
+    path("crowdfunding/", include("crowdfunding.urls")),
+    path("procurement/", include("procurement.urls")),
+    path("search/", include("search.urls")),
+    path("api/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
