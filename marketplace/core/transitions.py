@@ -20,6 +20,7 @@ Usage in a service::
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+import dataclasses
 from dataclasses import dataclass
 
 from django.db import models, transaction
@@ -33,7 +34,7 @@ class StateMachine:
     name: str
     transitions: dict[str, Iterable[str]]
     field: str = "status"
-    _allowed: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+    _allowed: dict[str, frozenset[str]] = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(
