@@ -1,3 +1,5 @@
+import os
+
 from marketplace.settings.env import BASE_DIR, env
 
 _redis = env("REDIS_URL", default="")
@@ -13,6 +15,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": CELERY_FILESYSTEM_DIR + "-processed",
         "store_processed": False,
     }
+    # kombu does not create the folders; the worker and every producer need them.
+    for _folder in (CELERY_FILESYSTEM_DIR, CELERY_FILESYSTEM_DIR + "-processed"):
+        os.makedirs(_folder, exist_ok=True)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -20,9 +25,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = env("TIME_ZONE", default="Asia/Shanghai")
+# How often beat sends the chronograph tick; the health check reads it too.
+CHRONOGRAPH_INTERVAL_SECONDS = env.float("CHRONOGRAPH_INTERVAL_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
     "chronograph": {
         "task": "marketplace.core.tasks.chronograph_tick",
-        "schedule": env.float("CHRONOGRAPH_INTERVAL_SECONDS", default=60.0),
+        "schedule": CHRONOGRAPH_INTERVAL_SECONDS,
     },
 }

@@ -3,14 +3,21 @@
 Set REDIS_URL to use Redis for the cache, channel layer and Celery broker instead.
 """
 
-import os
-
 from marketplace.settings.base import *  # noqa: F401,F403
-from marketplace.settings.env import BASE_DIR, env
+from marketplace.settings.base import DATABASES
+from marketplace.settings.env import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
-os.makedirs(BASE_DIR / "var" / "broker", exist_ok=True)
-os.makedirs(BASE_DIR / "var" / "broker-processed", exist_ok=True)
 # Demo users are created verified; mails go to the console.
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the Celery worker write to the same file: WAL lets readers run
+    # beside a writer, IMMEDIATE transactions take the write lock up front (no
+    # "database is locked" on lock upgrade), and a writer waits up to 20 s for the lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
