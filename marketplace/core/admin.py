@@ -1,29 +1,15 @@
+"""Admin for the core models: everything here is evidence or machine state, so it is
+read-only. Audit events in particular can be looked at, never added, edited or deleted."""
+
 from django.contrib import admin
 
 from marketplace.core.models import AuditEvent, AuditStream, ChronographHeartbeat
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "action", "stream", "seq", "actor", "object_type", "object_id")
-    list_filter = ("action",)
-    search_fields = ("stream", "action", "object_id")
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-
-@admin.register(AuditStream)
-class AuditStreamAdmin(admin.ModelAdmin):
-    list_display = ("name", "last_seq", "head_hash")
-    search_fields = ("name",)
-
     def has_change_permission(self, request, obj=None):
         return False
 
@@ -31,6 +17,21 @@ class AuditStreamAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "action", "stream", "seq", "actor", "object_type", "object_id")
+    list_filter = ("action",)
+    list_select_related = ("actor",)
+    search_fields = ("stream", "action", "object_id")
+    date_hierarchy = "created_at"
+
+
+@admin.register(AuditStream)
+class AuditStreamAdmin(ReadOnlyAdmin):
+    list_display = ("name", "last_seq", "head_hash")
+    search_fields = ("name",)
+
+
 @admin.register(ChronographHeartbeat)
-class ChronographHeartbeatAdmin(admin.ModelAdmin):
+class ChronographHeartbeatAdmin(ReadOnlyAdmin):
     list_display = ("name", "last_tick_at", "handlers_run")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from marketplace.core.errors import DomainError
 
@@ -22,6 +23,7 @@ def exception_handler(exc, context):
         body = {"detail": str(exc.message), "code": exc.code}
         if exc.data:
             body["data"] = exc.data
+        set_rollback()  # like DRF does for its own errors under ATOMIC_REQUESTS
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(

@@ -40,14 +40,34 @@ def process_due(
 ) -> int:
     """Lock due rows in batches, skipping rows another worker holds; call ``handle`` on
     each inside the batch's transaction. ``queryset`` must select only rows still due, so
-    a handled row drops out and the loop ends."""
+    a handled row drops out and the loop ends.
+
+    Each row is handled in its own savepoint: a row whose handler raises is rolled back,
+    logged and left for the next tick, and the rest of the batch still moves. A row is
+    offered at most once per call, so a handler that leaves its row due cannot make the
+    loop spin. Only the queryset's own table is locked (``of=("self",)``), so querysets
+    that follow nullable relations work on PostgreSQL. Returns the number of rows
+    handled without error.
+    """
     moved = 0
+    offered: set = set()
     while True:
         with transaction.atomic():
-            rows = list(queryset.select_for_update(skip_locked=True)[:batch])
+            rows = list(
+                queryset.exclude(pk__in=offered)
+                .select_for_update(skip_locked=True, of=("self",))[:batch]
+            )
             for row in rows:
-                handle(row)
-            moved += len(rows)
+                offered.add(row.pk)
+                try:
+                    with transaction.atomic():
+                        handle(row)
+                except Exception:
+                    logger.exception(
+                        "chronograph: handling %s pk=%s failed", row._meta.label, row.pk
+                    )
+                else:
+                    moved += 1
         if len(rows) < batch:
             return moved
 

@@ -1,5 +1,11 @@
 """Health of the services the platform depends on. Never raises: a down service is
-reported as down with a reason, and the endpoint answers 503."""
+reported as down with a reason, and the endpoint answers 503.
+
+Each check gives ``{"status": "up" | "down" | "not_configured", ...}``. A failure
+always names the exception type; its message (which may carry host names or driver
+details) is included only when ``detailed`` is true (staff or DEBUG), except for the
+``Unhealthy`` problems this module raises itself, whose messages are safe to show.
+"""
 
 from __future__ import annotations
 
@@ -10,27 +16,38 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+UP_STATES = frozenset({"up", "not_configured"})
 
-def _timed(fn) -> dict:
+
+class Unhealthy(Exception):
+    """A problem found by a probe; its message is meant for anyone to read."""
+
+
+def _timed(fn, *, detailed: bool) -> dict:
     started = time.perf_counter()
     try:
         detail = fn() or {}
-        return {"status": "up", "ms": round((time.perf_counter() - started) * 1000, 1), **detail}
     except Exception as exc:  # health reports faults, it never raises them
-        return {"status": "down", "error": f"{type(exc).__name__}: {exc}"[:300]}
+        report = {"status": "down", "error": type(exc).__name__}
+        if detailed or isinstance(exc, Unhealthy):
+            report["reason"] = str(exc)[:300]
+        return report
+    if not isinstance(detail, dict):
+        return {"status": "down", "error": "InvalidHealthReport"}
+    return {"status": "up", "ms": round((time.perf_counter() - started) * 1000, 1), **detail}
 
 
-def check_database() -> dict:
+def check_database(*, detailed: bool = True) -> dict:
     def probe():
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         return {"vendor": connection.vendor}
 
-    return _timed(probe)
+    return _timed(probe, detailed=detailed)
 
 
-def check_redis() -> dict:
+def check_redis(*, detailed: bool = True) -> dict:
     url = getattr(settings, "REDIS_URL", "")
     if not url:
         return {"status": "not_configured"}
@@ -44,24 +61,39 @@ def check_redis() -> dict:
         finally:
             client.close()
 
-    return _timed(probe)
+    return _timed(probe, detailed=detailed)
 
 
-def check_celery() -> dict:
+def chronograph_interval() -> float:
+    """Seconds between chronograph ticks, as the beat schedule says (60 by default)."""
+    entry = getattr(settings, "CELERY_BEAT_SCHEDULE", {}).get("chronograph", {})
+    schedule = entry.get("schedule", 60)
+    if isinstance(schedule, timedelta):
+        return schedule.total_seconds()
+    if isinstance(schedule, int | float):
+        return float(schedule)
+    return 60.0
+
+
+def chronograph_max_age() -> timedelta:
+    """A heartbeat older than three missed ticks (and at least three minutes) is stale."""
+    return timedelta(seconds=max(3 * chronograph_interval(), 180))
+
+
+def check_celery(*, detailed: bool = True) -> dict:
     """Celery is up when the chronograph beat ran recently (works for every broker)."""
     from marketplace.core.models import ChronographHeartbeat
 
     def probe():
         beat = ChronographHeartbeat.objects.filter(name="chronograph").first()
-        interval = float(getattr(settings, "CHRONOGRAPH_INTERVAL_SECONDS", 60))
         if beat is None:
-            raise RuntimeError("the chronograph has never run")
+            raise Unhealthy("the chronograph has never run")
         age = timezone.now() - beat.last_tick_at
-        if age > timedelta(seconds=max(3 * interval, 180)):
-            raise RuntimeError(f"last chronograph tick {int(age.total_seconds())} s ago")
+        if age > chronograph_max_age():
+            raise Unhealthy(f"last chronograph tick {int(age.total_seconds())} s ago")
         return {"last_tick_at": beat.last_tick_at.isoformat(), "broker": _broker_name()}
 
-    return _timed(probe)
+    return _timed(probe, detailed=detailed)
 
 
 def _broker_name() -> str:
@@ -69,22 +101,28 @@ def _broker_name() -> str:
     return url.split("://", 1)[0] if url else "unknown"
 
 
-def check_search() -> dict:
+def check_search(*, detailed: bool = True) -> dict:
     def probe():
         from search.service import get_backend
 
         backend = get_backend()
-        return {"backend": backend.name, **(backend.health() or {})}
+        report = backend.health() or {}
+        if not isinstance(report, dict):
+            raise Unhealthy("the search backend gave no health report")
+        # a backend may report itself down without raising
+        if report.get("status", "up") not in UP_STATES:
+            raise Unhealthy(f"search backend {backend.name} reports {report.get('status')}")
+        return {**report, "backend": backend.name}
 
-    return _timed(probe)
+    return _timed(probe, detailed=detailed)
 
 
-def health_report() -> tuple[bool, dict]:
+def health_report(*, detailed: bool = True) -> tuple[bool, dict]:
     checks = {
-        "database": check_database(),
-        "redis": check_redis(),
-        "celery": check_celery(),
-        "search": check_search(),
+        "database": check_database(detailed=detailed),
+        "redis": check_redis(detailed=detailed),
+        "celery": check_celery(detailed=detailed),
+        "search": check_search(detailed=detailed),
     }
-    ok = all(c["status"] in ("up", "not_configured") for c in checks.values())
+    ok = all(c["status"] in UP_STATES for c in checks.values())
     return ok, {"status": "ok" if ok else "degraded", "checks": checks}

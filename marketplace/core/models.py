@@ -9,6 +9,19 @@ class AppendOnlyError(Exception):
     pass
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk ``update()`` and ``delete()`` bypass ``Model.save``/``delete``: refuse them too."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit events are append-only")
+
+    def delete(self):
+        raise AppendOnlyError("audit events are append-only")
+
+    update.queryset_only = True
+    delete.queryset_only = True
+
+
 class AuditStream(models.Model):
     """Head of one hash chain: the last sequence number and hash."""
 
@@ -32,14 +45,19 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
     action = models.CharField(max_length=100, db_index=True)
+    # DO_NOTHING without a database constraint: the actor id is part of the hash, so
+    # deleting a user must leave it as it was (SET_NULL would break the chain, and the
+    # append-only trigger refuses the UPDATE anyway).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
         related_name="+", db_constraint=False,
     )
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")

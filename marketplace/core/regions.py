@@ -8,16 +8,36 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import get_language
 
 REGIONS_DIR = Path(__file__).resolve().parent / "regions"
 
 
-@lru_cache(maxsize=8)
 def region_pack(name: str | None = None) -> dict:
-    name = name or settings.MARKETPLACE_REGION
-    with (REGIONS_DIR / f"{name}.json").open(encoding="utf-8") as fh:
+    """The named pack, or the configured one (resolved on every call, cached per name)."""
+    return _load_pack(name or settings.MARKETPLACE_REGION)
+
+
+@lru_cache(maxsize=8)
+def _load_pack(name: str) -> dict:
+    path = (REGIONS_DIR / f"{name}.json").resolve()
+    if path.parent != REGIONS_DIR.resolve():
+        raise ValueError(f"unknown region pack {name!r}")
+    with path.open(encoding="utf-8") as fh:
         return json.load(fh)
 
 
+def localized_name(entry: dict) -> str:
+    """``name_en`` under English, the pack's own ``name`` otherwise."""
+    language = (get_language() or settings.LANGUAGE_CODE).lower()
+    if language.startswith("en") and entry.get("name_en"):
+        return entry["name_en"]
+    return entry["name"]
+
+
 def district_choices() -> list[tuple[str, str]]:
-    return [(d["code"], d["name"]) for d in region_pack()["districts"]]
+    return [(d["code"], localized_name(d)) for d in region_pack()["districts"]]
+
+
+def focus_area_choices() -> list[tuple[str, str]]:
+    return [(code, localized_name(area)) for code, area in region_pack()["focus_areas"].items()]

@@ -44,13 +44,19 @@ class TransactionAwareTask(Task):
         _check_plain(dict(kwargs or {}), "kwargs")
         connection = transaction.get_connection()
         if connection.in_atomic_block:
+            # robust: the data is committed by then; a broker hiccup must not turn the
+            # request into an error page. Django logs the failure; tasks are idempotent
+            # and the chronograph re-scans what is due.
             transaction.on_commit(
-                lambda: super(TransactionAwareTask, self).apply_async(args, kwargs, **options)
+                lambda: super(TransactionAwareTask, self).apply_async(args, kwargs, **options),
+                robust=True,
             )
             return None
         return super().apply_async(args, kwargs, **options)
 
 
+# marketplace/celery.py names this class as the app's task_cls; keep the assignment for
+# tasks declared before the app was finalised.
 app.Task = TransactionAwareTask
 
 

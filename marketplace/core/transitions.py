@@ -19,8 +19,8 @@ Usage in a service::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 import dataclasses
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import models, transaction
@@ -83,30 +83,36 @@ def transition(
     """
     from marketplace.core.audit import audit_log
 
-    with transaction.atomic():
-        if obj.pk is not None:
-            current = (
-                type(obj)._default_manager.select_for_update()
-                .values_list(machine.field, flat=True)
-                .get(pk=obj.pk)
+    before = getattr(obj, machine.field)
+    try:
+        with transaction.atomic():
+            if obj.pk is not None:
+                current = (
+                    type(obj)._default_manager.select_for_update()
+                    .values_list(machine.field, flat=True)
+                    .get(pk=obj.pk)
+                )
+            else:
+                current = before
+            machine.check(current, target)
+            setattr(obj, machine.field, target)
+            if obj.pk is None:
+                obj.save()
+            else:
+                obj.save(update_fields=[machine.field, *update_fields, *_auto_now_fields(obj)])
+            audit_log(
+                actor=actor,
+                action=action or f"{machine.name}.{target}",
+                obj=obj,
+                data={"from": current, "to": target, **(data or {})},
+                stream=stream,
             )
-        else:
-            current = getattr(obj, machine.field)
-        machine.check(current, target)
-        setattr(obj, machine.field, target)
-        if obj.pk is None:
-            obj.save()
-        else:
-            obj.save(update_fields=[machine.field, *update_fields, *_auto_now_fields(obj)])
-        audit_log(
-            actor=actor,
-            action=action or f"{machine.name}.{target}",
-            obj=obj,
-            data={"from": current, "to": target, **(data or {})},
-            stream=stream,
-        )
-        if on_commit is not None:
-            transaction.on_commit(on_commit)
+            if on_commit is not None:
+                transaction.on_commit(on_commit)
+    except BaseException:
+        # the database rolled back: do not leave the object claiming the new status
+        setattr(obj, machine.field, before)
+        raise
     return obj
 
 
