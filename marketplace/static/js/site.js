@@ -28,3 +28,13 @@
   }
   connect();
 })();
+
+// The language switcher submits on change; its button stays for browsers without JS.
+(function () {
+  var form = document.getElementById("language-switch");
+  if (!form) return;
+  var select = form.querySelector("select");
+  var button = form.querySelector("button");
+  if (button) button.hidden = true;
+  select.addEventListener("change", function () { form.submit(); });
+})();
