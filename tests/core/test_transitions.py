@@ -1,0 +1,220 @@
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from marketplace.accounts.models import KycRequest
+from marketplace.core.api import exception_handler
+from marketplace.core.errors import IllegalTransition
+from marketplace.core.models import AuditEvent
+from marketplace.core.transitions import StateMachine, transition
+from tests.core.factories import KycRequestFactory, StaffFactory
+
+# A machine defined for the tests over an existing model with a status field.
+KYC = StateMachine(
+    name="test.kyc",
+    transitions={"submitted": {"approved", "rejected"}, "rejected": {"submitted"}},
+)
+
+
+def events_for(obj):
+    return list(
+        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+    )
+
+
+def test_machine_lists_states_and_allowed_moves():
+    assert KYC.states == {"submitted", "approved", "rejected"}
+    assert KYC.allowed_from("submitted") == {"approved", "rejected"}
+    assert KYC.allowed_from("approved") == frozenset()
+    assert KYC.can("rejected", "submitted")
+    assert not KYC.can("approved", "rejected")
+    assert KYC.field == "status"
+
+
+@pytest.mark.django_db
+def test_allowed_move_saves_and_writes_exactly_one_audit_event():
+    kyc = KycRequestFactory()
+    staff = StaffFactory()
+    kyc.reviewer = staff
+    transition(kyc, KYC, "approved", actor=staff, update_fields=["reviewer"],
+               data={"note": "documents match"})
+
+    kyc.refresh_from_db()
+    assert kyc.status == "approved"
+    assert kyc.reviewer == staff  # extra update_fields are saved with the status
+    [event] = events_for(kyc)
+    assert event.action == "test.kyc.approved"
+    assert event.actor_id == staff.pk
+    assert event.data == {"from": "submitted", "to": "approved", "note": "documents match"}
+    assert event.stream == f"accounts.kycrequest:{kyc.pk}"
+
+
+@pytest.mark.django_db
+def test_custom_action_and_stream():
+    kyc = KycRequestFactory()
+    transition(kyc, KYC, "rejected", action="accounts.kyc.rejected", stream="kyc-reviews")
+    [event] = AuditEvent.objects.filter(stream="kyc-reviews")
+    assert event.action == "accounts.kyc.rejected"
+    assert event.actor_id is None
+
+
+@pytest.mark.django_db
+def test_illegal_move_raises_and_writes_nothing():
+    kyc = KycRequestFactory()
+    transition(kyc, KYC, "approved")
+    before = AuditEvent.objects.count()
+
+    with pytest.raises(IllegalTransition) as caught:
+        transition(kyc, KYC, "rejected", actor=kyc.user)
+
+    assert caught.value.data == {"from": "approved", "to": "rejected"}
+    assert AuditEvent.objects.count() == before
+    kyc.refresh_from_db()
+    assert kyc.status == "approved"
+
+
+@pytest.mark.django_db
+def test_illegal_move_maps_to_409_through_the_api_handler():
+    kyc = KycRequestFactory(status="approved")
+    with pytest.raises(IllegalTransition) as caught:
+        transition(kyc, KYC, "rejected")
+    response = exception_handler(caught.value, {})
+    assert response.status_code == 409
+    assert response.data["code"] == "illegal_transition"
+    assert response.data["data"] == {"from": "approved", "to": "rejected"}
+    assert response.data["detail"]
+
+
+@pytest.mark.django_db
+def test_the_database_status_decides_not_a_stale_object():
+    kyc = KycRequestFactory()
+    stale = KycRequest.objects.get(pk=kyc.pk)
+    transition(kyc, KYC, "approved")
+    assert stale.status == "submitted"
+
+    with pytest.raises(IllegalTransition):
+        transition(stale, KYC, "rejected")
+    assert stale.status == "submitted"  # left as it was, not claiming "rejected"
+    assert KycRequest.objects.get(pk=kyc.pk).status == "approved"
+
+
+@pytest.mark.django_db
+def test_a_failure_after_the_check_rolls_everything_back(monkeypatch):
+    kyc = KycRequestFactory()
+
+    def broken_audit_log(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("marketplace.core.audit.audit_log", broken_audit_log)
+    with pytest.raises(RuntimeError):
+        transition(kyc, KYC, "approved")
+    assert kyc.status == "submitted"
+    assert KycRequest.objects.get(pk=kyc.pk).status == "submitted"
+    assert events_for(kyc) == []
+
+
+@pytest.mark.django_db
+def test_new_object_is_created_in_the_target_state_with_an_event():
+    user = StaffFactory()
+    kyc = KycRequest(user=user, legal_name="张三", id_type="passport", id_number_last4="0001",
+                     status="rejected")
+    transition(kyc, KYC, "submitted", actor=user)
+    assert kyc.pk is not None
+    assert KycRequest.objects.get(pk=kyc.pk).status == "submitted"
+    [event] = events_for(kyc)
+    assert event.data == {"from": "rejected", "to": "submitted"}
+
+
+@pytest.mark.django_db
+def test_on_commit_side_effect_runs_only_after_commit(django_capture_on_commit_callbacks):
+    kyc = KycRequestFactory()
+    calls = []
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        transition(kyc, KYC, "approved", on_commit=lambda: calls.append("sent"))
+        assert calls == []
+    assert calls == ["sent"]
+    assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_on_commit_side_effect_never_runs_when_rolled_back(django_capture_on_commit_callbacks):
+    kyc = KycRequestFactory()
+    calls = []
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(IllegalTransition),
+    ):
+        transition(kyc, KYC, "submitted", on_commit=lambda: calls.append("sent"))
+    assert calls == []
+    assert callbacks == []
+
+
+def _in_thread(fn, results, key):
+    try:
+        results[key] = fn()
+    except Exception as exc:  # collected and asserted by the test
+        results[key] = exc
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("targets", [("approved", "approved"), ("approved", "rejected")])
+def test_two_racing_transitions_exactly_one_wins(requires_postgres, targets):
+    kyc = KycRequestFactory()
+    barrier = threading.Barrier(len(targets))
+    results: dict = {}
+
+    def attempt(target):
+        obj = KycRequest.objects.get(pk=kyc.pk)  # both start from "submitted"
+        barrier.wait()
+        return transition(obj, KYC, target).status
+
+    threads = [
+        threading.Thread(target=_in_thread, args=(lambda t=t: attempt(t), results, i))
+        for i, t in enumerate(targets)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+
+    winners = [r for r in results.values() if isinstance(r, str)]
+    losers = [r for r in results.values() if isinstance(r, IllegalTransition)]
+    assert len(winners) == 1 and len(losers) == 1, results
+    assert KycRequest.objects.get(pk=kyc.pk).status == winners[0]
+    assert len(events_for(kyc)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_second_transition_waits_for_the_row_lock_then_sees_the_new_status(requires_postgres):
+    kyc = KycRequestFactory()
+    holding, release = threading.Event(), threading.Event()
+    results: dict = {}
+
+    def first():
+        with transaction.atomic():
+            transition(KycRequest.objects.get(pk=kyc.pk), KYC, "approved")
+            holding.set()
+            release.wait(10)
+        return "approved"
+
+    def second():
+        return transition(KycRequest.objects.get(pk=kyc.pk), KYC, "rejected").status
+
+    t1 = threading.Thread(target=_in_thread, args=(first, results, "first"))
+    t1.start()
+    assert holding.wait(10)
+    t2 = threading.Thread(target=_in_thread, args=(second, results, "second"))
+    t2.start()
+    t2.join(0.5)
+    assert t2.is_alive(), "the second transition must wait for the first one's row lock"
+    release.set()
+    t1.join(10)
+    t2.join(10)
+
+    assert results["first"] == "approved"
+    assert isinstance(results["second"], IllegalTransition)
+    assert KycRequest.objects.get(pk=kyc.pk).status == "approved"
+    assert [e.data["to"] for e in events_for(kyc)] == ["approved"]
