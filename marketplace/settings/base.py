@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "channels",
     # platform core
     "marketplace.core",
@@ -103,6 +104,8 @@ MARKETPLACE_REGION = env("MARKETPLACE_REGION", default="qingdao")
 MARKETPLACE_CURRENCY = env("MARKETPLACE_CURRENCY", default="CNY")
 
 STATIC_URL = "/static/"
+# The project-wide assets (site.css, site.js, htmx); apps keep theirs in <app>/static.
+STATICFILES_DIRS = [BASE_DIR / "marketplace" / "static"]
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
@@ -130,6 +133,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Catalogue, crowdfunding and innovation procurement of a city's makerspace programme.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc served from our origin: no CDN, CSP script-src 'self'.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

@@ -6,6 +6,8 @@ from marketplace.settings.env import env
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # required: no default in production
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# Container health probes speak plain HTTP inside the stack's network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
