@@ -30,6 +30,7 @@ _CONTROLLED = (
     "DJANGO_SECURE_SSL_REDIRECT",
     "DJANGO_HSTS_SECONDS",
     "DJANGO_SETTINGS_MODULE",
+    "PYTEST_XDIST_WORKER",
 )
 
 _DUMP = """
@@ -132,6 +133,28 @@ def test_database_url_replaces_sqlite_without_sqlite_options(tmp_path):
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["HOST"], db["NAME"], db["USER"]) == ("db.internal", "marketplace", "app")
     assert "transaction_mode" not in db.get("OPTIONS", {})
+
+
+def test_each_xdist_worker_gets_a_redis_database_of_its_own(tmp_path):
+    common = {"DATABASE_URL": "sqlite:////tmp/unused.sqlite3", "REDIS_URL": "redis://127.0.0.1:6379/3"}
+    alone = load_settings("marketplace.settings.test", tmp_path, **common)
+    gw0 = load_settings("marketplace.settings.test", tmp_path, PYTEST_XDIST_WORKER="gw0", **common)
+    gw1 = load_settings("marketplace.settings.test", tmp_path, PYTEST_XDIST_WORKER="gw1", **common)
+
+    assert alone["REDIS_URL"] == gw0["REDIS_URL"] == "redis://127.0.0.1:6379/3"
+    assert gw1["REDIS_URL"] == "redis://127.0.0.1:6379/4"
+    assert gw1["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/4"
+    assert gw1["CHANNEL_LAYERS"]["default"]["CONFIG"]["hosts"] == ["redis://127.0.0.1:6379/4"]
+    assert gw1["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/4"
+    # the databases wrap around Redis' 16
+    wrap = load_settings(
+        "marketplace.settings.test",
+        tmp_path,
+        PYTEST_XDIST_WORKER="gw1",
+        DATABASE_URL="sqlite:////tmp/unused.sqlite3",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+    )
+    assert wrap["REDIS_URL"] == "redis://127.0.0.1:6379/0"
 
 
 def test_debug_is_off_by_default_outside_the_embedded_run(tmp_path):

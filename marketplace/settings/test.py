@@ -2,11 +2,13 @@
 
 Database: DATABASE_URL when set; else the local PostgreSQL at 127.0.0.1:5432 when it
 answers; else SQLite (tests that need PostgreSQL then skip, and CI refuses skips).
-Redis: REDIS_URL when set; else the local Redis at 127.0.0.1:6379 (db 15) when it answers.
+Redis: REDIS_URL when set; else the local Redis at 127.0.0.1:6379 (db 15) when it answers;
+under pytest-xdist each worker shifts to a database of its own.
 """
 
 import os
 import socket
+from urllib.parse import urlsplit, urlunsplit
 
 from marketplace.settings.env import BASE_DIR, env
 
@@ -24,6 +26,24 @@ if "DATABASE_URL" not in os.environ and _answers("127.0.0.1", 5432):
 if "REDIS_URL" not in os.environ and _answers("127.0.0.1", 6379):
     os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/15"
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/marketplace-test.sqlite3")
+
+
+def _redis_db_for_worker(url: str, worker: str) -> str:
+    """pytest-xdist worker gwN uses Redis database (db + N) % 16, so a test that flushes
+    its database (the cache, a broker queue) never wipes another worker's keys; the test
+    databases are suffixed per worker by pytest-django in the same way."""
+    if not worker.startswith("gw") or not worker[2:].isdigit():
+        return url
+    split = urlsplit(url)
+    path = split.path.strip("/")
+    db = (int(path) if path.isdigit() else 0) + int(worker[2:])
+    return urlunsplit(split._replace(path=f"/{db % 16}"))
+
+
+if os.environ.get("REDIS_URL"):
+    os.environ["REDIS_URL"] = _redis_db_for_worker(
+        os.environ["REDIS_URL"], os.environ.get("PYTEST_XDIST_WORKER", "")
+    )
 
 from marketplace.settings.base import *  # noqa: E402,F401,F403
 
