@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and organisations"
 
     def ready(self):
-        from marketplace.accounts import rules  # noqa: F401  (registers permission rules)
+        # Registers permission rules, the chronograph handler and the demo seeder.
+        from marketplace.accounts import demo, rules  # noqa: F401
+        from marketplace.accounts.services import invitations  # noqa: F401

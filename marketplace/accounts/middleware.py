@@ -1,15 +1,22 @@
 """MFA is mandatory for government buyers, panel experts and staff.
 
-Such a user without an active authenticator is sent to the MFA set-up page for every
-page except the few needed to set it up or log out; API calls get a 403.
+Such a user without an active TOTP authenticator is sent to the "MFA required" page
+from every page except the few needed to set it up or log out (allauth's pages under
+/accounts/, the language switch, static files); API calls get a 403 with the standard
+error body. Logging in itself is not affected: allauth's MFA stage asks users who have
+an authenticator for a code before they count as logged in.
 """
+
+from urllib.parse import urlencode
 
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/healthz", "/i18n/", "/mfa-required/")
+EXEMPT_PREFIXES = (
+    "/accounts/", "/static/", "/media/", "/healthz", "/i18n/", "/jsi18n/", "/mfa-required/",
+)
 
 
 class RequireMFAMiddleware:
@@ -17,21 +24,28 @@ class RequireMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith(
-            EXEMPT_PREFIXES
-        ):
-            from marketplace.accounts.rules import requires_mfa
-            from marketplace.accounts.selectors import user_has_mfa
-
-            if requires_mfa(user) and not user_has_mfa(user):
-                if request.path.startswith("/api/"):
-                    return JsonResponse(
-                        {
-                            "detail": _("Two-factor authentication is required for your role."),
-                            "code": "mfa_required",
-                        },
-                        status=403,
-                    )
-                return redirect(f"{reverse('accounts:mfa_required')}?next={request.path}")
+        if self._blocked(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "detail": _(
+                            "Two-factor authentication is required for your role. Set up an "
+                            "authenticator app first."
+                        ),
+                        "code": "mfa_required",
+                    },
+                    status=403,
+                )
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('accounts:mfa_required')}?{query}")
         return self.get_response(request)
+
+    @staticmethod
+    def _blocked(request) -> bool:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or request.path.startswith(EXEMPT_PREFIXES):
+            return False
+        from marketplace.accounts.rules import requires_mfa
+        from marketplace.accounts.selectors import user_has_mfa
+
+        return requires_mfa(user) and not user_has_mfa(user)

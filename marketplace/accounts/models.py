@@ -1,11 +1,13 @@
 """Users, real-name verification (KYC), organisations and memberships."""
 
+import os
 import secrets
 import uuid
 
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -76,8 +78,36 @@ class User(AbstractUser):
         return self.verification_status == VerificationStatus.VERIFIED
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files that no URL serves: they live outside MEDIA_ROOT and are read only through
+    permission-checked views. The location follows ``settings.PRIVATE_MEDIA_ROOT`` at
+    access time, so tests can point it at a temporary directory."""
+
+    @property
+    def base_location(self):
+        return getattr(settings, "PRIVATE_MEDIA_ROOT", None) or os.path.join(
+            settings.MEDIA_ROOT, os.pardir, "private"
+        )
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("private files have no public URL; use the permission-checked view")
+
+
+_private_storage = PrivateStorage()
+
+
+def private_storage():
+    return _private_storage
+
+
 def kyc_upload_to(instance, filename):
-    return f"kyc/{instance.request.user_id}/{uuid.uuid4().hex}/{filename}"
+    # The stored name never contains the user's file name: it may hold personal data.
+    ext = os.path.splitext(filename)[1].lower()
+    return f"kyc/{instance.request.user_id}/{uuid.uuid4().hex}{ext}"
 
 
 class KycRequest(models.Model):
@@ -101,14 +131,16 @@ class KycRequest(models.Model):
     id_number_last4 = models.CharField(
         _("last 4 characters of the document number"), max_length=4
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="kyc_reviews",
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
-    submitted_at = models.DateTimeField(default=timezone.now)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("real-name verification request")
@@ -125,13 +157,23 @@ class KycRequest(models.Model):
 
 
 class KycDocument(models.Model):
+    """A scanned identity document. Stored in private storage, served only to the
+    request's owner and staff."""
+
     request = models.ForeignKey(KycRequest, on_delete=models.CASCADE, related_name="documents")
-    file = models.FileField(upload_to=kyc_upload_to)
+    file = models.FileField(upload_to=kyc_upload_to, storage=private_storage, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
     description = models.CharField(max_length=200, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("identity document")
+        ordering = ["pk"]
+
     def __str__(self):
-        return self.file.name
+        return self.original_name or self.file.name
 
 
 class OrganisationKind(models.TextChoices):
@@ -206,10 +248,12 @@ class Invitation(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations"
     )
-    email = models.EmailField()
-    role = models.CharField(max_length=20, choices=MembershipRole.choices)
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices)
     token = models.CharField(max_length=64, unique=True, default=_invitation_token)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -218,10 +262,14 @@ class Invitation(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")
+        ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "email"], condition=models.Q(status="pending"),
@@ -231,3 +279,7 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} -> {self.organisation}"
+
+    @property
+    def is_past_expiry(self) -> bool:
+        return timezone.now() >= self.expires_at

@@ -49,6 +49,22 @@ def _invite(user, organisation):
     return is_org_member(user, organisation, {MembershipRole.OWNER})
 
 
+@permission_rule("accounts.revoke_invitation")
+def _revoke_invitation(user, organisation):
+    return user.is_staff or is_org_member(user, organisation, {MembershipRole.OWNER})
+
+
+@permission_rule("accounts.manage_members")
+def _manage_members(user, organisation):
+    return is_org_member(user, organisation, {MembershipRole.OWNER})
+
+
 @permission_rule("accounts.review_kyc")
 def _review_kyc(user, _obj):
     return user.is_staff
+
+
+@permission_rule("accounts.view_kyc_document")
+def _view_kyc_document(user, document):
+    """The applicant and platform staff; nobody else, not even organisation owners."""
+    return user.is_staff or document.request.user_id == user.pk

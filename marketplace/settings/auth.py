@@ -1,4 +1,4 @@
-from marketplace.settings.env import env
+from marketplace.settings.env import BASE_DIR, env
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -25,3 +25,6 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Makerspace Marketplace")
+# Identity documents (KYC) live here, outside MEDIA_ROOT: no URL serves them, only
+# permission-checked views.
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))

@@ -1,0 +1,214 @@
+"""Django admin for the accounts models.
+
+Statuses are read-only here: they change only through the services (the KYC review
+page, invitation revoke), which check the rules and write the audit events.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.accounts.models import (
+    Invitation,
+    KycDocument,
+    KycRequest,
+    Membership,
+    Organisation,
+    User,
+)
+from marketplace.accounts.services.invitations import invitation_revoke
+from marketplace.accounts.services.kyc import kyc_approve
+from marketplace.core.audit import audit_log
+from marketplace.core.errors import DomainError
+
+
+class AuditedAdminMixin:
+    """Admin edits are important writes too: record which fields changed, and by whom."""
+
+    audit_action = ""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        fields = sorted(f for f in form.changed_data if not f.startswith("password"))
+        if fields or not change:
+            audit_log(
+                actor=request.user, obj=obj,
+                action=f"{self.audit_action}.{'admin_changed' if change else 'admin_created'}",
+                data={"fields": fields},
+            )
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Memberships change only through the services (last-owner rule, audit events)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(ReadOnlyInline):
+    model = Membership
+    fields = ("user", "role", "created_at")
+    readonly_fields = fields
+
+
+class UserMembershipInline(ReadOnlyInline):
+    model = Membership
+    fields = ("organisation", "role", "created_at")
+    readonly_fields = fields
+
+
+class UserCreationAdminForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+class UserChangeAdminForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
+    """Django's user admin, keyed by email instead of a username."""
+
+    audit_action = "accounts.user"
+    form = UserChangeAdminForm
+    add_form = UserCreationAdminForm
+
+    ordering = ("email",)
+    list_display = ("email", "display_name", "verification_status", "is_panel_expert",
+                    "is_staff", "is_active", "date_joined")
+    list_filter = ("verification_status", "is_panel_expert", "is_staff", "is_superuser",
+                   "is_active")
+    search_fields = ("email", "display_name", "verified_name", "phone")
+    readonly_fields = ("verification_status", "verified_name", "last_login", "date_joined")
+    inlines = [UserMembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("display_name", "first_name", "last_name", "phone",
+                                         "preferred_language")}),
+        (_("Real-name verification"), {"fields": ("verification_status", "verified_name")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser",
+                                       "is_panel_expert", "groups", "user_permissions")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1",
+                                                 "password2")}),
+    )
+
+
+class KycDocumentInline(admin.TabularInline):
+    model = KycDocument
+    extra = 0
+    can_delete = False
+    fields = ("document_link", "content_type", "size", "uploaded_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("document"))
+    def document_link(self, document):
+        # Through the permission-checked view: the files have no public URL.
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("accounts:kyc_document", args=[document.pk]), document,
+        )
+
+
+@admin.register(KycRequest)
+class KycRequestAdmin(admin.ModelAdmin):
+    list_display = ("legal_name", "user", "id_type", "status", "submitted_at", "reviewer")
+    list_filter = ("status", "id_type")
+    search_fields = ("legal_name", "user__email")
+    date_hierarchy = "submitted_at"
+    list_select_related = ("user", "reviewer")
+    readonly_fields = ("user", "legal_name", "id_type", "id_number_last4", "status", "reviewer",
+                       "rejection_reason", "submitted_at", "reviewed_at", "review_page")
+    inlines = [KycDocumentInline]
+    actions = ["approve_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("review"))
+    def review_page(self, kyc_request):
+        return format_html('<a href="{}">{}</a>', reverse("accounts:kyc_review",
+                           args=[kyc_request.pk]), _("Open the review page"))
+
+    @admin.action(description=_("Approve the selected requests"))
+    def approve_selected(self, request, queryset):
+        done = 0
+        for kyc_request in queryset.select_related("user"):
+            try:
+                kyc_approve(kyc_request=kyc_request, reviewer=request.user)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{kyc_request}: {exc.message}", messages.WARNING)
+        self.message_user(request, _("%(count)d request(s) approved.") % {"count": done})
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_action = "accounts.organisation"
+    list_display = ("name", "kind", "slug", "district", "is_verified", "created_at")
+    list_filter = ("kind", "is_verified", "district")
+    search_fields = ("name", "name_en", "slug", "unified_credit_code")
+    prepopulated_fields = {"slug": ("name_en",)}
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation", "role", "created_at")
+    list_filter = ("role", "organisation__kind")
+    search_fields = ("user__email", "organisation__name")
+    list_select_related = ("user", "organisation")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "organisation", "role", "status", "created_at", "expires_at",
+                    "email_sent_at")
+    list_filter = ("status", "role")
+    search_fields = ("email", "organisation__name")
+    list_select_related = ("organisation",)
+    readonly_fields = ("organisation", "email", "role", "status", "invited_by", "accepted_by",
+                       "created_at", "expires_at", "accepted_at", "revoked_at", "email_sent_at")
+    exclude = ("token",)
+    actions = ["revoke_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Withdraw the selected invitations"))
+    def revoke_selected(self, request, queryset):
+        done = 0
+        for invitation in queryset.select_related("organisation"):
+            try:
+                invitation_revoke(invitation=invitation, actor=request.user)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{invitation}: {exc.message}", messages.WARNING)
+        self.message_user(request, _("%(count)d invitation(s) withdrawn.") % {"count": done})

@@ -1,0 +1,1 @@
+"""Writes of the accounts app, split by subdomain: users, kyc, organisations, invitations."""

@@ -1,0 +1,179 @@
+"""Invitations: an owner invites an email address with a role; the invited person,
+logged in with that (verified) address, accepts and becomes a member.
+
+An invitation is pending for 14 days, then the chronograph marks it expired. Accepting
+after the deadline is refused even before the chronograph has run.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from marketplace.accounts.errors import (
+    AlreadyInvited,
+    AlreadyMember,
+    InvitationUnusable,
+    InvitationWrongUser,
+)
+from marketplace.accounts.models import Invitation, Membership, Organisation, User
+from marketplace.accounts.services.organisations import membership_add, role_check
+from marketplace.accounts.states import INVITATION_STATES
+from marketplace.core.audit import audit_log, stream_for
+from marketplace.core.chronograph import deadline_handler, process_due
+from marketplace.core.errors import DomainError, NotFoundError
+from marketplace.core.permissions import require_perm
+from marketplace.core.transitions import transition
+
+INVITATION_VALIDITY = timedelta(days=14)
+
+
+def _normalise_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise DomainError(_("Enter a valid email address."), code="email_invalid",
+                          data={"field": "email"}) from exc
+    return email
+
+
+def invitation_create(*, organisation: Organisation, actor: User, email: str, role: str) -> Invitation:
+    require_perm(actor, "accounts.invite_member", organisation,
+                 message=_("Only an owner of this organisation may invite people."))
+    email = _normalise_email(email)
+    role_check(organisation.kind, role)
+    from marketplace.accounts.tasks import invitation_send_email
+
+    with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+            raise AlreadyMember(data={"field": "email"})
+        pending = Invitation.objects.filter(
+            organisation=organisation, email=email, status=Invitation.Status.PENDING
+        ).first()
+        if pending is not None:
+            if not pending.is_past_expiry:
+                raise AlreadyInvited(data={"field": "email"})
+            _expire(pending)
+        invitation = Invitation.objects.create(
+            organisation=organisation, email=email, role=role, invited_by=actor,
+            expires_at=timezone.now() + INVITATION_VALIDITY,
+        )
+        audit_log(
+            actor=actor, action="accounts.invitation.created", obj=invitation,
+            stream=stream_for(organisation), data={"email": email, "role": role},
+        )
+        invitation_send_email.delay(invitation.pk)  # after commit
+    return invitation
+
+
+def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
+    require_perm(actor, "accounts.revoke_invitation", invitation.organisation,
+                 message=_("Only an owner of this organisation may withdraw invitations."))
+    invitation.revoked_at = timezone.now()
+    try:
+        return transition(
+            invitation, INVITATION_STATES, Invitation.Status.REVOKED, actor=actor,
+            action="accounts.invitation.revoked", update_fields=["revoked_at"],
+            stream=stream_for(invitation.organisation),
+        )
+    except DomainError:
+        invitation.refresh_from_db()
+        raise
+
+
+def _email_verified_for(user: User, email: str) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def _refuse_unusable(invitation: Invitation) -> None:
+    status = invitation.status
+    if status == Invitation.Status.ACCEPTED:
+        raise InvitationUnusable(_("This invitation has already been accepted."),
+                                 code="invitation_accepted")
+    if status == Invitation.Status.REVOKED:
+        raise InvitationUnusable(_("This invitation was withdrawn by the organisation."),
+                                 code="invitation_revoked")
+    if status == Invitation.Status.EXPIRED or invitation.is_past_expiry:
+        raise InvitationUnusable(
+            _("This invitation expired on %(date)s. Ask the organisation for a new one.")
+            % {"date": formats.date_format(timezone.localtime(invitation.expires_at),
+                                           "SHORT_DATE_FORMAT")},
+            code="invitation_expired",
+        )
+
+
+def invitation_accept(*, token: str, user: User) -> Membership:
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",)).select_related("organisation")
+            .filter(token=token).first()
+        )
+        if invitation is None:
+            raise NotFoundError(_("This invitation does not exist."))
+        _refuse_unusable(invitation)
+        if not _email_verified_for(user, invitation.email):
+            if user.email.lower() == invitation.email:
+                raise InvitationWrongUser(
+                    _("Confirm your email address %(email)s before accepting the invitation.")
+                    % {"email": invitation.email},
+                    code="email_unverified",
+                )
+            raise InvitationWrongUser()
+        organisation = invitation.organisation
+        if Membership.objects.filter(organisation=organisation, user=user).exists():
+            raise AlreadyMember(_("You are already a member of %(organisation)s.")
+                                % {"organisation": organisation.name})
+        membership = membership_add(
+            organisation=organisation, user=user, role=invitation.role, actor=user
+        )
+        invitation.accepted_by = user
+        invitation.accepted_at = timezone.now()
+        transition(
+            invitation, INVITATION_STATES, Invitation.Status.ACCEPTED, actor=user,
+            action="accounts.invitation.accepted", update_fields=["accepted_by", "accepted_at"],
+            stream=stream_for(organisation), data={"user": user.pk},
+        )
+        _notify_inviter(invitation, user)
+    return membership
+
+
+def _notify_inviter(invitation: Invitation, user: User) -> None:
+    inviter = invitation.invited_by
+    if inviter is None:
+        return
+    from django.urls import reverse
+    from django.utils import translation
+
+    from marketplace.notifications.services import notification_create
+
+    with translation.override(inviter.preferred_language):
+        notification_create(
+            user=inviter, kind="accounts.invitation.accepted",
+            title=_("%(person)s joined %(organisation)s")
+            % {"person": user, "organisation": invitation.organisation.name},
+            url=reverse("accounts:organisation_members", args=[invitation.organisation.slug]),
+        )
+
+
+def _expire(invitation: Invitation) -> None:
+    transition(
+        invitation, INVITATION_STATES, Invitation.Status.EXPIRED, actor=None,
+        action="accounts.invitation.expired", stream=stream_for(invitation.organisation),
+    )
+
+
+@deadline_handler("accounts.invitations_expire")
+def invitations_expire(now: datetime) -> int:
+    """Chronograph: mark pending invitations past their deadline as expired."""
+    due = Invitation.objects.select_related("organisation").filter(
+        status=Invitation.Status.PENDING, expires_at__lte=now
+    ).order_by("pk")
+    return process_due(due, _expire)

@@ -1,0 +1,216 @@
+"""Organisations and memberships: create, edit, change a member's role, remove a member.
+
+Every membership change locks the organisation row first, so two owners demoting each
+other at the same moment cannot leave the organisation without an owner.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from marketplace.accounts.errors import AlreadyMember, LastOwnerError
+from marketplace.accounts.models import (
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+    User,
+)
+from marketplace.core.audit import audit_log, stream_for
+from marketplace.core.errors import ConflictError, DomainError, NotFoundError
+from marketplace.core.permissions import require_perm
+from marketplace.core.regions import district_choices
+
+EDITABLE_FIELDS = (
+    "name", "name_en", "unified_credit_code", "district", "description", "website",
+)
+# Buyer officers and approvers act for a purchasing authority; other kinds have none.
+GOVERNMENT_ONLY_ROLES = frozenset({MembershipRole.BUYER_OFFICER, MembershipRole.APPROVER})
+_CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def role_check(kind: str, role: str) -> None:
+    """Refuse a role that does not exist, or does not exist for this kind."""
+    if role not in MembershipRole.values:
+        raise DomainError(_("Choose a valid role."), code="role_invalid", data={"field": "role"})
+    if role in GOVERNMENT_ONLY_ROLES and kind != OrganisationKind.GOVERNMENT_AGENCY:
+        raise DomainError(
+            _("The role “%(role)s” exists only in government agencies.")
+            % {"role": MembershipRole(role).label},
+            code="role_not_for_kind", data={"field": "role"},
+        )
+
+
+def _clean(values: dict) -> dict:
+    """Validate the editable fields present in ``values``; return them cleaned."""
+    cleaned = {}
+    for key in EDITABLE_FIELDS:
+        if key in values and values[key] is not None:
+            cleaned[key] = str(values[key]).strip()
+    if "name" in cleaned and not cleaned["name"]:
+        raise DomainError(_("Enter the organisation's name."), code="name_required",
+                          data={"field": "name"})
+    for key, limit in (("name", 200), ("name_en", 200)):
+        if len(cleaned.get(key, "")) > limit:
+            raise DomainError(
+                _("At most %(max)d characters.") % {"max": limit}, code="too_long",
+                data={"field": key},
+            )
+    code = cleaned.get("unified_credit_code", "").upper()
+    if code and not _CREDIT_CODE.match(code):
+        raise DomainError(
+            _("A unified social credit code has 18 characters (digits and capital letters)."),
+            code="credit_code_invalid", data={"field": "unified_credit_code"},
+        )
+    if "unified_credit_code" in cleaned:
+        cleaned["unified_credit_code"] = code
+    district = cleaned.get("district", "")
+    if district and district not in dict(district_choices()):
+        raise DomainError(_("Choose a district of this region."), code="district_invalid",
+                          data={"field": "district"})
+    website = cleaned.get("website", "")
+    if website:
+        try:
+            URLValidator(schemes=["http", "https"])(website)
+        except ValidationError as exc:
+            raise DomainError(_("Enter a valid web address."), code="website_invalid",
+                              data={"field": "website"}) from exc
+    return cleaned
+
+
+def _unique_slug(base: str) -> str:
+    base = (base or "org")[:70].strip("-") or "org"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def organisation_create(*, actor: User, kind: str, name: str, slug: str = "", **values) -> Organisation:
+    """Create an organisation; its creator becomes its first owner."""
+    if kind not in OrganisationKind.values:
+        raise DomainError(_("Choose a valid kind of organisation."), code="kind_invalid",
+                          data={"field": "kind"})
+    cleaned = _clean({**values, "name": name})
+    slug = (slug or "").strip().lower()
+    if slug and (not _SLUG.match(slug) or len(slug) > 80):
+        raise DomainError(
+            _("Use lower-case letters, digits and hyphens for the web address."),
+            code="slug_invalid", data={"field": "slug"},
+        )
+    with transaction.atomic():
+        if slug and Organisation.objects.filter(slug=slug).exists():
+            raise ConflictError(_("This web address is taken."), code="slug_taken",
+                                data={"field": "slug"})
+        slug = slug or _unique_slug(slugify(cleaned.get("name_en") or cleaned["name"]))
+        organisation = Organisation.objects.create(kind=kind, slug=slug, **cleaned)
+        audit_log(
+            actor=actor, action="accounts.organisation.created", obj=organisation,
+            data={"kind": kind, "slug": slug, "name": organisation.name},
+        )
+        membership_add(organisation=organisation, user=actor, role=MembershipRole.OWNER,
+                       actor=actor)
+    return organisation
+
+
+def organisation_update(*, organisation: Organisation, actor: User, **values) -> Organisation:
+    require_perm(actor, "accounts.change_organisation", organisation,
+                 message=_("Only an owner of this organisation may edit it."))
+    cleaned = _clean(values)
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        changes = {
+            key: [getattr(locked, key), value]
+            for key, value in cleaned.items() if getattr(locked, key) != value
+        }
+        if changes:
+            for key, (_old, new) in changes.items():
+                setattr(locked, key, new)
+            locked.save(update_fields=[*changes, "updated_at"])
+            audit_log(actor=actor, action="accounts.organisation.updated", obj=locked,
+                      data={"changes": changes})
+    for key in cleaned:
+        setattr(organisation, key, getattr(locked, key))
+    organisation.updated_at = locked.updated_at
+    return organisation
+
+
+def membership_add(*, organisation: Organisation, user: User, role: str, actor) -> Membership:
+    """Add ``user`` with ``role`` (the caller checked who may do this)."""
+    role_check(organisation.kind, role)
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        if Membership.objects.filter(organisation=organisation, user=user).exists():
+            raise AlreadyMember()
+        membership = Membership.objects.create(organisation=organisation, user=user, role=role)
+        audit_log(
+            actor=actor, action="accounts.membership.added", obj=membership,
+            stream=stream_for(organisation), data={"user": user.pk, "role": role},
+        )
+    return membership
+
+
+def _owners_left(organisation: Organisation, *, without: Membership) -> int:
+    return (
+        Membership.objects.filter(organisation=organisation, role=MembershipRole.OWNER)
+        .exclude(pk=without.pk).count()
+    )
+
+
+def _lock(membership: Membership) -> Membership:
+    Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+    return Membership.objects.select_related("organisation", "user").get(pk=membership.pk)
+
+
+def membership_change_role(*, membership: Membership, actor: User, role: str) -> Membership:
+    organisation = membership.organisation
+    role_check(organisation.kind, role)
+    with transaction.atomic():
+        current = _lock(membership)
+        # Checked under the lock: an owner demoted a moment ago no longer counts.
+        require_perm(actor, "accounts.manage_members", organisation,
+                     message=_("Only an owner may change members' roles."))
+        if current.role == role:
+            return current
+        if current.role == MembershipRole.OWNER and not _owners_left(organisation, without=current):
+            raise LastOwnerError()
+        old = current.role
+        current.role = role
+        current.save(update_fields=["role"])
+        audit_log(
+            actor=actor, action="accounts.membership.role_changed", obj=current,
+            stream=stream_for(organisation),
+            data={"user": current.user_id, "from": old, "to": role},
+        )
+    membership.role = role
+    return current
+
+
+def membership_remove(*, membership: Membership, actor: User) -> None:
+    """An owner removes a member, or a member leaves; the last owner stays."""
+    organisation = membership.organisation
+    leaving = membership.user_id == actor.pk
+    with transaction.atomic():
+        try:
+            current = _lock(membership)
+        except Membership.DoesNotExist as exc:
+            raise NotFoundError(_("This person is no longer a member.")) from exc
+        if not leaving:
+            require_perm(actor, "accounts.manage_members", organisation,
+                         message=_("Only an owner may remove members."))
+        if current.role == MembershipRole.OWNER and not _owners_left(organisation, without=current):
+            raise LastOwnerError()
+        audit_log(
+            actor=actor, action="accounts.membership.removed", obj=current,
+            stream=stream_for(organisation),
+            data={"user": current.user_id, "role": current.role, "left": leaving},
+        )
+        current.delete()
