@@ -14,9 +14,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": CELERY_FILESYSTEM_DIR,
         "processed_folder": CELERY_FILESYSTEM_DIR + "-processed",
         "store_processed": False,
+        # broadcast (pidbox) messages; kombu's default is ./control in the working dir
+        "control_folder": CELERY_FILESYSTEM_DIR + "-control",
     }
     # kombu does not create the folders; the worker and every producer need them.
-    for _folder in (CELERY_FILESYSTEM_DIR, CELERY_FILESYSTEM_DIR + "-processed"):
+    for _folder in (CELERY_FILESYSTEM_DIR, CELERY_FILESYSTEM_DIR + "-processed",
+                    CELERY_FILESYSTEM_DIR + "-control"):
         os.makedirs(_folder, exist_ok=True)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
