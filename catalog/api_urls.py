@@ -1,1 +1,45 @@
-urlpatterns: list = []
+from django.urls import path
+
+from catalog.api import certifications, first_sets, makerspaces, products
+
+app_name = "catalog-api"
+urlpatterns = [
+    path("catalog/categories/", makerspaces.CategoryListApi.as_view(), name="categories"),
+    path("catalog/makerspaces/", makerspaces.MakerspaceListCreateApi.as_view(), name="makerspaces"),
+    path("catalog/makerspaces/<slug:slug>/", makerspaces.MakerspaceDetailApi.as_view(),
+         name="makerspace"),
+    path("catalog/makerspaces/<slug:slug>/residents/", makerspaces.MakerspaceResidentApi.as_view(),
+         name="makerspace-residents"),
+    path("catalog/makerspaces/<slug:slug>/photos/", makerspaces.MakerspacePhotoCreateApi.as_view(),
+         name="makerspace-photos"),
+    path("catalog/makerspaces/<slug:slug>/photos/<int:photo_id>/",
+         makerspaces.MakerspacePhotoDeleteApi.as_view(), name="makerspace-photo"),
+    path("catalog/products/", products.ProductListCreateApi.as_view(), name="products"),
+    path("catalog/products/<int:pk>/", products.ProductDetailApi.as_view(), name="product"),
+    path("catalog/products/<int:pk>/publish/", products.ProductPublishApi.as_view(),
+         name="product-publish"),
+    path("catalog/products/<int:pk>/withdraw/", products.ProductWithdrawApi.as_view(),
+         name="product-withdraw"),
+    path("catalog/products/<int:pk>/images/", products.ProductImageListCreateApi.as_view(),
+         name="product-images"),
+    path("catalog/products/<int:pk>/images/<int:image_id>/",
+         products.ProductImageDeleteApi.as_view(), name="product-image"),
+    path("catalog/products/<int:pk>/certifications/",
+         certifications.ProductCertificationListCreateApi.as_view(), name="product-certifications"),
+    path("catalog/products/<int:pk>/first-set-units/",
+         first_sets.FirstSetUnitListCreateApi.as_view(), name="product-first-set-units"),
+    path("catalog/products/<int:pk>/insurances/",
+         first_sets.FirstSetInsuranceListCreateApi.as_view(), name="product-insurances"),
+    path("catalog/certifications/", certifications.CertificationQueueApi.as_view(),
+         name="certifications"),
+    path("catalog/certifications/<int:pk>/", certifications.CertificationDetailApi.as_view(),
+         name="certification"),
+    path("catalog/certifications/<int:pk>/review/", certifications.CertificationReviewApi.as_view(),
+         name="certification-review"),
+    path("catalog/certifications/<int:pk>/certify/",
+         certifications.CertificationCertifyApi.as_view(), name="certification-certify"),
+    path("catalog/certifications/<int:pk>/reject/", certifications.CertificationRejectApi.as_view(),
+         name="certification-reject"),
+    path("catalog/certifications/<int:pk>/revoke/", certifications.CertificationRevokeApi.as_view(),
+         name="certification-revoke"),
+]

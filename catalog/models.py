@@ -83,8 +83,26 @@ class Category(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        old_path = self.path
         self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
         super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # Keep the materialised path of the whole subtree in step (rename or move).
+            for child in Category.objects.filter(path__startswith=f"{old_path}/", parent=self):
+                child.save()
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/")
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.parent_id and self.pk and (
+            self.parent_id == self.pk
+            or Category.objects.filter(pk=self.parent_id, path__startswith=f"{self.path}/").exists()
+        ):
+            raise ValidationError({"parent": _("A category cannot be placed under itself.")})
 
 
 class ProductStage(models.TextChoices):
@@ -166,10 +184,19 @@ class ProductImage(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(upload_to=product_image_path)
     thumbnail = models.ImageField(upload_to=product_image_path, blank=True)
-    alt = models.CharField(max_length=200, blank=True)
+    alt = models.CharField(_("alternative text"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    format = models.CharField(max_length=10, blank=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
 
     class Meta:
+        verbose_name = _("product image")
         ordering = ["position", "pk"]
 
     def __str__(self):
@@ -195,20 +222,51 @@ class Certification(models.Model):
         max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
     )
     statement = models.TextField(_("innovation statement"), blank=True)
-    certificate_number = models.CharField(max_length=50, blank=True)
-    valid_from = models.DateField(null=True, blank=True)
-    valid_until = models.DateField(null=True, blank=True, db_index=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=50, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, db_index=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
-    decision_reason = models.TextField(blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
+    review_started_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    OPEN_STATUSES = ("submitted", "under_review")
+    GRANTED_STATUSES = ("certified", "expired", "revoked")
 
     class Meta:
         verbose_name = _("innovation certification")
         ordering = ["-submitted_at"]
+        constraints = [
+            # Only one application per product may be open at a time.
+            models.UniqueConstraint(
+                fields=["product"], condition=models.Q(status__in=["submitted", "under_review"]),
+                name="certification_one_open_per_product",
+            ),
+            models.UniqueConstraint(
+                fields=["certificate_number"], condition=~models.Q(certificate_number=""),
+                name="certification_number_unique",
+            ),
+            # A granted certification always carries its number and validity window.
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["certified", "expired", "revoked"])
+                | (
+                    models.Q(valid_from__isnull=False, valid_until__isnull=False)
+                    & ~models.Q(certificate_number="")
+                ),
+                name="certification_granted_has_window",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="certification_window_ordered",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.product} ({self.status})"
@@ -223,30 +281,54 @@ class CertificationDocument(models.Model):
         Certification, on_delete=models.CASCADE, related_name="documents"
     )
     file = models.FileField(upload_to=certification_document_path)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=50, blank=True)
+    size = models.PositiveIntegerField(default=0)
     description = models.CharField(max_length=200, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("certification document")
+        ordering = ["pk"]
 
     def __str__(self):
         return self.file.name
 
 
+FIRST_SETS_PER_BUYER = 3
+
+
 class FirstSetUnit(models.Model):
     """A unit of a first-set product put into use by a buying organisation. The first
-    three units per buying organisation count as first sets."""
+    three units per (product, buying organisation) count as first sets."""
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="units_in_use")
-    buyer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    serial_number = models.CharField(max_length=100)
-    put_into_use_on = models.DateField()
+    buyer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("buyer")
+    )
+    serial_number = models.CharField(_("serial number"), max_length=100)
+    put_into_use_on = models.DateField(_("put into use on"))
     sequence = models.PositiveSmallIntegerField(editable=False)
     counts_as_first_set = models.BooleanField(editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("first-set unit in use")
+        ordering = ["product", "buyer", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["product", "serial_number"], name="unit_serial_unique"),
             models.UniqueConstraint(
                 fields=["product", "buyer", "sequence"], name="unit_sequence_unique"
+            ),
+            models.CheckConstraint(condition=models.Q(sequence__gte=1), name="unit_sequence_positive"),
+            models.CheckConstraint(
+                condition=models.Q(sequence__lte=FIRST_SETS_PER_BUYER, counts_as_first_set=True)
+                | models.Q(sequence__gt=FIRST_SETS_PER_BUYER, counts_as_first_set=False),
+                name="unit_first_three_count",
             ),
         ]
 
@@ -254,35 +336,86 @@ class FirstSetUnit(models.Model):
         return f"{self.product} #{self.serial_number}"
 
 
+class FirstSetUnitCounter(models.Model):
+    """The last sequence handed out per (product, buyer). Recording a unit locks this one
+    row, so concurrent recordings for the same pair queue up while other pairs proceed."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    buyer = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    last_sequence = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "buyer"], name="unit_counter_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.product_id}/{self.buyer_id}: {self.last_sequence}"
+
+
+MAX_INSURANCE_RATE = Decimal("0.03")
+INSURANCE_SUBSIDY_SHARE = Decimal("0.8")
+MAX_INSURANCE_YEARS = 3
+
+
 class FirstSetInsurance(models.Model):
     """Insurance of a first set: rate capped at 3 %, 80 % premium subsidy, at most 3 years,
-    continuous."""
+    continuous. Policies form a chain: each follows the previous one (``follows``), which
+    the database keeps linear (one first policy per product, one successor per policy)."""
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="insurances")
+    follows = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="followed_by",
+        verbose_name=_("previous policy"),
+    )
     insurer = models.CharField(_("insurer"), max_length=200)
     policy_number = models.CharField(_("policy number"), max_length=100)
-    insured_amount = models.DecimalField(max_digits=14, decimal_places=2)
-    premium_amount = models.DecimalField(max_digits=14, decimal_places=2)
-    currency = models.CharField(max_length=3, default="CNY")
+    insured_amount = models.DecimalField(_("insured amount"), max_digits=14, decimal_places=2)
+    premium_amount = models.DecimalField(_("premium"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
     rate = models.DecimalField(
-        max_digits=6, decimal_places=4,
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.03"))],
+        _("premium rate"), max_digits=6, decimal_places=4,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_INSURANCE_RATE)],
     )
-    subsidy_amount = models.DecimalField(max_digits=14, decimal_places=2)
-    starts_on = models.DateField()
-    ends_on = models.DateField()
+    subsidy_amount = models.DecimalField(_("premium subsidy"), max_digits=14, decimal_places=2)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("first-set insurance policy")
+        verbose_name_plural = _("first-set insurance policies")
         ordering = ["starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(rate__lte=Decimal("0.03")) & models.Q(rate__gte=0),
+                condition=models.Q(rate__lte=MAX_INSURANCE_RATE) & models.Q(rate__gte=0),
                 name="insurance_rate_at_most_3_percent",
             ),
             models.CheckConstraint(
                 condition=models.Q(ends_on__gt=models.F("starts_on")),
                 name="insurance_period_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(premium_amount__gt=0) & models.Q(insured_amount__gt=0),
+                name="insurance_amounts_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(subsidy_amount__gte=0)
+                & models.Q(
+                    subsidy_amount__lte=models.F("premium_amount") * INSURANCE_SUBSIDY_SHARE
+                ),
+                name="insurance_subsidy_at_most_80_percent",
+            ),
+            models.UniqueConstraint(
+                fields=["product"], condition=models.Q(follows__isnull=True),
+                name="insurance_one_first_policy_per_product",
+            ),
+            models.UniqueConstraint(
+                fields=["insurer", "policy_number"], name="insurance_policy_number_unique"
             ),
         ]
 

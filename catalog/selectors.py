@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
-from catalog.models import Certification, Makerspace, Product
+from catalog.models import (
+    Category,
+    Certification,
+    FirstSetInsurance,
+    FirstSetUnit,
+    Makerspace,
+    Product,
+    ProductImage,
+)
+from catalog.rules import MAKER_ROLES
+from marketplace.accounts.models import Membership
+from marketplace.core.errors import NotFoundError
+from marketplace.core.money import Money, money_sum
+from marketplace.core.permissions import has_perm
+
+# --- certification -------------------------------------------------------------------
 
 
 def valid_certifications(on: date | None = None) -> QuerySet[Certification]:
@@ -18,10 +43,110 @@ def valid_certifications(on: date | None = None) -> QuerySet[Certification]:
 
 
 def products_with_certification(qs: QuerySet[Product], on: date | None = None) -> QuerySet:
-    """Annotate ``is_certified`` (a valid certification today)."""
+    """Annotate ``is_certified`` (a valid certification today) and ``certified_until``
+    (the latest end date among the valid certifications)."""
+    valid = valid_certifications(on).filter(product=OuterRef("pk"))
     return qs.annotate(
-        is_certified=Exists(valid_certifications(on).filter(product=OuterRef("pk")))
+        is_certified=Exists(valid),
+        certified_until=Subquery(valid.order_by("-valid_until").values("valid_until")[:1]),
     )
+
+
+def product_current_certification(product: Product, on: date | None = None):
+    return valid_certifications(on).filter(product=product).order_by("-valid_until").first()
+
+
+def product_is_eligible_for_first_purchase(product: Product, on: date | None = None) -> bool:
+    """A published product with a certification valid on ``on`` (today by default) may be
+    bought through first-purchase."""
+    return (
+        product.status == Product.Status.PUBLISHED
+        and valid_certifications(on).filter(product=product).exists()
+    )
+
+
+def certification_review_queue(*, statuses=None) -> QuerySet[Certification]:
+    statuses = statuses or Certification.OPEN_STATUSES
+    return (
+        Certification.objects.filter(status__in=statuses)
+        .select_related("product", "product__organisation", "applicant", "reviewer")
+        .annotate(document_count=Count("documents"))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def certifications_of_product(product: Product) -> QuerySet[Certification]:
+    return (
+        Certification.objects.filter(product=product)
+        .select_related("applicant", "reviewer")
+        .prefetch_related("documents")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+# --- products ------------------------------------------------------------------------
+
+
+def organisation_ids_of(user, roles=MAKER_ROLES) -> list[int]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Membership.objects.filter(user=user, role__in=roles).values_list("organisation_id", flat=True)
+    )
+
+
+def products_visible_to(user) -> QuerySet[Product]:
+    """Published products for everyone; drafts and withdrawn products only for their own
+    organisation; staff see everything."""
+    qs = Product.objects.all()
+    if getattr(user, "is_authenticated", False) and user.is_staff:
+        return qs
+    org_ids = organisation_ids_of(user)
+    if org_ids:
+        return qs.filter(Q(status=Product.Status.PUBLISHED) | Q(organisation_id__in=org_ids))
+    return qs.filter(status=Product.Status.PUBLISHED)
+
+
+def _cover(qs: QuerySet[Product]) -> QuerySet[Product]:
+    first = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "pk")
+    return qs.annotate(
+        cover_image=Subquery(first.values("image")[:1]),
+        cover_thumbnail=Subquery(first.values("thumbnail")[:1]),
+    )
+
+
+def product_list(*, user, base: QuerySet[Product] | None = None) -> QuerySet[Product]:
+    """Products the user may see, with what a list needs in one query: maker, makerspace,
+    category, certification flag and expiry, cover image."""
+    qs = base if base is not None else products_visible_to(user)
+    qs = qs.select_related("organisation", "makerspace", "category")
+    return _cover(products_with_certification(qs)).order_by(
+        F("published_at").desc(nulls_last=True), "-pk"
+    )
+
+
+def product_get(*, user, slug: str | None = None, pk: int | None = None) -> Product:
+    """One product the user may see, else NotFoundError (drafts of others are not found,
+    never forbidden: their existence is not revealed)."""
+    lookup = {"slug": slug} if slug is not None else {"pk": pk}
+    product = (
+        products_with_certification(
+            Product.objects.select_related("organisation", "makerspace", "category")
+        )
+        .filter(**lookup)
+        .first()
+    )
+    if product is None or not product_is_visible(product, user):
+        raise NotFoundError()
+    return product
+
+
+def product_is_visible(product: Product, user) -> bool:
+    return product.status == Product.Status.PUBLISHED or has_perm(user, "catalog.view_product", product)
+
+
+def products_of_organisations(org_ids: list[int]) -> QuerySet[Product]:
+    return product_list(user=None, base=Product.objects.filter(organisation_id__in=org_ids))
 
 
 def products_for_index(*, ids: list[int] | None = None) -> QuerySet[Product]:
@@ -40,8 +165,106 @@ def products_for_index(*, ids: list[int] | None = None) -> QuerySet[Product]:
     return products_with_certification(qs).order_by("pk")
 
 
+# --- first sets ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FirstSetSummary:
+    units_in_use: int
+    first_sets: int
+    buyers: int
+    policies: list
+    coverage_from: date | None
+    coverage_until: date | None
+    premium_total: Money | None
+    subsidy_total: Money | None
+
+
+def product_first_set_summary(product: Product) -> FirstSetSummary | None:
+    if not product.is_first_set:
+        return None
+    counts = FirstSetUnit.objects.filter(product=product).aggregate(
+        units=Count("pk"),
+        first_sets=Count("pk", filter=Q(counts_as_first_set=True)),
+        buyers=Count("buyer", distinct=True),
+    )
+    policies = list(FirstSetInsurance.objects.filter(product=product).order_by("starts_on"))
+    currency = policies[0].currency if policies else None
+    same_currency = all(p.currency == currency for p in policies)
+    return FirstSetSummary(
+        units_in_use=counts["units"],
+        first_sets=counts["first_sets"],
+        buyers=counts["buyers"],
+        policies=policies,
+        coverage_from=policies[0].starts_on if policies else None,
+        coverage_until=policies[-1].ends_on if policies else None,
+        premium_total=money_sum((Money(p.premium_amount, p.currency) for p in policies), currency)
+        if policies and same_currency else None,
+        subsidy_total=money_sum((Money(p.subsidy_amount, p.currency) for p in policies), currency)
+        if policies and same_currency else None,
+    )
+
+
+def first_set_units_of(product: Product) -> QuerySet[FirstSetUnit]:
+    return FirstSetUnit.objects.filter(product=product).select_related("buyer").order_by(
+        "buyer__name", "sequence"
+    )
+
+
+# --- makerspaces and categories ------------------------------------------------------
+
+
+def makerspace_list(*, include_unpublished: bool = False) -> QuerySet[Makerspace]:
+    qs = Makerspace.objects.all() if include_unpublished else Makerspace.objects.filter(
+        is_published=True
+    )
+    return qs.select_related("operator").annotate(
+        resident_count=Count("residents", distinct=True),
+        product_count=Count(
+            "products", filter=Q(products__status=Product.Status.PUBLISHED), distinct=True
+        ),
+    ).order_by("district", "name")
+
+
+def makerspace_get(*, user, slug: str) -> Makerspace:
+    makerspace = (
+        Makerspace.objects.select_related("operator")
+        .prefetch_related("photos", Prefetch("residents", to_attr="resident_list"))
+        .filter(slug=slug)
+        .first()
+    )
+    if makerspace is None or (
+        not makerspace.is_published and not has_perm(user, "catalog.change_makerspace", makerspace)
+        and not getattr(user, "is_staff", False)
+    ):
+        raise NotFoundError()
+    return makerspace
+
+
+def makerspace_products(makerspace: Makerspace) -> QuerySet[Product]:
+    return product_list(
+        user=None,
+        base=Product.objects.filter(makerspace=makerspace, status=Product.Status.PUBLISHED),
+    )
+
+
 def makerspaces_for_index(*, ids: list[int] | None = None) -> QuerySet[Makerspace]:
     qs = Makerspace.objects.filter(is_published=True).select_related("operator")
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.order_by("pk")
+
+
+def makerspaces_operated_by(user) -> QuerySet[Makerspace]:
+    return Makerspace.objects.filter(operator_id__in=organisation_ids_of(user)).order_by("name")
+
+
+def category_tree() -> list[Category]:
+    """Every category in tree order (by materialised path), with ``depth``."""
+    return list(Category.objects.order_by("path"))
+
+
+def category_subtree_ids(category: Category) -> QuerySet:
+    return Category.objects.filter(
+        Q(pk=category.pk) | Q(path__startswith=f"{category.path}/")
+    ).values("pk")

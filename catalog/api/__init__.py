@@ -1,0 +1,1 @@
+"""REST API of the catalogue (mounted under /api/catalog/)."""

@@ -1,0 +1,71 @@
+"""Helpers of the catalogue API views."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+
+from catalog.models import Category, Makerspace
+from catalog.validators import CatalogValidationError
+from marketplace.accounts.models import Organisation
+
+
+class CatalogPagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+ERROR_BODY = inline_serializer(
+    name="CatalogError",
+    fields={
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(),
+        "errors": serializers.DictField(required=False),
+    },
+)
+ERRORS = {
+    400: OpenApiResponse(ERROR_BODY, description="Invalid input"),
+    403: OpenApiResponse(ERROR_BODY, description="Not allowed"),
+    404: OpenApiResponse(ERROR_BODY, description="Not found"),
+    409: OpenApiResponse(ERROR_BODY, description="Not allowed in the current state"),
+}
+
+
+def errors(*codes: int) -> dict:
+    return {code: ERRORS[code] for code in codes}
+
+
+def organisation_by_slug(slug: str) -> Organisation:
+    org = Organisation.objects.filter(slug=slug).first()
+    if org is None:
+        raise CatalogValidationError(_("Unknown organisation “%(slug)s”.") % {"slug": slug})
+    return org
+
+
+def category_by_slug(slug: str) -> Category:
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        raise CatalogValidationError(_("Unknown category “%(slug)s”.") % {"slug": slug})
+    return category
+
+
+def makerspace_by_slug(slug: str | None) -> Makerspace | None:
+    if not slug:
+        return None
+    makerspace = Makerspace.objects.filter(slug=slug).first()
+    if makerspace is None:
+        raise CatalogValidationError(_("Unknown makerspace “%(slug)s”.") % {"slug": slug})
+    return makerspace
+
+
+def resolve_product_refs(data: dict) -> dict:
+    """Turn the slugs of an input into objects for the service."""
+    data = dict(data)
+    if "category" in data:
+        data["category"] = category_by_slug(data["category"])
+    if "makerspace" in data:
+        data["makerspace"] = makerspace_by_slug(data["makerspace"])
+    return data

@@ -1,0 +1,90 @@
+"""Filters of the product and makerspace lists, shared by the API and the pages.
+
+Unknown values (a district not in the region pack, a category that does not exist) are
+refused with a 400 and a message, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Category, Makerspace, Product, ProductStage
+from catalog.selectors import category_subtree_ids
+from marketplace.core.regions import region_pack
+
+
+def district_choices():
+    return [(d["code"], d["name"]) for d in region_pack()["districts"]]
+
+
+def focus_area_choices():
+    return [(code, fa["name"]) for code, fa in region_pack()["focus_areas"].items()]
+
+
+class ProductFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Text"), max_length=200)
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.all(), to_field_name="slug", method="filter_category",
+        label=_("Category"),
+    )
+    makerspace = django_filters.ModelChoiceFilter(
+        queryset=Makerspace.objects.filter(is_published=True), to_field_name="slug",
+        label=_("Makerspace"),
+    )
+    district = django_filters.ChoiceFilter(
+        choices=district_choices, field_name="makerspace__district", label=_("District")
+    )
+    stage = django_filters.ChoiceFilter(choices=ProductStage.choices, label=_("Stage"))
+    status = django_filters.ChoiceFilter(choices=Product.Status.choices, label=_("Status"))
+    certified = django_filters.BooleanFilter(
+        field_name="is_certified", label=_("Certified innovative"),
+        widget=forms.NullBooleanSelect,
+    )
+    first_set = django_filters.BooleanFilter(
+        field_name="is_first_set", label=_("First set of equipment"),
+        widget=forms.NullBooleanSelect,
+    )
+    price_min = django_filters.NumberFilter(
+        field_name="price_amount", lookup_expr="gte", label=_("Minimum price"), min_value=0
+    )
+    price_max = django_filters.NumberFilter(
+        field_name="price_amount", lookup_expr="lte", label=_("Maximum price"), min_value=0
+    )
+    organisation = django_filters.CharFilter(
+        field_name="organisation__slug", label=_("Maker"), max_length=80
+    )
+
+    class Meta:
+        model = Product
+        fields: list[str] = []
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(category_id__in=category_subtree_ids(value))
+
+    def filter_text(self, queryset, name, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(name_en__icontains=value)
+            | Q(summary__icontains=value) | Q(summary_en__icontains=value)
+        )
+
+
+class MakerspaceFilter(django_filters.FilterSet):
+    district = django_filters.ChoiceFilter(choices=district_choices, label=_("District"))
+    focus_area = django_filters.ChoiceFilter(
+        choices=focus_area_choices, method="filter_focus_area", label=_("Focus area")
+    )
+
+    class Meta:
+        model = Makerspace
+        fields: list[str] = []
+
+    def filter_focus_area(self, queryset, name, value: str):
+        # The list is stored as JSON; matching the quoted code works on SQLite and
+        # PostgreSQL alike and never matches a longer code ("marine" vs "marine_x").
+        return queryset.filter(focus_areas__icontains=f'"{value}"')

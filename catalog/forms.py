@@ -1,0 +1,200 @@
+"""Page forms. They only shape input; the services apply the rules and their
+DomainErrors are shown on the form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Category, Makerspace, ProductStage
+from catalog.validators import MAX_SPEC_KEYS
+from marketplace.core.regions import region_pack
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+def parse_lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def parse_specifications(text: str) -> dict[str, str]:
+    """One "name: value" per line."""
+    specs: dict[str, str] = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        if ":" not in line and "：" not in line:
+            raise forms.ValidationError(
+                _("Line %(n)s: write “name: value”.") % {"n": number}, code="spec_line"
+            )
+        key, value = line.replace("：", ":", 1).split(":", 1)
+        if key.strip() in specs:
+            raise forms.ValidationError(
+                _("The specification “%(key)s” appears twice.") % {"key": key.strip()}
+            )
+        specs[key.strip()] = value.strip()
+    if len(specs) > MAX_SPEC_KEYS:
+        raise forms.ValidationError(
+            _("At most %(max)s specifications are allowed.") % {"max": MAX_SPEC_KEYS}
+        )
+    return specs
+
+
+def format_specifications(specs: dict) -> str:
+    return "\n".join(f"{k}: {v}" for k, v in (specs or {}).items())
+
+
+class ProductForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=None, label=_("Maker organisation"))
+    category = forms.ModelChoiceField(queryset=Category.objects.order_by("path"), label=_("Category"))
+    makerspace = forms.ModelChoiceField(
+        queryset=Makerspace.objects.filter(is_published=True).order_by("name"), required=False,
+        label=_("Makerspace"),
+    )
+    name = forms.CharField(max_length=200, label=_("Name"))
+    name_en = forms.CharField(max_length=200, required=False, label=_("English name"))
+    summary = forms.CharField(max_length=300, required=False, label=_("Summary"))
+    summary_en = forms.CharField(max_length=300, required=False, label=_("English summary"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), required=False, label=_("Description"),
+        help_text=_("Paragraphs, lists, bold, italics and links are kept; everything else is removed."),
+    )
+    description_en = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), required=False, label=_("English description")
+    )
+    specifications = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), required=False, label=_("Specifications"),
+        help_text=_("One per line: name: value (at most 50)."),
+    )
+    price_amount = forms.DecimalField(
+        max_digits=14, decimal_places=2, required=False, label=_("Price"),
+        help_text=_("Leave empty for “price on request”."),
+    )
+    price_currency = forms.CharField(max_length=3, initial="CNY", label=_("Currency"))
+    stage = forms.ChoiceField(choices=ProductStage.choices, label=_("Stage"))
+    stock = forms.IntegerField(min_value=0, initial=0, label=_("Stock"))
+    is_first_set = forms.BooleanField(required=False, label=_("First set of equipment"))
+    first_set_catalogue_ref = forms.CharField(
+        max_length=100, required=False, label=_("First-set catalogue reference")
+    )
+    image = forms.FileField(
+        required=False, label=_("Add an image"),
+        help_text=_("JPEG, PNG or WebP, at most 5 MB and 8000 x 8000 pixels."),
+    )
+
+    def __init__(self, *args, organisations=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].queryset = organisations
+
+    def clean_specifications(self):
+        return parse_specifications(self.cleaned_data.get("specifications", ""))
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("image", None)
+        data.pop("organisation", None)
+        return data
+
+
+class ImageForm(forms.Form):
+    image = forms.FileField(label=_("Image"))
+    alt = forms.CharField(max_length=200, required=False, label=_("Alternative text"))
+
+
+class CertificationApplyForm(forms.Form):
+    statement = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000, required=False,
+        label=_("Innovation statement"),
+    )
+    documents = MultipleFileField(
+        label=_("Supporting documents"),
+        help_text=_("PDF, JPEG or PNG, at most 10 MB each (test reports, patents, licences)."),
+    )
+
+
+class CertifyForm(forms.Form):
+    certificate_number = forms.CharField(max_length=50, label=_("Certificate number"))
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Reason"))
+
+
+def _district_choices():
+    return [(d["code"], d["name"]) for d in region_pack()["districts"]]
+
+
+def _focus_area_choices():
+    return [(code, fa["name"]) for code, fa in region_pack()["focus_areas"].items()]
+
+
+class MakerspaceForm(forms.Form):
+    name = forms.CharField(max_length=200, label=_("Name"))
+    name_en = forms.CharField(max_length=200, required=False, label=_("English name"))
+    district = forms.ChoiceField(choices=_district_choices, label=_("District"))
+    address = forms.CharField(max_length=300, required=False, label=_("Address"))
+    focus_areas = forms.MultipleChoiceField(
+        choices=_focus_area_choices, required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Focus areas"),
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                                  max_length=5000, label=_("Description"))
+    description_en = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                                     max_length=5000, label=_("English description"))
+    services = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                               label=_("Services"), help_text=_("One per line."))
+    equipment = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                                label=_("Equipment"), help_text=_("One per line."))
+    opening_hours = forms.CharField(max_length=200, required=False, label=_("Opening hours"))
+
+    def clean_services(self):
+        return parse_lines(self.cleaned_data.get("services"))
+
+    def clean_equipment(self):
+        return parse_lines(self.cleaned_data.get("equipment"))
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(label=_("Photo"))
+    caption = forms.CharField(max_length=200, required=False, label=_("Caption"))
+
+
+class ResidentForm(forms.Form):
+    organisation = forms.SlugField(label=_("Maker company (web address)"))
+
+
+class FirstSetUnitForm(forms.Form):
+    buyer = forms.SlugField(label=_("Buying organisation (web address)"))
+    serial_number = forms.CharField(max_length=100, label=_("Serial number"))
+    put_into_use_on = forms.DateField(label=_("Put into use on"),
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class InsuranceForm(forms.Form):
+    insurer = forms.CharField(max_length=200, label=_("Insurer"))
+    policy_number = forms.CharField(max_length=100, label=_("Policy number"))
+    insured_amount = forms.DecimalField(max_digits=14, decimal_places=2, label=_("Insured amount"))
+    premium_amount = forms.DecimalField(max_digits=14, decimal_places=2, label=_("Premium"))
+    rate_percent = forms.DecimalField(max_digits=7, decimal_places=4, label=_("Premium rate (%)"),
+                                      help_text=_("At most 3 %."))
+    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))

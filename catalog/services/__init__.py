@@ -1,0 +1,2 @@
+"""Catalogue services (writes), split by subdomain: products, images, makerspaces,
+certification, first_sets."""

@@ -1,0 +1,243 @@
+"""Writes of products: create, update, publish, withdraw.
+
+Every write checks the actor's permission, validates, changes the row and its audit
+event in one transaction, and announces ``product_changed`` after commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Category, Makerspace, Product, ProductStage
+from catalog.services.common import clean_price, clean_text
+from catalog.signals import product_changed, send_after_commit
+from catalog.validators import CatalogValidationError, clean_specifications, sanitise_html
+from marketplace.accounts.models import Organisation
+from marketplace.core.audit import audit_log
+from marketplace.core.errors import ConflictError
+from marketplace.core.permissions import require_perm
+from marketplace.core.transitions import StateMachine, transition
+
+# draft -> published -> withdrawn -> published (again). A draft cannot be withdrawn: it
+# was never public, so there is nothing to take down; the maker keeps it as a draft.
+# A published product never goes back to draft: buyers and backers may have seen it.
+PRODUCT_STATES = StateMachine(
+    name="catalog.product",
+    transitions={
+        Product.Status.DRAFT: {Product.Status.PUBLISHED},
+        Product.Status.PUBLISHED: {Product.Status.WITHDRAWN},
+        Product.Status.WITHDRAWN: {Product.Status.PUBLISHED},
+    },
+)
+
+EDITABLE_FIELDS = (
+    "category", "makerspace", "name", "name_en", "summary", "summary_en", "description",
+    "description_en", "specifications", "price_amount", "price_currency", "stage", "stock",
+    "is_first_set", "first_set_catalogue_ref",
+)
+_TEXT_FIELDS = ("name", "name_en", "summary", "summary_en")
+
+
+def _clean_stage(stage) -> str:
+    if stage not in ProductStage.values:
+        raise CatalogValidationError(
+            _("Choose a stage: %(stages)s.")
+            % {"stages": ", ".join(str(label) for label in ProductStage.labels)}
+        )
+    return stage
+
+
+def _clean_stock(stock) -> int:
+    try:
+        stock = int(stock)
+    except (TypeError, ValueError) as exc:
+        raise CatalogValidationError(_("Stock must be a whole number.")) from exc
+    if stock < 0:
+        raise CatalogValidationError(_("Stock cannot be negative."))
+    if stock > 2_147_483_647:
+        raise CatalogValidationError(_("Stock is too large."))
+    return stock
+
+
+def _check_makerspace(makerspace: Makerspace | None, organisation: Organisation) -> None:
+    if makerspace is None:
+        return
+    if not makerspace.is_published:
+        raise CatalogValidationError(_("This makerspace is not open for listings."))
+    if not makerspace.residents.filter(pk=organisation.pk).exists():
+        raise CatalogValidationError(
+            _("Your organisation is not a resident of %(makerspace)s; ask its operator to add "
+              "you first.") % {"makerspace": makerspace.name}
+        )
+
+
+def _clean_first_set(is_first_set: bool, reference: str) -> str:
+    reference = clean_text(Product, "first_set_catalogue_ref", reference)
+    if is_first_set and not reference:
+        raise CatalogValidationError(
+            _("A first set of equipment needs its catalogue reference.")
+        )
+    return reference if is_first_set else ""
+
+
+RESERVED_SLUGS = frozenset({"new", "mine"})  # page routes under /catalog/products/
+
+
+def _unique_slug(name_en: str, name: str) -> str:
+    base = slugify(name_en)[:100] or slugify(name, allow_unicode=False)[:100] or "product"
+    slug = base
+    while slug in RESERVED_SLUGS or Product.objects.filter(slug=slug).exists():
+        slug = f"{base}-{secrets.token_hex(3)}"
+    return slug
+
+
+def product_create(
+    *,
+    actor,
+    organisation: Organisation,
+    category: Category,
+    name: str,
+    stage: str,
+    name_en: str = "",
+    summary: str = "",
+    summary_en: str = "",
+    description: str = "",
+    description_en: str = "",
+    specifications: dict | None = None,
+    price_amount: Decimal | None = None,
+    price_currency: str = "CNY",
+    stock: int = 0,
+    makerspace: Makerspace | None = None,
+    is_first_set: bool = False,
+    first_set_catalogue_ref: str = "",
+) -> Product:
+    """Create a draft product of ``organisation``."""
+    require_perm(
+        actor, "catalog.add_product", organisation,
+        message=_("Only members of a maker company can list products for it."),
+    )
+    if category is None:
+        raise CatalogValidationError(_("Choose a category."))
+    values = {
+        "name": clean_text(Product, "name", name, required=True),
+        "name_en": clean_text(Product, "name_en", name_en),
+        "summary": clean_text(Product, "summary", summary),
+        "summary_en": clean_text(Product, "summary_en", summary_en),
+    }
+    price_amount, price_currency = clean_price(price_amount, price_currency)
+    _check_makerspace(makerspace, organisation)
+    product = Product(
+        organisation=organisation,
+        category=category,
+        makerspace=makerspace,
+        description=sanitise_html(description),
+        description_en=sanitise_html(description_en),
+        specifications=clean_specifications(specifications),
+        price_amount=price_amount,
+        price_currency=price_currency,
+        stage=_clean_stage(stage),
+        stock=_clean_stock(stock),
+        is_first_set=bool(is_first_set),
+        first_set_catalogue_ref=_clean_first_set(bool(is_first_set), first_set_catalogue_ref),
+        created_by=actor,
+        status=Product.Status.DRAFT,
+        **values,
+    )
+    with transaction.atomic():
+        product.slug = _unique_slug(product.name_en, product.name)
+        product.save()
+        audit_log(
+            actor=actor, action="catalog.product.created", obj=product,
+            data={"organisation": organisation.pk, "name": product.name},
+        )
+        send_after_commit(product_changed, product_id=product.pk)
+    return product
+
+
+def product_update(*, actor, product: Product, **changes) -> Product:
+    """Change the given editable fields (any status). Unknown fields are refused."""
+    require_perm(actor, "catalog.change_product", product)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise CatalogValidationError(
+            _("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    with transaction.atomic():
+        product = Product.objects.select_for_update().get(pk=product.pk)
+        cleaned: dict = {}
+        for field in _TEXT_FIELDS:
+            if field in changes:
+                cleaned[field] = clean_text(Product, field, changes[field], required=field == "name")
+        for field in ("description", "description_en"):
+            if field in changes:
+                cleaned[field] = sanitise_html(changes[field] or "")
+        if "specifications" in changes:
+            cleaned["specifications"] = clean_specifications(changes["specifications"])
+        if "price_amount" in changes or "price_currency" in changes:
+            cleaned["price_amount"], cleaned["price_currency"] = clean_price(
+                changes.get("price_amount", product.price_amount),
+                changes.get("price_currency", product.price_currency),
+            )
+        if "stage" in changes:
+            cleaned["stage"] = _clean_stage(changes["stage"])
+        if "stock" in changes:
+            cleaned["stock"] = _clean_stock(changes["stock"])
+        if "category" in changes:
+            if changes["category"] is None:
+                raise CatalogValidationError(_("Choose a category."))
+            cleaned["category"] = changes["category"]
+        if "makerspace" in changes:
+            _check_makerspace(changes["makerspace"], product.organisation)
+            cleaned["makerspace"] = changes["makerspace"]
+        if "is_first_set" in changes or "first_set_catalogue_ref" in changes:
+            is_first_set = bool(changes.get("is_first_set", product.is_first_set))
+            reference = changes.get("first_set_catalogue_ref", product.first_set_catalogue_ref)
+            if product.is_first_set and not is_first_set and (
+                product.units_in_use.exists() or product.insurances.exists()
+            ):
+                raise ConflictError(
+                    _("Units in use or insurance policies are recorded for this first set; "
+                      "it cannot be unflagged.")
+                )
+            cleaned["is_first_set"] = is_first_set
+            cleaned["first_set_catalogue_ref"] = _clean_first_set(is_first_set, reference)
+        changed = [f for f, v in cleaned.items() if getattr(product, f) != v]
+        if not changed:
+            return product
+        for field in changed:
+            setattr(product, field, cleaned[field])
+        product.save(update_fields=[*changed, "updated_at"])
+        audit_log(
+            actor=actor, action="catalog.product.updated", obj=product,
+            data={"fields": sorted(changed)},
+        )
+        send_after_commit(product_changed, product_id=product.pk)
+    return product
+
+
+def product_publish(*, actor, product: Product) -> Product:
+    require_perm(actor, "catalog.change_product", product)
+    if not (product.summary or product.summary_en):
+        raise CatalogValidationError(_("Add a short summary before publishing."))
+    product.published_at = timezone.now()
+    return transition(
+        product, PRODUCT_STATES, Product.Status.PUBLISHED, actor=actor,
+        action="catalog.product.published", update_fields=["published_at"],
+        on_commit=lambda: product_changed.send(sender=None, product_id=product.pk),
+    )
+
+
+def product_withdraw(*, actor, product: Product, reason: str = "") -> Product:
+    require_perm(actor, "catalog.change_product", product)
+    reason = (reason or "").strip()[:500]
+    return transition(
+        product, PRODUCT_STATES, Product.Status.WITHDRAWN, actor=actor,
+        action="catalog.product.withdrawn", data={"reason": reason} if reason else None,
+        on_commit=lambda: product_changed.send(sender=None, product_id=product.pk),
+    )

@@ -1,0 +1,93 @@
+"""Display helpers of the catalogue pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from catalog.validators import sanitise_html
+from marketplace.core.money import Money
+from marketplace.core.regions import region_pack
+
+register = template.Library()
+
+EXPIRING_SOON_DAYS = 30
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+@register.filter
+def bi(obj, field: str):
+    """The English variant of ``field`` under English when it is filled, else the Chinese."""
+    if obj is None:
+        return ""
+    if _english():
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, field, "")
+
+
+@register.filter
+def price(product) -> str:
+    if product.price_amount is None:
+        return _("Price on request")
+    return Money(product.price_amount, product.price_currency).format()
+
+
+@register.filter
+def money(amount, currency) -> str:
+    if amount is None:
+        return ""
+    return Money(amount, currency).format()
+
+
+@register.filter
+def district_name(code: str) -> str:
+    for district in region_pack()["districts"]:
+        if district["code"] == code:
+            return district["name_en"] if _english() else district["name"]
+    return code
+
+
+@register.filter
+def focus_area_name(code: str) -> str:
+    area = region_pack()["focus_areas"].get(code)
+    if area is None:
+        return code
+    return area["name_en"] if _english() else area["name"]
+
+
+@register.filter
+def rich_text(html: str):
+    """Stored descriptions are sanitised on write; sanitising again on display also
+    covers rows written outside the services (admin, imports)."""
+    return mark_safe(sanitise_html(html or "", enforce_limit=False))  # noqa: S308  (nh3 output)
+
+
+@register.filter
+def expiring_soon(valid_until) -> bool:
+    if valid_until is None:
+        return False
+    return valid_until <= timezone.localdate() + timedelta(days=EXPIRING_SOON_DAYS)
+
+
+@register.simple_tag
+def page_url(query: str, number: int) -> str:
+    return f"?{query}&page={number}" if query else f"?page={number}"
+
+
+@register.filter
+def percent(rate) -> str:
+    """A fraction (0.0250) as a percentage (2.50 %)."""
+    if rate is None:
+        return ""
+    return f"{(Decimal(rate) * 100).quantize(Decimal('0.01'))} %"

@@ -1,0 +1,1 @@
+"""Catalogue pages (thin: forms in, services and selectors do the work)."""

@@ -1,0 +1,140 @@
+"""Certification pages: the maker applies; staff work through the review queue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from catalog.forms import CertificationApplyForm, CertifyForm, ReasonForm
+from catalog.models import Certification, CertificationDocument
+from catalog.selectors import certification_review_queue, product_get
+from catalog.services.certification import (
+    certification_apply,
+    certification_certify,
+    certification_reject,
+    certification_revoke,
+    certification_start_review,
+)
+from catalog.views.common import domain_errors_as_http, form_error, paginate
+from marketplace.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from marketplace.core.permissions import has_perm, require_perm
+
+
+@login_required
+@domain_errors_as_http
+def certification_apply_page(request, slug):
+    product = product_get(user=request.user, slug=slug)
+    require_perm(request.user, "catalog.apply_certification", product)
+    form = CertificationApplyForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                certification_apply(
+                    actor=request.user, product=product, documents=form.cleaned_data["documents"],
+                    statement=form.cleaned_data["statement"],
+                )
+            except PermissionDeniedError:
+                raise
+            except DomainError as exc:
+                status = form_error(form, exc)
+            else:
+                messages.success(request, _("Application submitted. Staff will review it."))
+                return redirect("catalog:product_detail", slug=slug)
+        else:
+            status = 400
+    return render(request, "catalog/certification_apply.html",
+                  {"form": form, "product": product}, status=status)
+
+
+@login_required
+@domain_errors_as_http
+def certification_queue_page(request):
+    require_perm(request.user, "catalog.review_certification", None)
+    show = request.GET.get("show", "open")
+    statuses = None if show == "open" else [show] if show in Certification.Status.values else None
+    return render(request, "catalog/certification_queue.html", {
+        "page": paginate(request, certification_review_queue(statuses=statuses), 50),
+        "show": show, "statuses": Certification.Status.choices,
+    })
+
+
+def _certification(request, pk) -> Certification:
+    certification = (
+        Certification.objects.select_related("product", "product__organisation", "applicant", "reviewer")
+        .prefetch_related("documents").filter(pk=pk).first()
+    )
+    if certification is None or not has_perm(request.user, "catalog.view_certification", certification):
+        raise NotFoundError()
+    return certification
+
+
+@login_required
+@domain_errors_as_http
+def certification_review_page(request, pk):
+    certification = _certification(request, pk)
+    require_perm(request.user, "catalog.review_certification", certification)
+    forms = {"certify": CertifyForm(prefix="certify"), "reject": ReasonForm(prefix="reject"),
+             "revoke": ReasonForm(prefix="revoke")}
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "start":
+                certification_start_review(actor=request.user, certification=certification)
+            elif action == "certify":
+                forms["certify"] = form = CertifyForm(request.POST, prefix="certify")
+                if not form.is_valid():
+                    raise _Invalid()
+                certification_certify(actor=request.user, certification=certification,
+                                      **form.cleaned_data)
+            elif action in ("reject", "revoke"):
+                forms[action] = form = ReasonForm(request.POST, prefix=action)
+                if not form.is_valid():
+                    raise _Invalid()
+                service = certification_reject if action == "reject" else certification_revoke
+                service(actor=request.user, certification=certification,
+                        reason=form.cleaned_data["reason"])
+            else:
+                status = 400
+                messages.error(request, _("Unknown action."))
+        except _Invalid:
+            status = 400
+        except PermissionDeniedError:
+            raise
+        except DomainError as exc:
+            target = forms.get(action)
+            if target is not None and action != "start":
+                status = form_error(target, exc)
+            else:
+                messages.error(request, str(exc.message))
+                status = exc.status_code
+        else:
+            if status == 200:
+                messages.success(request, _("Decision recorded."))
+                return redirect("catalog:certification_review", pk=pk)
+        certification = _certification(request, pk)
+    return render(request, "catalog/certification_review.html",
+                  {"certification": certification, **forms}, status=status)
+
+
+class _Invalid(Exception):
+    """A review form did not validate (its errors are on the form)."""
+
+
+@login_required
+@domain_errors_as_http
+def certification_document_download(request, pk, document_id):
+    """Documents are private: the applicant's organisation and staff only."""
+    certification = _certification(request, pk)
+    document = CertificationDocument.objects.filter(certification=certification, pk=document_id).first()
+    if document is None:
+        raise NotFoundError()
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True,
+        filename=document.original_name or document.file.name.rsplit("/", 1)[-1],
+        content_type=document.content_type or "application/octet-stream",
+    )
