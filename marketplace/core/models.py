@@ -25,12 +25,13 @@ class AppendOnlyQuerySet(models.QuerySet):
 class AuditStream(models.Model):
     """Head of one hash chain: the last sequence number and hash."""
 
-    name = models.CharField(max_length=200, primary_key=True)
-    last_seq = models.PositiveBigIntegerField(default=0)
-    head_hash = models.CharField(max_length=64, default=GENESIS)
+    name = models.CharField(_("stream"), max_length=200, primary_key=True)
+    last_seq = models.PositiveBigIntegerField(_("last sequence number"), default=0)
+    head_hash = models.CharField(_("head hash"), max_length=64, default=GENESIS)
 
     class Meta:
         verbose_name = _("audit stream")
+        verbose_name_plural = _("audit streams")
 
     def __str__(self):
         return f"{self.name} #{self.last_seq}"
@@ -40,27 +41,28 @@ class AuditEvent(models.Model):
     """One state change. Append-only: the model refuses updates and deletes, and on
     PostgreSQL a trigger refuses them too (see migration 0002)."""
 
-    stream = models.CharField(max_length=200, db_index=True)
-    seq = models.PositiveBigIntegerField()
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
-    action = models.CharField(max_length=100, db_index=True)
+    stream = models.CharField(_("stream"), max_length=200, db_index=True)
+    seq = models.PositiveBigIntegerField(_("sequence number"))
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
     # DO_NOTHING without a database constraint: the actor id is part of the hash, so
     # deleting a user must leave it as it was (SET_NULL would break the chain, and the
     # append-only trigger refuses the UPDATE anyway).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
-        related_name="+", db_constraint=False,
+        related_name="+", db_constraint=False, verbose_name=_("actor"),
     )
-    object_type = models.CharField(max_length=100, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField()
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"))
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["stream", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["stream", "seq"], name="audit_stream_seq_unique")
@@ -82,9 +84,13 @@ class AuditEvent(models.Model):
 class ChronographHeartbeat(models.Model):
     """When the periodic chronograph task last ran; /healthz reads it."""
 
-    name = models.CharField(max_length=50, primary_key=True)
-    last_tick_at = models.DateTimeField()
-    handlers_run = models.PositiveIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=50, primary_key=True)
+    last_tick_at = models.DateTimeField(_("last tick"))
+    handlers_run = models.PositiveIntegerField(_("handlers run"), default=0)
+
+    class Meta:
+        verbose_name = _("chronograph heartbeat")
+        verbose_name_plural = _("chronograph heartbeats")
 
     def __str__(self):
         return f"{self.name} @ {self.last_tick_at:%Y-%m-%d %H:%M:%S}"

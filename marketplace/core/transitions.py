@@ -20,7 +20,7 @@ Usage in a service::
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import models, transaction
@@ -34,6 +34,9 @@ class StateMachine:
     name: str
     transitions: dict[str, Iterable[str]]
     field: str = "status"
+    # optional display names of the states (e.g. ``dict(Campaign.Status.choices)``) for
+    # the message a user sees when a move is refused
+    labels: Mapping[str, str] | None = dataclasses.field(default=None, compare=False)
     _allowed: dict[str, frozenset[str]] = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -54,12 +57,15 @@ class StateMachine:
     def can(self, source: str, target: str) -> bool:
         return target in self.allowed_from(source)
 
+    def label(self, state: str) -> str:
+        return str((self.labels or {}).get(state, state))
+
     def check(self, source: str, target: str) -> None:
         if not self.can(source, target):
             raise IllegalTransition(
-                _("Cannot change %(name)s from “%(source)s” to “%(target)s”.")
-                % {"name": self.name, "source": source, "target": target},
-                data={"from": source, "to": target},
+                _("The status cannot change from “%(source)s” to “%(target)s”.")
+                % {"source": self.label(source), "target": self.label(target)},
+                data={"machine": self.name, "from": source, "to": target},
             )
 
 

@@ -68,7 +68,7 @@ def test_illegal_move_raises_and_writes_nothing():
     with pytest.raises(IllegalTransition) as caught:
         transition(kyc, KYC, "rejected", actor=kyc.user)
 
-    assert caught.value.data == {"from": "approved", "to": "rejected"}
+    assert caught.value.data == {"machine": "test.kyc", "from": "approved", "to": "rejected"}
     assert AuditEvent.objects.count() == before
     kyc.refresh_from_db()
     assert kyc.status == "approved"
@@ -82,7 +82,7 @@ def test_illegal_move_maps_to_409_through_the_api_handler():
     response = exception_handler(caught.value, {})
     assert response.status_code == 409
     assert response.data["code"] == "illegal_transition"
-    assert response.data["data"] == {"from": "approved", "to": "rejected"}
+    assert response.data["data"] == {"machine": "test.kyc", "from": "approved", "to": "rejected"}
     assert response.data["detail"]
 
 

@@ -1,0 +1,125 @@
+"""The personal notifications websocket, over the real Redis channel layer."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+
+from marketplace.asgi import application
+from marketplace.notifications.services import notification_create
+from tests.core.factories import UserFactory
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+PATH = "/ws/notifications/"
+
+
+def _session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+async def open_socket(user=None) -> tuple[WebsocketCommunicator, bool, object]:
+    headers = [(b"origin", b"http://localhost")]
+    if user is not None:
+        cookie = await database_sync_to_async(_session_cookie)(user)
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
+    communicator = WebsocketCommunicator(application, PATH, headers=headers)
+    connected, detail = await communicator.connect(timeout=5)
+    return communicator, connected, detail
+
+
+async def test_notification_arrives_only_after_commit(redis_channel_layer):
+    user = await database_sync_to_async(UserFactory)()
+    socket, connected, _ = await open_socket(user)
+    assert connected
+    try:
+
+        def create_inside_a_transaction():
+            with transaction.atomic():
+                note = notification_create(
+                    user=user, kind="crowdfunding.pledge.charged", title="支付成功",
+                    body="您的支持已扣款。", url="/crowdfunding/1/",
+                )
+                # the transaction is still open: nothing may have been pushed yet
+                nothing_yet = async_to_sync(socket.receive_nothing)(timeout=0.5)
+            return note, nothing_yet
+
+        note, nothing_yet = await database_sync_to_async(create_inside_a_transaction)()
+        assert nothing_yet, "a notification was pushed before its transaction committed"
+
+        message = await socket.receive_json_from(timeout=5)
+        assert message == {
+            "type": "notification", "id": note.pk, "kind": "crowdfunding.pledge.charged",
+            "title": "支付成功", "body": "您的支持已扣款。", "url": "/crowdfunding/1/",
+            "created_at": note.created_at.isoformat(),
+        }
+    finally:
+        await socket.disconnect()
+
+
+async def test_rolled_back_notification_is_never_pushed(redis_channel_layer):
+    user = await database_sync_to_async(UserFactory)()
+    socket, connected, _ = await open_socket(user)
+    assert connected
+    try:
+
+        def create_then_roll_back():
+            try:
+                with transaction.atomic():
+                    notification_create(user=user, kind="test", title="never")
+                    raise RuntimeError("the action failed")
+            except RuntimeError:
+                pass
+
+        await database_sync_to_async(create_then_roll_back)()
+        assert await socket.receive_nothing(timeout=1)
+
+        # the socket is alive: a committed notification still comes through
+        await database_sync_to_async(notification_create)(user=user, kind="test", title="ok")
+        assert (await socket.receive_json_from(timeout=5))["title"] == "ok"
+    finally:
+        await socket.disconnect()
+
+
+async def test_anonymous_socket_is_refused(redis_channel_layer):
+    socket, connected, code = await open_socket(None)
+    assert not connected
+    assert code == 4401
+
+
+async def test_socket_from_a_foreign_origin_is_refused(redis_channel_layer):
+    user = await database_sync_to_async(UserFactory)()
+    cookie = await database_sync_to_async(_session_cookie)(user)
+    socket = WebsocketCommunicator(
+        application, PATH,
+        headers=[(b"origin", b"https://evil.example"),
+                 (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode())],
+    )
+    connected, _ = await socket.connect(timeout=5)
+    assert not connected
+
+
+async def test_a_user_never_receives_another_users_notifications(redis_channel_layer):
+    alice = await database_sync_to_async(UserFactory)()
+    bob = await database_sync_to_async(UserFactory)()
+    alice_socket, alice_ok, _ = await open_socket(alice)
+    bob_socket, bob_ok, _ = await open_socket(bob)
+    assert alice_ok and bob_ok
+    try:
+        await database_sync_to_async(notification_create)(user=bob, kind="test", title="for bob")
+        assert (await bob_socket.receive_json_from(timeout=5))["title"] == "for bob"
+        assert await alice_socket.receive_nothing(timeout=1)
+
+        await database_sync_to_async(notification_create)(
+            user=alice, kind="test", title="for alice"
+        )
+        assert (await alice_socket.receive_json_from(timeout=5))["title"] == "for alice"
+        assert await bob_socket.receive_nothing(timeout=0.5)
+    finally:
+        await alice_socket.disconnect()
+        await bob_socket.disconnect()
