@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -157,8 +158,22 @@ def test_each_xdist_worker_gets_a_redis_database_of_its_own(tmp_path):
     assert wrap["REDIS_URL"] == "redis://127.0.0.1:6379/0"
 
 
+def test_the_test_overlay_finds_local_services_before_base_reads_the_environment(tmp_path):
+    """DATABASE_URL/REDIS_URL chosen by the test overlay must reach DATABASES, CACHES,
+    channels and the broker (the settings package must not import base early)."""
+    s = load_settings("marketplace.settings.test", tmp_path, REDIS_URL="redis://127.0.0.1:6379/9")
+    assert s["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/9"
+    with socket.socket() as probe:
+        postgres_answers = probe.connect_ex(("127.0.0.1", 5432)) == 0
+    engine = s["DATABASES"]["default"]["ENGINE"]
+    if postgres_answers:
+        assert engine == "django.db.backends.postgresql"
+    else:
+        assert engine == "django.db.backends.sqlite3"
+        assert s["DATABASES"]["default"]["NAME"] == "/tmp/marketplace-test.sqlite3"
+
+
 def test_debug_is_off_by_default_outside_the_embedded_run(tmp_path):
-    assert load_settings("marketplace.settings", tmp_path)["DEBUG"] is False
     assert load_settings("marketplace.settings.base", tmp_path)["DEBUG"] is False
     production = load_settings("marketplace.settings.production", tmp_path, **PRODUCTION_ENV)
     assert production["DEBUG"] is False
