@@ -1,23 +1,173 @@
-"""The search service: one contract, two backends (see search/backends/)."""
+"""The search service: one contract (``search.contract``), two backends.
+
+``search()`` and ``suggest()`` are what pages and the API call; ``get_backend()`` gives
+the configured backend (``settings.SEARCH_BACKEND``; ``ELASTICSEARCH_URL`` set ->
+Elasticsearch). Writes to the index live in ``search.indexing``.
+"""
 
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
+from search.backends.base import SearchBackend
+from search.contract import (
+    DOC_TYPES,
+    FACETS,
+    MAX_QUERY_LENGTH,
+    PRICE_BUCKETS,
+    SUGGEST_LIMIT,
+    BackendQuery,
+    FacetValue,
+    InvalidSearch,
+    RawFacetValue,
+    RawHit,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+    Suggestion,
+)
+from search.cursor import decode_cursor, encode_cursor
+from search.documents import pick
+from search.labels import value_label
+from search.text import excerpt
 
-class _DatabasePlaceholder:
-    name = "database"
-
-    def health(self):
-        return {}
+_BACKEND_SETTINGS = {"SEARCH_BACKEND", "ELASTICSEARCH_URL", "SEARCH_INDEX_PREFIX",
+                     "ELASTICSEARCH_NODE_CLASS"}
 
 
 @lru_cache(maxsize=1)
-def get_backend():
-    try:
-        return import_string(settings.SEARCH_BACKEND)()
-    except ImportError:
-        return _DatabasePlaceholder()
+def get_backend() -> SearchBackend:
+    return import_string(settings.SEARCH_BACKEND)()
+
+
+@receiver(setting_changed)
+def _forget_backend(sender, setting, **kwargs):
+    if setting in _BACKEND_SETTINGS:
+        get_backend.cache_clear()
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def search(query: SearchQuery, *, backend: SearchBackend | None = None) -> SearchResult:
+    backend = backend or get_backend()
+    started = time.perf_counter()
+    after = decode_cursor(query.cursor, query, backend.name) if query.cursor else None
+    offset = 0 if after is not None else (query.page - 1) * query.page_size
+    raw = backend.search(BackendQuery(query=query, after=after, offset=offset))
+    hits = [_present_hit(hit, query) for hit in raw.hits]
+    facets = _present_facets(raw.facets, query)
+    next_cursor = encode_cursor(query, backend.name, raw.next_after) if raw.next_after else None
+    return SearchResult(
+        total=raw.total, hits=hits, facets=facets, next_cursor=next_cursor,
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+        page=1 if query.cursor else query.page, page_size=query.page_size,
+        backend=backend.name, query=query,
+    )
+
+
+def suggest(text: str, *, language: str, doc_types: tuple[str, ...] = (),
+            limit: int = SUGGEST_LIMIT, backend: SearchBackend | None = None) -> list[Suggestion]:
+    text = " ".join((text or "").split())
+    if len(text) > MAX_QUERY_LENGTH:
+        raise InvalidSearch(
+            _("The search text can be at most %(max)s characters long.")
+            % {"max": MAX_QUERY_LENGTH}, param="q",
+        )
+    unknown = [t for t in doc_types if t not in DOC_TYPES]
+    if unknown:
+        raise InvalidSearch(_("Unknown document type: %(value)s.") % {"value": unknown[0]},
+                            param="type")
+    if not text:
+        return []
+    backend = backend or get_backend()
+    return [
+        Suggestion(text=s.text, doc_type=s.doc_type, id=s.object_id, url=s.url)
+        for s in backend.suggest(text, doc_types=tuple(doc_types), limit=limit)
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def _is_english(language: str) -> bool:
+    return (language or "").lower().startswith("en")
+
+
+def _present_hit(raw: RawHit, query: SearchQuery) -> SearchHit:
+    doc = raw.document
+    lang = query.language
+    mine, other = ("en", "zh") if _is_english(lang) else ("zh", "en")
+    title = doc.title(lang)
+    title_field = f"title_{mine}" if getattr(doc, f"title_{mine}") else f"title_{other}"
+    hl = raw.highlights
+    title_html = (hl.get(title_field) or [None])[0] or excerpt(title, 300)
+    snippet = None
+    for name in (f"summary_{mine}", f"body_{mine}", f"title_{other}", f"summary_{other}",
+                 f"body_{other}"):
+        if name == title_field:
+            continue
+        if hl.get(name):
+            snippet = hl[name][0]
+            break
+    if snippet is None:
+        summary = pick(doc.summary_zh, doc.summary_en, lang) or pick(doc.body_zh, doc.body_en,
+                                                                      lang)
+        snippet = excerpt(summary)
+    return SearchHit(
+        id=doc.object_id, doc_type=doc.doc_type, title=title, url=doc.url,
+        title_html=title_html, snippet_html=snippet, highlights=hl,
+        price=doc.price, currency=doc.currency,
+        category=doc.category,
+        category_label=value_label("category", doc.category, lang, zh=doc.category_label_zh,
+                                   en=doc.category_label_en) if doc.category else "",
+        district=doc.district,
+        district_label=value_label("district", doc.district, lang) if doc.district else "",
+        makerspace=doc.makerspace,
+        makerspace_label=value_label("makerspace", doc.makerspace, lang,
+                                     zh=doc.makerspace_label_zh,
+                                     en=doc.makerspace_label_en) if doc.makerspace else "",
+        stage=doc.stage,
+        stage_label=value_label("stage", doc.stage, lang) if doc.stage else "",
+        certified=doc.certified, first_set=doc.first_set, status=doc.status,
+        status_label=value_label("status", doc.status, lang) if doc.status else "",
+        created_at=doc.created_at, score=raw.score, extra=doc.extra,
+    )
+
+
+def _selected(facet: str, query: SearchQuery) -> set[str]:
+    if facet == "doc_type":
+        return set(query.doc_types)
+    if facet == "price":
+        return {key for key, low, high in PRICE_BUCKETS
+                if query.price_min == low and query.price_max == high}
+    return set(query.filters.get(facet, ()))
+
+
+def _present_facets(raw: dict[str, list[RawFacetValue]], query: SearchQuery) -> dict[
+    str, list[FacetValue]
+]:
+    out: dict[str, list[FacetValue]] = {}
+    for facet in FACETS:
+        selected = _selected(facet, query)
+        values = list(raw.get(facet, []))
+        if facet == "price":
+            order = [key for key, _low, _high in PRICE_BUCKETS]
+            values.sort(key=lambda v: order.index(v.value) if v.value in order else len(order))
+        present = {v.value for v in values}
+        # a chosen value stays visible (and can be unchosen) even when nothing matches
+        values += [RawFacetValue(v, 0) for v in sorted(selected - present)]
+        out[facet] = [
+            FacetValue(value=v.value, label=value_label(facet, v.value, query.language,
+                                                        zh=v.label_zh, en=v.label_en),
+                       count=v.count, selected=v.value in selected)
+            for v in values
+        ]
+    return out

@@ -1,7 +1,9 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from search import views
 
 app_name = "search"
 urlpatterns = [
-    path("", lambda request: HttpResponse(""), name="page"),
+    path("", views.search_page, name="page"),
+    path("suggest", views.suggest_partial, name="suggest"),
 ]

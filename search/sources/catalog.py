@@ -1,0 +1,157 @@
+"""Products and makerspaces, read through ``catalog.selectors``."""
+
+from __future__ import annotations
+
+from marketplace.core.regions import region_pack
+from search.documents import (
+    DocumentSource,
+    SearchDocument,
+    register_source,
+    register_vocabulary,
+)
+from search.sources import url_for
+from search.text import plain_text
+
+
+def _join(*parts) -> str:
+    return " ".join(str(p) for p in parts if p)
+
+
+def _specifications(specs) -> str:
+    if isinstance(specs, dict):
+        return _join(*(f"{k} {v}" for k, v in specs.items()))
+    if isinstance(specs, list):
+        return _join(*(_join(*(item.values() if isinstance(item, dict) else [item]))
+                       for item in specs))
+    return ""
+
+
+def build_product(product) -> SearchDocument:
+    """``product`` as ``catalog.selectors.products_for_index`` gives it: organisation,
+    makerspace and category selected; ``is_certified`` annotated;
+    ``current_certifications`` prefetched."""
+    organisation, makerspace, category = product.organisation, product.makerspace, product.category
+    certificates = getattr(product, "current_certifications", None) or []
+    certificate = certificates[0] if certificates else None
+    extra = {
+        "organisation": organisation.name,
+        "organisation_en": organisation.name_en,
+        "organisation_slug": organisation.slug,
+        "slug": product.slug,
+        "stock": product.stock,
+    }
+    until = certificate.valid_until if certificate is not None else getattr(
+        product, "certified_until", None)
+    if certificate is not None:
+        extra["certificate_number"] = certificate.certificate_number
+    if until:
+        extra["certified_until"] = until.isoformat()
+    if product.is_first_set:
+        extra["first_set_catalogue_ref"] = product.first_set_catalogue_ref
+    return SearchDocument(
+        doc_type="product",
+        object_id=product.pk,
+        url=url_for(("catalog:product_detail", "catalog:product"),
+                    f"/catalog/products/{product.slug}/", slug=product.slug, pk=product.pk),
+        title_zh=product.name,
+        title_en=product.name_en,
+        summary_zh=product.summary,
+        summary_en=product.summary_en,
+        body_zh=plain_text(product.description),
+        body_en=plain_text(product.description_en),
+        keywords=_join(
+            organisation.name, organisation.name_en, category.name, category.name_en,
+            makerspace.name if makerspace else "", makerspace.name_en if makerspace else "",
+            _specifications(product.specifications), product.first_set_catalogue_ref,
+        ),
+        category=category.path,
+        category_label_zh=category.name,
+        category_label_en=category.name_en,
+        district=(makerspace.district if makerspace else organisation.district) or "",
+        makerspace=makerspace.slug if makerspace else "",
+        makerspace_label_zh=makerspace.name if makerspace else "",
+        makerspace_label_en=makerspace.name_en if makerspace else "",
+        stage=product.stage,
+        certified=bool(getattr(product, "is_certified", False)),
+        first_set=bool(product.is_first_set),
+        price=product.price_amount,
+        currency=product.price_currency if product.price_amount is not None else "",
+        created_at=product.published_at or product.created_at,
+        suggest=[product.name, product.name_en],
+        extra=extra,
+    )
+
+
+def _focus_area_names(codes) -> tuple[str, str]:
+    areas = region_pack().get("focus_areas", {})
+    zh, en = [], []
+    for code in codes or []:
+        area = areas.get(code) if isinstance(areas, dict) else None
+        zh.append(area["name"] if area else code)
+        en.append((area.get("name_en") or area["name"]) if area else code)
+    return " ".join(zh), " ".join(en)
+
+
+def build_makerspace(space) -> SearchDocument:
+    focus_zh, focus_en = _focus_area_names(space.focus_areas)
+    return SearchDocument(
+        doc_type="makerspace",
+        object_id=space.pk,
+        url=url_for(("catalog:makerspace_detail", "catalog:makerspace"),
+                    f"/catalog/makerspaces/{space.slug}/", slug=space.slug, pk=space.pk),
+        title_zh=space.name,
+        title_en=space.name_en,
+        summary_zh=_join(space.address, focus_zh),
+        summary_en=focus_en,
+        body_zh=plain_text(space.description),
+        body_en=plain_text(space.description_en),
+        keywords=_join(space.operator.name, space.operator.name_en,
+                       _specifications(space.services), _specifications(space.equipment)),
+        district=space.district,
+        makerspace=space.slug,
+        makerspace_label_zh=space.name,
+        makerspace_label_en=space.name_en,
+        created_at=space.created_at,
+        suggest=[space.name, space.name_en],
+        extra={"address": space.address, "focus_areas": list(space.focus_areas or []),
+               "opening_hours": space.opening_hours, "slug": space.slug},
+    )
+
+
+def products_of_makerspace(makerspace_id: int) -> dict[str, list[int]]:
+    """Products show their makerspace's name and district: follow its changes."""
+    from catalog.selectors import products_for_index
+
+    ids = products_for_index().filter(makerspace_id=makerspace_id).values_list("pk", flat=True)
+    return {"product": list(ids)}
+
+
+def known_categories(paths: list[str]) -> set[str]:
+    from catalog.selectors import category_tree
+
+    return {category.path for category in category_tree()} & set(paths)
+
+
+def known_makerspaces(slugs: list[str]) -> set[str]:
+    from catalog.selectors import makerspaces_for_index
+
+    return set(makerspaces_for_index().filter(slug__in=slugs).values_list("slug", flat=True))
+
+
+register_source(DocumentSource(
+    doc_type="product",
+    selector="catalog.selectors.products_for_index",
+    build=build_product,
+    signal="catalog.signals.product_changed",
+    id_kwarg="product_id",
+))
+register_source(DocumentSource(
+    doc_type="makerspace",
+    selector="catalog.selectors.makerspaces_for_index",
+    build=build_makerspace,
+    signal="catalog.signals.makerspace_changed",
+    id_kwarg="makerspace_id",
+    related=products_of_makerspace,
+))
+register_vocabulary("category", known_categories)
+register_vocabulary("makerspace", known_makerspaces)

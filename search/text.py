@@ -1,0 +1,236 @@
+"""Text handling shared by the backends: plain text from HTML, Chinese segmentation as
+CJK bigrams (what Elasticsearch's ``cjk`` analyzer does, so both backends find the same
+things), and highlighting that escapes HTML.
+
+PostgreSQL has no Chinese parser here, so Chinese is segmented in Python at index and
+query time: each run of CJK characters becomes its overlapping bigrams ("海洋浮标" ->
+海洋 洋浮 浮标), stored with positions, and a query run becomes a phrase of its bigrams
+(``'海洋' <-> '洋浮'``), which matches exactly the documents containing that run.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from django.utils.html import strip_tags
+
+# Han (incl. extension A and compatibility), kana, Hangul: bigrammed like ES's cjk.
+_CJK = (
+    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    "\U00020000-\U0002a6df"
+)
+CJK_RUN = re.compile(f"[{_CJK}]+")
+WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+(?:['’][A-Za-z]+)?")
+
+# Markers around matches inside backend output (private-use code points that never occur
+# in our text); turned into <mark> after the text around them is escaped.
+MARK_OPEN = "\ue000"
+MARK_CLOSE = "\ue001"
+
+# Lucene's English stop words (those ES's english and cjk analyzers drop).
+STOP_WORDS = frozenset(
+    [
+        "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into",
+        "is", "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then",
+        "there", "these", "they", "this", "to", "was", "will", "with",
+    ]
+)
+
+MAX_INDEXED_CHARS = 20_000
+TSVECTOR_MAX_POSITION = 16383
+
+
+def plain_text(value: str | None) -> str:
+    """Sanitised rich text -> plain text (tags removed, entities decoded, spaces squeezed)."""
+    if not value:
+        return ""
+    text = html.unescape(strip_tags(str(value)))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def cjk_runs(text: str) -> list[str]:
+    return CJK_RUN.findall(text or "")
+
+
+def without_cjk(text: str) -> str:
+    """The text with CJK runs blanked out: what is left for the English parser."""
+    return CJK_RUN.sub(" ", text or "")
+
+
+def bigrams(run: str) -> list[str]:
+    if len(run) < 2:
+        return [run] if run else []
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in WORD.findall(without_cjk(text or ""))]
+
+
+def meaningful_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOP_WORDS]
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """A query split as both backends understand it."""
+
+    text: str
+    runs: tuple[str, ...]  # CJK runs
+    words: tuple[str, ...]  # Latin-script words, lower case, without stop words
+
+    @classmethod
+    def parse(cls, text: str) -> QueryTerms:
+        text = re.sub(r"\s+", " ", text or "").strip()
+        return cls(text=text, runs=tuple(cjk_runs(text)), words=tuple(meaningful_words(text)))
+
+    @property
+    def empty(self) -> bool:
+        return not self.runs and not self.words
+
+    @property
+    def latin_text(self) -> str:
+        return " ".join(self.words)
+
+
+# ---------------------------------------------------------------------------------------
+# PostgreSQL tsvector / tsquery literals
+
+
+def _lexeme(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def cjk_tsvector_literal(fields: list[tuple[str, str]]) -> str:
+    """``[(text, weight)]`` -> a tsvector literal of the CJK bigrams with positions, so
+    phrase queries work. Fields are separated by a gap so a phrase never spans two."""
+    parts: list[str] = []
+    position = 1
+    for text, weight in fields:
+        for run in cjk_runs((text or "")[:MAX_INDEXED_CHARS]):
+            for token in bigrams(run):
+                parts.append(f"{_lexeme(token)}:{min(position, TSVECTOR_MAX_POSITION)}{weight}")
+                position += 1
+            position += 1  # a run boundary breaks phrases too
+        position += 10
+    return " ".join(parts)
+
+
+def cjk_tsquery_literal(runs: tuple[str, ...]) -> str:
+    """Each run must occur: a phrase of its bigrams; a single character matches as the
+    first character of a bigram (or a one-character run)."""
+    clauses = []
+    for run in runs:
+        if len(run) == 1:
+            clauses.append(f"{_lexeme(run)}:*")
+        else:
+            clauses.append("(" + " <-> ".join(_lexeme(b) for b in bigrams(run)) + ")")
+    return " & ".join(clauses)
+
+
+# ---------------------------------------------------------------------------------------
+# Highlighting
+
+
+def mark_sentinels(fragment: str) -> str:
+    """Backend output with MARK_OPEN/MARK_CLOSE around matches -> safe HTML."""
+    escaped = html.escape(fragment, quote=False)
+    return escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
+
+
+def has_marks(fragment: str) -> bool:
+    return MARK_OPEN in fragment
+
+
+def _edit_distance_within(a: str, b: str, limit: int) -> bool:
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
+
+
+def auto_fuzziness(word: str) -> int:
+    """Elasticsearch's AUTO: 0 edits up to 2 characters, 1 up to 5, 2 beyond."""
+    return 0 if len(word) <= 2 else 1 if len(word) <= 5 else 2
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ies", "es", "ed", "ly", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def match_spans(text: str, terms: QueryTerms, *, fuzzy: bool = True) -> list[tuple[int, int]]:
+    """Character spans of ``text`` that match the query: CJK runs as substrings, words
+    by stem prefix, and (``fuzzy``) words within the AUTO edit distance."""
+    spans: list[tuple[int, int]] = []
+    for run in terms.runs:
+        start = text.find(run)
+        while start != -1:
+            spans.append((start, start + len(run)))
+            start = text.find(run, start + len(run))
+    if terms.words:
+        stems = {_stem(w) for w in terms.words}
+        for m in WORD.finditer(text):
+            token = m.group(0).lower()
+            if any(token.startswith(s) for s in stems) or (
+                fuzzy
+                and len(token) > 2
+                and any(
+                    _edit_distance_within(token, w, auto_fuzziness(w)) for w in terms.words
+                )
+            ):
+                spans.append(m.span())
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text: str, terms: QueryTerms, *, fragment_size: int | None = None,
+              fuzzy: bool = True) -> str | None:
+    """Escaped HTML of ``text`` (or of a window of about ``fragment_size`` characters
+    around the first match) with matches in <mark>; None when nothing matches."""
+    if not text or terms.empty:
+        return None
+    spans = match_spans(text, terms, fuzzy=fuzzy)
+    if not spans:
+        return None
+    start, end = 0, len(text)
+    if fragment_size and len(text) > fragment_size:
+        first = spans[0][0]
+        start = max(0, first - fragment_size // 3)
+        end = min(len(text), start + fragment_size)
+        spans = [(max(s, start), min(e, end)) for s, e in spans if e > start and s < end]
+    out = []
+    cursor = start
+    for s, e in spans:
+        out.append(html.escape(text[cursor:s], quote=False))
+        out.append("<mark>" + html.escape(text[s:e], quote=False) + "</mark>")
+        cursor = e
+    out.append(html.escape(text[cursor:end], quote=False))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return prefix + "".join(out) + suffix
+
+
+def excerpt(text: str, size: int = 160) -> str:
+    """Escaped start of a text, for results without a highlighted snippet."""
+    text = text or ""
+    if len(text) <= size:
+        return html.escape(text, quote=False)
+    return html.escape(text[:size].rstrip(), quote=False) + "…"

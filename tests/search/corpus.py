@@ -1,0 +1,104 @@
+"""A small bilingual catalogue every backend is tested against."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from catalog.models import Category, Makerspace, Product
+from search.indexing import rebuild
+from tests.search.factories import (
+    CategoryFactory,
+    CertificationFactory,
+    MakerspaceFactory,
+    OrganisationFactory,
+    ProductFactory,
+)
+
+
+@dataclass
+class Corpus:
+    marine: Category
+    buoys: Category
+    hardware: Category
+    sensors: Category
+    blue: Makerspace
+    laoshan: Makerspace
+    buoy: Product
+    sensor: Product
+    robot: Product
+    data: Product
+    draft: Product
+    withdrawn: Product
+
+    @property
+    def published(self) -> list[Product]:
+        return [self.buoy, self.sensor, self.robot, self.data]
+
+
+def build_corpus() -> Corpus:
+    now = timezone.now()
+    marine = CategoryFactory(slug="t-marine", name="海洋装备", name_en="Marine equipment")
+    buoys = CategoryFactory(slug="t-buoys", parent=marine, name="浮标", name_en="Buoys")
+    hardware = CategoryFactory(slug="t-hardware", name="智能硬件", name_en="Smart hardware")
+    sensors = CategoryFactory(slug="t-sensors", parent=hardware, name="传感器",
+                              name_en="Sensors")
+    blue = MakerspaceFactory(
+        slug="t-blue-valley", name="蓝谷海洋创客空间", name_en="Blue Valley Marine Makerspace",
+        district="blue_silicon_valley", description="专注海洋科技的众创空间",
+        description_en="A makerspace for marine technology", focus_areas=["marine"],
+    )
+    laoshan = MakerspaceFactory(
+        slug="t-laoshan-lab", name="崂山智能硬件实验室", name_en="Laoshan Hardware Lab",
+        district="laoshan", description="智能硬件与物联网", description_en="Smart hardware and IoT",
+    )
+    seagull = OrganisationFactory(name="海鸥科技", name_en="Seagull Tech", district="jimo")
+    buoy = ProductFactory(
+        organisation=seagull, makerspace=blue, category=buoys, name="海洋浮标无人机",
+        name_en="Ocean buoy drone", summary="用于近海水文监测的浮标无人机",
+        summary_en="A buoy drone for coastal hydrology monitoring",
+        description="<p>搭载多种<b>水文</b>仪器，续航三十天。</p>",
+        description_en="<p>Carries hydrology instruments for thirty days.</p>",
+        stage="prototype", price_amount=Decimal("12000.00"), is_first_set=True,
+        first_set_catalogue_ref="SD-2026-001", published_at=now - timedelta(days=3),
+    )
+    sensor = ProductFactory(
+        makerspace=laoshan, category=sensors, name="智能水质传感器",
+        name_en="Smart water quality sensor", summary="实时监测水质的物联网传感器",
+        summary_en="An IoT sensor that monitors water quality in real time",
+        description="<p>支持 5G 模组。</p>", description_en="<p>Supports 5G modules.</p>",
+        stage="on_market", price_amount=Decimal("800.00"), published_at=now - timedelta(days=2),
+    )
+    robot = ProductFactory(
+        organisation=seagull, makerspace=blue, category=marine, name="水下机器人",
+        name_en="Underwater robot", summary="用于海洋牧场巡检", summary_en="Inspects sea ranches",
+        stage="first_batch", price_amount=Decimal("250000.00"),
+        published_at=now - timedelta(days=1),
+    )
+    data = ProductFactory(
+        organisation=seagull, category=marine, name="海洋数据<服务> & 平台",
+        name_en="Ocean data platform", summary="海洋观测数据", summary_en="Ocean observation data",
+        stage="on_market", price_amount=None, published_at=now,
+    )
+    draft = ProductFactory(
+        makerspace=blue, category=buoys, name="海洋草稿样机", name_en="Ocean draft prototype",
+        status=Product.Status.DRAFT, published_at=None,
+    )
+    withdrawn = ProductFactory(
+        makerspace=blue, category=buoys, name="海洋撤回产品", name_en="Ocean withdrawn gadget",
+        status=Product.Status.WITHDRAWN,
+    )
+    CertificationFactory(product=buoy)
+    # certified once, but the validity ended yesterday: not certified any more
+    CertificationFactory(
+        product=robot, valid_from=timezone.localdate() - timedelta(days=400),
+        valid_until=timezone.localdate() - timedelta(days=1),
+    )
+    return Corpus(marine, buoys, hardware, sensors, blue, laoshan, buoy, sensor, robot, data,
+                  draft, withdrawn)
+
+
+def index_corpus(backend) -> None:
+    rebuild("product", backend=backend)
+    rebuild("makerspace", backend=backend)
