@@ -81,6 +81,8 @@ def product_image_delete(*, actor, image: ProductImage) -> None:
     product = image.product
     require_perm(actor, "catalog.change_product", product)
     with transaction.atomic():
+        # Re-read: the thumbnail may have been written by the task since ``image`` was loaded.
+        image = ProductImage.objects.select_for_update().get(pk=image.pk)
         image_id = image.pk
         image.delete()
         audit_log(

@@ -1,0 +1,210 @@
+"""Factories and small helpers of the catalogue tests."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from allauth.mfa.models import Authenticator
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+from PIL import Image
+
+from catalog.models import (
+    Category,
+    Certification,
+    FirstSetInsurance,
+    Makerspace,
+    Product,
+    ProductStage,
+)
+from marketplace.accounts.models import (
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+    User,
+)
+
+PASSWORD = "catalog-pass-2026"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"catalog-user{n}@example.org")
+    display_name = factory.Sequence(lambda n: f"Catalog user {n}")
+    password = factory.django.Password(PASSWORD)
+    preferred_language = "zh-hans"
+
+
+class StaffFactory(UserFactory):
+    """Staff with an authenticator, so the MFA-required middleware lets them through."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def mfa(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            Authenticator.objects.create(
+                user=obj, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+            )
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = OrganisationKind.MAKER_COMPANY
+    name = factory.Sequence(lambda n: f"创客公司{n}")
+    name_en = factory.Sequence(lambda n: f"Maker company {n}")
+    slug = factory.Sequence(lambda n: f"catalog-org-{n}")
+
+
+class MakerspaceOperatorFactory(OrganisationFactory):
+    kind = OrganisationKind.MAKERSPACE
+
+
+class BuyerFactory(OrganisationFactory):
+    kind = OrganisationKind.GOVERNMENT_AGENCY
+    name = factory.Sequence(lambda n: f"采购单位{n}")
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = MembershipRole.OWNER
+
+
+def member_of(organisation, role=MembershipRole.OWNER, **user_fields) -> User:
+    user = UserFactory(**user_fields)
+    MembershipFactory(organisation=organisation, user=user, role=role)
+    return user
+
+
+class MakerspaceFactory(DjangoModelFactory):
+    class Meta:
+        model = Makerspace
+
+    slug = factory.Sequence(lambda n: f"catalog-space-{n}")
+    name = factory.Sequence(lambda n: f"众创空间{n}")
+    name_en = factory.Sequence(lambda n: f"Makerspace {n}")
+    district = "laoshan"
+    address = "青岛市崂山区松岭路"
+    focus_areas = factory.LazyFunction(lambda: ["smart_hardware"])
+    operator = factory.SubFactory(MakerspaceOperatorFactory)
+    is_published = True
+
+
+class CategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    slug = factory.Sequence(lambda n: f"catalog-cat-{n}")
+    name = factory.Sequence(lambda n: f"类别{n}")
+    name_en = factory.Sequence(lambda n: f"Category {n}")
+    parent = None
+
+
+class ProductFactory(DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    category = factory.SubFactory(CategoryFactory)
+    makerspace = None
+    slug = factory.Sequence(lambda n: f"catalog-product-{n}")
+    name = factory.Sequence(lambda n: f"智能传感器{n}")
+    name_en = factory.Sequence(lambda n: f"Smart sensor {n}")
+    summary = "面向仓储的温湿度传感器"
+    summary_en = "A temperature sensor for warehouses"
+    stage = ProductStage.FIRST_BATCH
+    price_amount = Decimal("199.00")
+    price_currency = "CNY"
+    status = Product.Status.DRAFT
+
+
+class PublishedProductFactory(ProductFactory):
+    status = Product.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class FirstSetProductFactory(PublishedProductFactory):
+    is_first_set = True
+    first_set_catalogue_ref = factory.Sequence(lambda n: f"SDTT-2025-{n:03d}")
+
+
+class CertificationFactory(DjangoModelFactory):
+    """An open application (submitted) by default; see ``certified()``."""
+
+    class Meta:
+        model = Certification
+
+    product = factory.SubFactory(PublishedProductFactory)
+    applicant = factory.SubFactory(UserFactory)
+    statement = "具有自主知识产权"
+    status = Certification.Status.SUBMITTED
+
+
+def certified(product, *, days_left=300, days_since=30, number=None, applicant=None) -> Certification:
+    today = timezone.localdate()
+    return CertificationFactory(
+        product=product, applicant=applicant or UserFactory(),
+        status=Certification.Status.CERTIFIED,
+        certificate_number=number or f"QD-{product.pk:05d}-{days_left}",
+        valid_from=today - timedelta(days=days_since), valid_until=today + timedelta(days=days_left),
+    )
+
+
+class InsuranceFactory(DjangoModelFactory):
+    class Meta:
+        model = FirstSetInsurance
+
+    product = factory.SubFactory(FirstSetProductFactory)
+    insurer = "中国人民财产保险股份有限公司青岛市分公司"
+    policy_number = factory.Sequence(lambda n: f"POL-{n:05d}")
+    insured_amount = Decimal("1000000.00")
+    premium_amount = Decimal("20000.00")
+    rate = Decimal("0.0200")
+    subsidy_amount = Decimal("16000.00")
+    starts_on = factory.LazyFunction(lambda: timezone.localdate())
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=364))
+
+
+# --- uploads --------------------------------------------------------------------------
+
+
+def image_bytes(fmt="PNG", size=(64, 48), color=(10, 120, 200)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def image_upload(name="photo.png", fmt="PNG", size=(64, 48)) -> SimpleUploadedFile:
+    content_type = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp",
+                    "GIF": "image/gif"}[fmt]
+    return SimpleUploadedFile(name, image_bytes(fmt, size), content_type=content_type)
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def pdf_upload(name="report.pdf", size=None) -> SimpleUploadedFile:
+    content = PDF_BYTES if size is None else PDF_BYTES + b"0" * (size - len(PDF_BYTES))
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def stored_files(root) -> list[str]:
+    """Every file under MEDIA_ROOT (to prove a refused upload wrote nothing)."""
+    from pathlib import Path
+
+    base = Path(root)
+    return sorted(str(p.relative_to(base)) for p in base.rglob("*") if p.is_file()) if base.exists() else []
