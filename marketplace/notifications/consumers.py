@@ -1,16 +1,18 @@
 """Personal notifications websocket. No business logic: it joins the user's group and
-relays what services push after commit."""
+relays what services push after commit. Clients only listen; what they send is ignored."""
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from marketplace.notifications.services import user_group
+
+CLOSE_UNAUTHENTICATED = 4401
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=4401)
+            await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -19,6 +21,10 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        # nothing to do with client frames (and no JSON decoding that could crash us)
+        return
 
     async def notification_message(self, event):
         await self.send_json({"type": "notification", **event["payload"]})

@@ -142,10 +142,11 @@ def test_two_concurrent_workers_process_each_due_row_exactly_once(requires_postg
 
     def worker(name):
         def handle(row):
-            time.sleep(0.02)  # keep the batch's locks held while the other worker looks
-            transition(row, KYC, "approved")
+            # recorded before the transition, whose own guard would hide a double offer
             with lock:
                 handled.append((name, row.pk))
+            time.sleep(0.02)  # keep the batch's locks held while the other worker looks
+            transition(row, KYC, "approved")
 
         try:
             barrier.wait()

@@ -218,3 +218,21 @@ def test_second_transition_waits_for_the_row_lock_then_sees_the_new_status(requi
     assert isinstance(results["second"], IllegalTransition)
     assert KycRequest.objects.get(pk=kyc.pk).status == "approved"
     assert [e.data["to"] for e in events_for(kyc)] == ["approved"]
+
+
+@pytest.mark.django_db
+def test_refusal_message_uses_state_labels_in_the_active_language():
+    from django.utils import translation
+
+    machine = StateMachine(
+        name="test.kyc",
+        transitions={"submitted": {"approved"}},
+        labels=dict(KycRequest.Status.choices),
+    )
+    kyc = KycRequestFactory(status="approved")
+    with translation.override("en"), pytest.raises(IllegalTransition) as caught:
+        transition(kyc, machine, "submitted")
+    assert str(caught.value.message) == "The status cannot change from “Approved” to “Submitted”."
+    with translation.override("zh-hans"), pytest.raises(IllegalTransition) as caught:
+        transition(kyc, machine, "submitted")
+    assert str(caught.value.message).startswith("状态不能从“")

@@ -123,3 +123,17 @@ async def test_a_user_never_receives_another_users_notifications(redis_channel_l
     finally:
         await alice_socket.disconnect()
         await bob_socket.disconnect()
+
+
+async def test_client_frames_are_ignored_and_the_socket_stays_usable(redis_channel_layer):
+    user = await database_sync_to_async(UserFactory)()
+    socket, connected, _ = await open_socket(user)
+    assert connected
+    try:
+        await socket.send_to(text_data="not json {")
+        await socket.send_json_to({"type": "notification.message", "payload": {"title": "x"}})
+        assert await socket.receive_nothing(timeout=0.5)  # nothing echoed, nothing relayed
+        await database_sync_to_async(notification_create)(user=user, kind="k", title="still on")
+        assert (await socket.receive_json_from(timeout=5))["title"] == "still on"
+    finally:
+        await socket.disconnect()

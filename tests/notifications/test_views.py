@@ -30,3 +30,25 @@ def test_empty_page_in_both_languages(client, language, text):
     client.force_login(UserFactory())
     response = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE=language)
     assert text in response.content.decode()
+
+
+def test_mark_all_read_from_the_page(client):
+    alice, bob = UserFactory(), UserFactory()
+    NotificationFactory.create_batch(2, user=alice)
+    theirs = NotificationFactory(user=bob)
+    client.force_login(alice)
+    page = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "You have 2 unread notifications." in page
+
+    response = client.post("/notifications/read/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    page = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "All notifications are marked as read." in page
+    assert "unread notification" not in page
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_mark_all_read_needs_post(client):
+    client.force_login(UserFactory())
+    assert client.get("/notifications/read/").status_code == 405
