@@ -43,7 +43,10 @@ class TransactionAwareTask(Task):
         _check_plain(list(args or ()))
         _check_plain(dict(kwargs or {}), "kwargs")
         connection = transaction.get_connection()
-        if connection.in_atomic_block:
+        # Task.retry() re-sends with a "retries" option, often from inside the task's own
+        # transaction that its Retry exception is about to roll back: waiting for that
+        # commit would lose the retry, so a retry goes at once.
+        if connection.in_atomic_block and "retries" not in options:
             # robust: the data is committed by then; a broker hiccup must not turn the
             # request into an error page. Django logs the failure; tasks are idempotent
             # and the chronograph re-scans what is due.

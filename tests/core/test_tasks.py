@@ -108,6 +108,18 @@ def test_message_reaches_the_broker_only_on_commit(real_broker):
     assert client.llen(queue) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_is_sent_at_once_even_inside_a_transaction(real_broker):
+    # Task.retry() sends with a "retries" option from inside the failing task, whose
+    # transaction then rolls back: deferring it to the commit would lose it
+    queue, client = real_broker
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record_run_in_redis.apply_async(["retry"], queue=queue, retries=1)
+        assert client.llen(queue) == 1
+        raise RuntimeError("the task body failed and asked for a retry")
+    assert client.llen(queue) == 1
+
+
 def _wait_for(predicate, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
