@@ -35,6 +35,9 @@ echo "==> migrating the database"
 "$PY" manage.py migrate --noinput --verbosity 1 | grep -vE '^\s+(Applying|No migrations)' || true
 echo "==> loading demo data"
 "$PY" manage.py seed_demo
+# Deadlines that passed while the demo was stopped move now; beat ticks every minute after.
+echo "==> running due deadline handlers once"
+"$PY" manage.py chronograph
 
 worker_pid=""
 server_pid=""
