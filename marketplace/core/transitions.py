@@ -85,16 +85,21 @@ def transition(
 
     The row is re-read with ``SELECT ... FOR UPDATE`` so two concurrent transitions
     cannot both start from the same state. Extra changed fields on ``obj`` listed in
-    ``update_fields`` are saved with the status.
+    ``update_fields`` are saved with the status. An object not saved yet is created in
+    ``target`` (its in-memory status is the source). The audit event's data holds
+    ``from`` and ``to`` plus ``data``. If anything fails, nothing is written and ``obj``
+    keeps its previous status.
     """
     from marketplace.core.audit import audit_log
 
     before = getattr(obj, machine.field)
     try:
         with transaction.atomic():
-            if obj.pk is not None:
+            adding = obj._state.adding
+            if not adding:
+                # the base manager: a filtering default manager must not hide the row
                 current = (
-                    type(obj)._default_manager.select_for_update()
+                    type(obj)._base_manager.select_for_update()
                     .values_list(machine.field, flat=True)
                     .get(pk=obj.pk)
                 )
@@ -102,7 +107,7 @@ def transition(
                 current = before
             machine.check(current, target)
             setattr(obj, machine.field, target)
-            if obj.pk is None:
+            if adding:
                 obj.save()
             else:
                 obj.save(update_fields=[machine.field, *update_fields, *_auto_now_fields(obj)])
@@ -110,7 +115,7 @@ def transition(
                 actor=actor,
                 action=action or f"{machine.name}.{target}",
                 obj=obj,
-                data={"from": current, "to": target, **(data or {})},
+                data={**(data or {}), "from": current, "to": target},
                 stream=stream,
             )
             if on_commit is not None:

@@ -236,3 +236,11 @@ def test_refusal_message_uses_state_labels_in_the_active_language():
     with translation.override("zh-hans"), pytest.raises(IllegalTransition) as caught:
         transition(kyc, machine, "submitted")
     assert str(caught.value.message).startswith("状态不能从“")
+
+
+@pytest.mark.django_db
+def test_caller_data_cannot_forge_from_and_to():
+    kyc = KycRequestFactory()
+    transition(kyc, KYC, "approved", data={"from": "rejected", "to": "x", "reason": "ok"})
+    [event] = events_for(kyc)
+    assert event.data == {"from": "submitted", "to": "approved", "reason": "ok"}
