@@ -4,6 +4,7 @@ Statuses are read-only here: they change only through the services (the KYC revi
 page, invitation revoke), which check the rules and write the audit events.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -71,6 +72,13 @@ class UserCreationAdminForm(AdminUserCreationForm):
         model = User
         fields = ("email",)
 
+    def clean_email(self):
+        # Same normalisation as sign-up: addresses are stored in lower case.
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("A user with this email address already exists."))
+        return email
+
 
 class UserChangeAdminForm(UserChangeForm):
     class Meta:
@@ -103,6 +111,9 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
                                        "is_panel_expert", "groups", "user_permissions")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1",
                                                  "password2")}),

@@ -1,0 +1,178 @@
+"""MFA is mandatory for government buyers, panel experts and staff."""
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+from django.urls import reverse
+
+from marketplace.accounts.models import MembershipRole
+from tests.accounts.factories import (
+    PASSWORD,
+    TOTP_SECRET,
+    ExpertFactory,
+    MembershipFactory,
+    OwnerFactory,
+    StaffFactory,
+    UserFactory,
+    buyer_officer,
+    mfa_activate,
+    totp_code,
+)
+
+pytestmark = pytest.mark.django_db
+
+MFA_REQUIRED = reverse("accounts:mfa_required")
+
+
+def approver():
+    return MembershipFactory(
+        organisation__kind="government_agency", role=MembershipRole.APPROVER
+    ).user
+
+
+ROLE_FACTORIES = {
+    "buyer officer": buyer_officer,
+    "approver": approver,
+    "panel expert": ExpertFactory,
+    "staff": StaffFactory,
+}
+
+
+@pytest.fixture(params=list(ROLE_FACTORIES))
+def mfa_user(request):
+    return ROLE_FACTORIES[request.param]()
+
+
+class TestEnforcement:
+    def test_pages_redirect_to_mfa_required(self, client, mfa_user):
+        client.force_login(mfa_user)
+        response = client.get("/profile/?tab=kyc")
+        assert response.status_code == 302
+        assert response["Location"].startswith(MFA_REQUIRED)
+        assert "next=%2Fprofile%2F%3Ftab%3Dkyc" in response["Location"]
+        assert client.get("/").status_code == 302
+
+    def test_api_answers_403_json(self, client, mfa_user):
+        client.force_login(mfa_user)
+        response = client.get("/api/me/")
+        assert response.status_code == 403
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["code"] == "mfa_required"
+        assert response.json()["detail"]
+
+    def test_setting_up_mfa_and_logging_out_stay_reachable(self, client, mfa_user):
+        client.force_login(mfa_user)
+        page = client.get(MFA_REQUIRED + "?next=/profile/")
+        assert page.status_code == 200
+        assert reverse("mfa_activate_totp").encode() in page.content
+        assert client.get(reverse("mfa_index")).status_code == 200
+        assert client.post(reverse("account_logout")).status_code == 302
+        assert "_auth_user_id" not in client.session
+
+    def test_with_an_authenticator_the_pages_open(self, client, mfa_user):
+        mfa_activate(mfa_user)
+        client.force_login(mfa_user)
+        assert client.get("/profile/").status_code == 200
+        assert client.get("/api/me/").json()["mfa_enabled"] is True
+
+    def test_recovery_codes_alone_are_not_enough(self, client):
+        buyer = buyer_officer()
+        RecoveryCodes.activate(buyer)
+        client.force_login(buyer)
+        assert client.get("/profile/").status_code == 302
+
+    def test_makers_members_and_backers_are_not_asked(self, client):
+        maker = OwnerFactory().user
+        # a plain member of a government agency does not buy
+        member = MembershipFactory(organisation__kind="government_agency").user
+        for user in (maker, member, UserFactory()):
+            client.force_login(user)
+            assert client.get("/profile/").status_code == 200
+            assert client.get("/api/me/").json()["mfa_required"] is False
+
+    def test_anonymous_visitors_are_not_affected(self, client):
+        assert client.get("/").status_code == 200
+
+    def test_an_open_redirect_in_next_is_ignored(self, client):
+        client.force_login(buyer_officer())
+        page = client.get(MFA_REQUIRED + "?next=https://evil.example.com/")
+        assert page.context["next"] == "/"
+
+
+def login(client, email, password=PASSWORD):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+class TestLoginStage:
+    def test_password_then_totp_code(self, client):
+        buyer = buyer_officer()
+        mfa_activate(buyer)
+
+        response = login(client, buyer.email)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("mfa_authenticate")
+        # not logged in yet: the code is still missing
+        assert "_auth_user_id" not in client.session
+        assert client.get("/profile/").status_code == 302
+
+        response = client.post(reverse("mfa_authenticate"), {"code": totp_code()})
+        assert response.status_code == 302
+        assert client.session["_auth_user_id"] == str(buyer.pk)
+        assert client.get("/profile/").status_code == 200
+
+    def test_a_wrong_code_keeps_the_door_shut(self, client):
+        buyer = buyer_officer()
+        mfa_activate(buyer)
+        login(client, buyer.email)
+        wrong = "000000" if totp_code() != "000000" else "111111"
+        response = client.post(reverse("mfa_authenticate"), {"code": wrong})
+        assert response.status_code == 200
+        assert response.context["form"].errors
+        assert "_auth_user_id" not in client.session
+
+    def test_a_code_cannot_be_replayed(self, client):
+        buyer = buyer_officer()
+        mfa_activate(buyer)
+        code = totp_code()
+        login(client, buyer.email)
+        client.post(reverse("mfa_authenticate"), {"code": code})
+        client.post(reverse("account_logout"))
+        login(client, buyer.email)
+        response = client.post(reverse("mfa_authenticate"), {"code": code})
+        assert response.status_code == 200
+        assert "_auth_user_id" not in client.session
+
+    def test_a_recovery_code_also_works(self, client):
+        staff = StaffFactory()
+        mfa_activate(staff)
+        codes = RecoveryCodes.activate(staff).get_unused_codes()
+        login(client, staff.email)
+        client.post(reverse("mfa_authenticate"), {"code": codes[0]})
+        assert client.session["_auth_user_id"] == str(staff.pk)
+
+    def test_users_without_mfa_log_in_with_the_password_alone(self, client):
+        maker = OwnerFactory().user
+        response = login(client, maker.email)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("home")
+        assert client.session["_auth_user_id"] == str(maker.pk)
+
+
+def test_a_buyer_sets_up_totp_through_allauth_and_gets_in(client):
+    buyer = buyer_officer()
+    login(client, buyer.email)
+    assert client.get("/profile/").status_code == 302
+
+    # allauth asks for the password again before adding an authenticator
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=buyer, type="totp").exists()
+    assert client.get("/profile/").status_code == 200
+    assert secret != TOTP_SECRET
