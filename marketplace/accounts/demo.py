@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
 
 from marketplace.accounts.models import (
@@ -121,8 +122,19 @@ def _verify_investor(investor: User, staff: User, log) -> None:
     log(f"real-name verified {investor.email}")
 
 
+def _site(log) -> None:
+    """Links in mails sent outside a request (invitations from a worker) use the Site;
+    point Django's placeholder at the demo server."""
+    site = Site.objects.filter(pk=1).first()
+    if site is not None and site.domain == "example.com":
+        site.domain, site.name = "127.0.0.1:8000", "Makerspace Marketplace"
+        site.save(update_fields=["domain", "name"])
+        log("site domain 127.0.0.1:8000")
+
+
 @demo_seeder("accounts", order=10)
 def seed_accounts(log) -> dict:
+    _site(log)
     users = {spec["email"]: _user(spec, log) for spec in USERS}
     organisations = [_organisation(spec, users, log) for spec in ORGANISATIONS]
     _verify_investor(users["investor@demo.local"], users["staff@demo.local"], log)

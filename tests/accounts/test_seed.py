@@ -81,3 +81,14 @@ def test_a_person_can_log_in_as_the_demo_buyer_with_the_published_secret(client)
     client.post(reverse("account_login"), {"login": "buyer@demo.local", "password": DEMO_PASSWORD})
     client.post(reverse("mfa_authenticate"), {"code": totp_code(DEMO_TOTP_SECRET)})
     assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_the_demo_site_domain_replaces_the_placeholder_only():
+    from django.contrib.sites.models import Site
+
+    Site.objects.filter(pk=1).update(domain="example.com", name="example.com")
+    run_seeder()
+    assert Site.objects.get(pk=1).domain == "127.0.0.1:8000"
+    Site.objects.filter(pk=1).update(domain="market.example.gov.cn")
+    run_seeder()
+    assert Site.objects.get(pk=1).domain == "market.example.gov.cn"
