@@ -93,6 +93,12 @@ class SearchParamsSerializer(serializers.Serializer):
         self.fields["district"].child.choices = list(district_names())
         self.fields["stage"].child.choices = list(stage_labels())
 
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError(flatten_errors(exc.detail)) from exc
+
     def validate(self, attrs):
         unknown = sorted(
             set(self.initial_data) - set(self.fields) - set(IGNORED_PARAMS)
@@ -139,6 +145,22 @@ class SearchParamsSerializer(serializers.Serializer):
             cursor=data.get("cursor") or None,
             language=language,
         )
+
+
+def flatten_errors(detail) -> dict:
+    """``{"stage": {0: ["..."]}}`` (a repeated parameter's per-value errors) ->
+    ``{"stage": ["..."]}``: one list of messages per parameter."""
+    if not isinstance(detail, dict):
+        return detail
+
+    def messages(value):
+        if isinstance(value, dict):
+            return [m for item in value.values() for m in messages(item)]
+        if isinstance(value, list):
+            return [m for item in value for m in messages(item)]
+        return [value]
+
+    return {field: messages(value) for field, value in detail.items()}
 
 
 def params_from_querydict(querydict) -> dict:

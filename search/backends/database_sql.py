@@ -125,8 +125,12 @@ class Dialect:
         return Fragment("(" + " && ".join(parts) + ")", params)
 
     def match(self, terms: QueryTerms) -> Fragment | None:
-        if terms.empty:
+        if not terms.text:
             return None
+        if terms.empty:
+            # text without a searchable word (only stop words or punctuation) finds
+            # nothing, as Elasticsearch's analyzers leave no term to match
+            return Fragment("1 = 0")
         if not self.postgres:
             return self._like_match(terms)
         tsq = self.tsquery(terms)
