@@ -35,8 +35,8 @@ class MoneySerializer(serializers.Serializer):
 def money_data(amount, currency) -> dict | None:
     if amount is None:
         return None
-    money = Money(amount, currency)
-    return {"amount": money.amount, "currency": money.currency, "display": money.format()}
+    money = Money(amount, currency).quantized()
+    return {"amount": str(money.amount), "currency": money.currency, "display": money.format()}
 
 
 # --- reference ------------------------------------------------------------------------

@@ -123,7 +123,7 @@ def _clean_rate(rate_percent) -> Decimal:
     if rate > MAX_INSURANCE_RATE:
         raise InsuranceRuleError(
             _("The premium rate may be at most %(max)s %% (you entered %(rate)s %%).")
-            % {"max": (MAX_INSURANCE_RATE * 100).normalize(), "rate": percent},
+            % {"max": f"{(MAX_INSURANCE_RATE * 100).normalize():f}", "rate": f"{percent.normalize():f}"},
             code="insurance_rate_too_high",
         )
     if rate != rate.quantize(Decimal("0.0001")):

@@ -20,7 +20,7 @@ from catalog.signals import product_changed, send_after_commit
 from catalog.validators import CatalogValidationError, clean_specifications, sanitise_html
 from marketplace.accounts.models import Organisation
 from marketplace.core.audit import audit_log
-from marketplace.core.errors import ConflictError
+from marketplace.core.errors import ConflictError, IllegalTransition
 from marketplace.core.permissions import require_perm
 from marketplace.core.transitions import StateMachine, transition
 
@@ -223,6 +223,8 @@ def product_update(*, actor, product: Product, **changes) -> Product:
 
 def product_publish(*, actor, product: Product) -> Product:
     require_perm(actor, "catalog.change_product", product)
+    if product.status == Product.Status.PUBLISHED:
+        raise IllegalTransition(_("The product is already published."))
     if not (product.summary or product.summary_en):
         raise CatalogValidationError(_("Add a short summary before publishing."))
     product.published_at = timezone.now()
@@ -235,6 +237,12 @@ def product_publish(*, actor, product: Product) -> Product:
 
 def product_withdraw(*, actor, product: Product, reason: str = "") -> Product:
     require_perm(actor, "catalog.change_product", product)
+    if product.status == Product.Status.DRAFT:
+        raise IllegalTransition(
+            _("A draft has never been public, so it cannot be withdrawn; it stays a draft.")
+        )
+    if product.status == Product.Status.WITHDRAWN:
+        raise IllegalTransition(_("The product is already withdrawn."))
     reason = (reason or "").strip()[:500]
     return transition(
         product, PRODUCT_STATES, Product.Status.WITHDRAWN, actor=actor,
