@@ -131,7 +131,11 @@ def test_data_lives_in_named_volumes(compose):
     assert any("/var/lib/postgresql/data" in v for v in services["postgres"]["volumes"])
     assert any(v.endswith(":/data") for v in services["redis"]["volumes"])
     assert any("/usr/share/elasticsearch/data" in v for v in services["elasticsearch"]["volumes"])
-    assert {"pgdata", "redisdata", "esdata", "media"} <= set(compose["volumes"])
+    assert {"pgdata", "redisdata", "esdata", "media", "private"} <= set(compose["volumes"])
+    # uploaded media and the KYC documents outlive the app containers
+    for name in ("web", "worker"):
+        mounts = services[name]["volumes"]
+        assert "media:/app/var/media" in mounts and "private:/app/var/private" in mounts
 
 
 # --- docker/Dockerfile -----------------------------------------------------------------
@@ -143,7 +147,9 @@ def test_dockerfile_builds_a_non_root_daphne_image():
     users = re.findall(r"^USER\s+(\S+)", text, re.M)
     assert users and users[-1] not in ("root", "0")
     assert "pip install --no-deps ." in text
-    assert "manage.py compile_translations" in text
+    # compiled before the install, so the .mo files ship inside the installed package
+    assert text.index("manage.py compile_translations") < text.index("pip install --no-deps .")
+    assert "PRIVATE_MEDIA_ROOT=/app/var/private" in text
     assert "manage.py collectstatic --noinput" in text
     assert "daphne" in text and "marketplace.asgi:application" in text
     assert "HEALTHCHECK" in text
