@@ -31,7 +31,7 @@ class Command(BaseCommand):
         for po_path in find_catalogues(Path(settings.BASE_DIR)):
             try:
                 with po_path.open("rb") as fh:
-                    catalog = read_po(fh, abort_invalid=True)
+                    catalog = read_po(fh)
             except Exception as exc:
                 raise CommandError(f"{po_path}: {exc}") from exc
             with po_path.with_suffix(".mo").open("wb") as fh:
