@@ -4,6 +4,7 @@ DomainErrors are shown on the form."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, Makerspace, ProductStage
@@ -84,7 +85,9 @@ class ProductForm(forms.Form):
         max_digits=14, decimal_places=2, required=False, label=_("Price"),
         help_text=_("Leave empty for “price on request”."),
     )
-    price_currency = forms.CharField(max_length=3, initial="CNY", label=_("Currency"))
+    price_currency = forms.CharField(
+        max_length=3, initial=lambda: settings.MARKETPLACE_CURRENCY, label=_("Currency")
+    )
     stage = forms.ChoiceField(choices=ProductStage.choices, label=_("Stage"))
     stock = forms.IntegerField(min_value=0, initial=0, label=_("Stock"))
     is_first_set = forms.BooleanField(required=False, label=_("First set of equipment"))

@@ -64,7 +64,7 @@ class FirstSetInsuranceListCreateApi(APIView):
         product = product_get(user=request.user, pk=pk)
         serializer = FirstSetInsuranceInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.setdefault("currency", product.price_currency or "CNY")
-        policy = first_set_insurance_record(actor=request.user, product=product, **data)
+        policy = first_set_insurance_record(
+            actor=request.user, product=product, **serializer.validated_data
+        )
         return Response(FirstSetInsuranceOutputSerializer(policy).data, status=status.HTTP_201_CREATED)

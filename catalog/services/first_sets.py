@@ -16,6 +16,7 @@ import calendar
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -149,10 +150,11 @@ def first_set_insurance_record(
     rate_percent,
     starts_on: date,
     ends_on: date,
-    currency: str = "CNY",
+    currency: str | None = None,
 ) -> FirstSetInsurance:
     require_perm(actor, "catalog.add_first_set_insurance", product)
     _require_first_set(product)
+    currency = currency or product.price_currency or settings.MARKETPLACE_CURRENCY
     insurer = clean_text(FirstSetInsurance, "insurer", insurer, required=True)
     policy_number = clean_text(FirstSetInsurance, "policy_number", policy_number, required=True)
     insured = _clean_amount(insured_amount, currency, _("The insured amount"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -111,7 +112,7 @@ def product_create(
     description_en: str = "",
     specifications: dict | None = None,
     price_amount: Decimal | None = None,
-    price_currency: str = "CNY",
+    price_currency: str | None = None,
     stock: int = 0,
     makerspace: Makerspace | None = None,
     is_first_set: bool = False,
@@ -130,7 +131,9 @@ def product_create(
         "summary": clean_text(Product, "summary", summary),
         "summary_en": clean_text(Product, "summary_en", summary_en),
     }
-    price_amount, price_currency = clean_price(price_amount, price_currency)
+    price_amount, price_currency = clean_price(
+        price_amount, price_currency or settings.MARKETPLACE_CURRENCY
+    )
     _check_makerspace(makerspace, organisation)
     product = Product(
         organisation=organisation,
@@ -228,11 +231,13 @@ def product_publish(*, actor, product: Product) -> Product:
     if not (product.summary or product.summary_en):
         raise CatalogValidationError(_("Add a short summary before publishing."))
     product.published_at = timezone.now()
-    return transition(
-        product, PRODUCT_STATES, Product.Status.PUBLISHED, actor=actor,
-        action="catalog.product.published", update_fields=["published_at"],
-        on_commit=lambda: product_changed.send(sender=None, product_id=product.pk),
-    )
+    with transaction.atomic():
+        transition(
+            product, PRODUCT_STATES, Product.Status.PUBLISHED, actor=actor,
+            action="catalog.product.published", update_fields=["published_at"],
+        )
+        send_after_commit(product_changed, product_id=product.pk)
+    return product
 
 
 def product_withdraw(*, actor, product: Product, reason: str = "") -> Product:
@@ -244,8 +249,10 @@ def product_withdraw(*, actor, product: Product, reason: str = "") -> Product:
     if product.status == Product.Status.WITHDRAWN:
         raise IllegalTransition(_("The product is already withdrawn."))
     reason = (reason or "").strip()[:500]
-    return transition(
-        product, PRODUCT_STATES, Product.Status.WITHDRAWN, actor=actor,
-        action="catalog.product.withdrawn", data={"reason": reason} if reason else None,
-        on_commit=lambda: product_changed.send(sender=None, product_id=product.pk),
-    )
+    with transaction.atomic():
+        transition(
+            product, PRODUCT_STATES, Product.Status.WITHDRAWN, actor=actor,
+            action="catalog.product.withdrawn", data={"reason": reason} if reason else None,
+        )
+        send_after_commit(product_changed, product_id=product.pk)
+    return product

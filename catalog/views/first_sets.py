@@ -45,8 +45,7 @@ def product_first_sets_page(request, slug):
                     first_set_unit_record(actor=request.user, product=product, buyer=buyer, **data)
                 else:
                     first_set_insurance_record(
-                        actor=request.user, product=product,
-                        currency=product.price_currency or "CNY", **form.cleaned_data,
+                        actor=request.user, product=product, **form.cleaned_data
                     )
             except _Invalid:
                 status = 400

@@ -304,3 +304,41 @@ def test_pages_and_errors_in_chinese_and_english(client, maker, maker_org, categ
     assert "价格不能为负数。" in zh_error
     assert "The price cannot be negative." in en_error
     assert Decimal("-3") not in Product.objects.values_list("price_amount", flat=True)
+
+
+def test_product_list_page_queries_do_not_grow(client, maker_org, category, django_assert_max_num_queries):
+    def fill(n):
+        for product in PublishedProductFactory.create_batch(n, organisation=maker_org, category=category,
+                                                            makerspace=MakerspaceFactory()):
+            certified(product)
+
+    fill(2)
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("catalog:product_list"))
+    fill(20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("catalog:product_list")).status_code == 200
+
+
+def test_first_set_records_page(client, maker, maker_org, other_maker):
+    product = FirstSetProductFactory(organisation=maker_org)
+    buyer = BuyerFactory()
+    url = reverse("catalog:product_first_sets", args=[product.slug])
+    client.force_login(other_maker)
+    assert client.get(url).status_code == 403
+    client.force_login(maker)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"record": "unit", "unit-buyer": buyer.slug, "unit-serial_number": "S-1",
+                                 "unit-put_into_use_on": timezone.localdate().isoformat()})
+    assert response.status_code == 302 and product.units_in_use.get().sequence == 1
+    policy = {"record": "insurance", "insurance-insurer": "人保财险", "insurance-policy_number": "P-9",
+              "insurance-insured_amount": "100000", "insurance-premium_amount": "3010",
+              "insurance-rate_percent": "3.01", "insurance-starts_on": "2026-01-01",
+              "insurance-ends_on": "2026-12-31"}
+    response = client.post(url, policy, **ZH)
+    assert response.status_code == 400
+    assert "保险费率不得超过 3%（您填写的是 3.01%）。" in response.content.decode()
+    response = client.post(url, dict(policy, **{"insurance-rate_percent": "2", "insurance-premium_amount": "2000"}))
+    assert response.status_code == 302
+    html = client.get(url, **EN).content.decode()
+    assert "CN¥1,600.00" in html and "2.00 %" in html
