@@ -36,8 +36,9 @@ def memberships_for_user(user) -> QuerySet[Membership]:
 def organisations_for_user(user) -> QuerySet[Organisation]:
     """Organisations ``user`` belongs to, each with ``member_count``."""
     return (
-        Organisation.objects.filter(memberships__user=user)
-        .annotate(member_count=Count("memberships", distinct=True))
+        Organisation.objects
+        .filter(pk__in=Membership.objects.filter(user=user).values("organisation_id"))
+        .annotate(member_count=Count("memberships"))
         .order_by("name")
     )
 
@@ -106,10 +107,6 @@ def _with_documents(qs: QuerySet[KycRequest]) -> QuerySet[KycRequest]:
 
 def kyc_requests_for_user(user) -> QuerySet[KycRequest]:
     return _with_documents(KycRequest.objects.filter(user=user).order_by("-submitted_at", "-pk"))
-
-
-def kyc_latest_request(user) -> KycRequest | None:
-    return kyc_requests_for_user(user).first()
 
 
 def kyc_queue() -> QuerySet[KycRequest]:

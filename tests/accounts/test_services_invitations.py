@@ -257,3 +257,34 @@ class TestRevokeAndExpire:
         assert fresh.status == Invitation.Status.PENDING
         assert accepted.status == Invitation.Status.ACCEPTED
         assert AuditEvent.objects.filter(action="accounts.invitation.expired").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_invitation_accepted_twice_at_once_makes_one_member(requires_postgres):
+    import threading
+
+    from django.db import connection
+
+    invitation = InvitationFactory(email="twice@example.org")
+    person = UserFactory(email="twice@example.org")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def accept():
+        try:
+            barrier.wait()
+            invitation_accept(token=invitation.token, user=person)
+            outcomes.append("ok")
+        except (InvitationUnusable, AlreadyMember):
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert Membership.objects.filter(user=person).count() == 1

@@ -254,3 +254,30 @@ def test_concurrent_decisions_on_one_request_give_one_outcome(requires_postgres)
         action__in=["accounts.kyc.approved", "accounts.kyc.rejected"]
     )
     assert decisions.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submit_creates_one_request(requires_postgres, private_root):
+    user = UserFactory()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def send():
+        try:
+            barrier.wait()
+            submit(User.objects.get(pk=user.pk))
+            outcomes.append("ok")
+        except KycNotAllowed:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert KycRequest.objects.filter(user=user).count() == 1
+    assert len(stored_files(private_root)) == 1  # the loser's file was cleaned up
