@@ -267,7 +267,9 @@ def _seed_certifications(specs, products, owners, today, now) -> int:
         ))
 
     for k, slug in enumerate(certified):
-        until = today + timedelta(days=rng.randint(5, 28) if k < EXPIRING_SOON else rng.randint(90, 900))
+        # the flagship (k == 0) stays valid for long; the next few expire within a month
+        soon = 1 <= k <= EXPIRING_SOON
+        until = today + timedelta(days=rng.randint(5, 28) if soon else rng.randint(90, 900))
         cert(slug, status=Certification.Status.CERTIFIED, certificate_number=f"QD-CXCP-{k + 1:04d}",
              valid_from=today - timedelta(days=rng.randint(30, 600)), valid_until=until,
              reviewer=staff, decided_at=now - timedelta(days=20), submitted_days=40)

@@ -313,6 +313,21 @@ def api_client_get_certified(client, product_id) -> bool:
     return client.get(f"{PRODUCTS}{product_id}/").json()["certified"]
 
 
+def test_review_queue_query_count_does_not_grow(as_user, staff, django_assert_max_num_queries):
+    def fill(n):
+        for _ in range(n):
+            cert = CertificationFactory()
+            cert.documents.create(file="certifications/x.pdf", size=1)
+
+    fill(2)
+    client = as_user(staff)
+    with django_assert_max_num_queries(20) as few:
+        assert client.get("/api/catalog/certifications/").json()["count"] == 2
+    fill(12)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/api/catalog/certifications/").json()["count"] == 14
+
+
 def test_staff_without_mfa_is_refused(as_user, product):
     cert = CertificationFactory(product=product)
     client = as_user(StaffFactory(mfa=False))

@@ -72,7 +72,9 @@ def test_seed_builds_the_demo_catalogue_quickly_and_idempotently(demo_accounts):
     assert drone.name_en == "Ocean buoy drone" and drone.organisation.slug == "demo-maker"
     assert drone.status == "published" and drone.is_first_set
     assert product_is_eligible_for_first_purchase(drone)
-    assert Certification.objects.get(product=drone, status="certified").applicant == maker
+    drone_cert = Certification.objects.get(product=drone, status="certified")
+    assert drone_cert.applicant == maker
+    assert drone_cert.valid_until > timezone.localdate() + timedelta(days=60)
     assert Product.objects.filter(name_en__icontains="sensor", status="published").count() >= 5
 
     # spread over districts, categories and makerspaces, with operators

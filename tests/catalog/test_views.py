@@ -342,3 +342,27 @@ def test_first_set_records_page(client, maker, maker_org, other_maker):
     assert response.status_code == 302
     html = client.get(url, **EN).content.decode()
     assert "CN¥1,600.00" in html and "2.00 %" in html
+
+
+def test_admin_lists_and_forms_for_every_catalogue_model(client, product, makerspace):
+    from django.contrib import admin
+
+    from catalog import models as catalog_models
+    from tests.catalog.factories import StaffFactory
+
+    superuser = StaffFactory(is_superuser=True)
+    client.force_login(superuser)
+    CertificationFactory(product=product)
+    InsuranceFactory()
+    registered = [m for m in admin.site._registry if m._meta.app_label == "catalog"]
+    assert {m.__name__ for m in registered} >= {
+        "Makerspace", "MakerspacePhoto", "Category", "Product", "ProductImage", "Certification",
+        "CertificationDocument", "FirstSetUnit", "FirstSetUnitCounter", "FirstSetInsurance"}
+    for model in registered:
+        opts = model._meta
+        assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200
+        obj = model.objects.first()
+        if obj is not None:
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            assert client.get(url).status_code == 200, opts.model_name
+    assert catalog_models.Product.objects.filter(pk=product.pk).exists()
