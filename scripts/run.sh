@@ -32,7 +32,7 @@ if [ ! -f "$static_stamp" ] || [ pyproject.toml -nt "$static_stamp" ] \
 fi
 
 echo "==> migrating the database"
-"$PY" manage.py migrate --noinput --verbosity 1 | grep -vE '^\s+(Applying|No migrations)' || true
+"$PY" manage.py migrate --noinput
 echo "==> loading demo data"
 "$PY" manage.py seed_demo
 # Deadlines that passed while the demo was stopped move now; beat ticks every minute after.

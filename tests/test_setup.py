@@ -333,3 +333,101 @@ def test_compose_binary_is_a_real_executable():
     assert shutil.which(str(binary)) is not None
     version = subprocess.run([str(binary), "version", "--short"], capture_output=True, text=True)
     assert re.match(r"v?2\.\d+", version.stdout.strip())
+
+
+# --- scripts/run.sh, end to end -------------------------------------------------------
+
+
+def _copy_checkout(target: Path) -> None:
+    """The tracked files (plus uncommitted edits to them), as a clean clone would have."""
+    files = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, check=True,
+    ).stdout.split(b"\0")
+    for name in filter(None, files):
+        source = ROOT / name.decode()
+        if source.is_file():
+            destination = target / name.decode()
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination)
+
+
+def _venv_wrapper(venv: Path) -> None:
+    """A virtualenv whose tools are this test run's, stamped as installed."""
+    (venv / "bin").mkdir(parents=True)
+    bindir = Path(sys.executable).parent
+    for tool in ("python", "celery", "daphne"):
+        wrapper = venv / "bin" / tool
+        real = sys.executable if tool == "python" else bindir / tool
+        wrapper.write_text(f'#!/bin/sh\nexec "{real}" "$@"\n')
+        wrapper.chmod(0o755)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    (venv / ".installed-runtime").write_text(digest + "\n")
+
+
+def _alive_in_session(sid: int) -> list[str]:
+    """Processes of the session that still run (zombies are dead: left for init to reap)."""
+    rows = subprocess.run(
+        ["ps", "-s", str(sid), "-o", "pid=,stat=,args="], capture_output=True, text=True
+    ).stdout.splitlines()
+    return [row.strip() for row in rows if row.split()[1:2] and not row.split()[1].startswith("Z")]
+
+
+def test_run_script_serves_the_demo_and_stops_the_worker_with_the_server(tmp_path):
+    import json
+    import signal
+    import time
+    import urllib.request
+
+    if not (Path(sys.executable).parent / "daphne").exists():
+        pytest.skip("daphne and celery are not installed beside this Python")
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: the tracked files cannot be listed")
+    checkout = tmp_path / "checkout"
+    _copy_checkout(checkout)
+    _venv_wrapper(tmp_path / "venv")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        k: v for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_", "ELASTICSEARCH_"))
+    }
+    env.update(VENV_DIR=str(tmp_path / "venv"), PORT=str(port))
+    process = subprocess.Popen(
+        ["bash", str(checkout / "scripts" / "run.sh")],
+        cwd=checkout, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        report = None
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    report = json.loads(r.read())
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert report is not None, f"run.sh never answered:\n{process.stdout.read()}"
+        # embedded stack: SQLite, no Redis, the chronograph already ran once at start
+        assert report["status"] == "ok", report
+        assert report["checks"]["database"]["vendor"] == "sqlite"
+        assert report["checks"]["celery"]["broker"] == "filesystem"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+            assert "众创空间交易平台" in r.read().decode()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/js/site.js", timeout=5) as r:
+            assert r.status == 200
+        worker = checkout / "var" / "celery.log"
+        assert worker.exists()
+        assert len(_alive_in_session(process.pid)) >= 3  # run.sh, the worker, the server
+
+        process.send_signal(signal.SIGINT)  # Ctrl-C
+        output, _ = process.communicate(timeout=60)
+        assert process.returncode == 130
+        assert "demo-pass-2026" in output and "JBSWY3DPEHPK3PXP" in output
+        assert _alive_in_session(process.pid) == [], "the worker or the server outlived run.sh"
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
