@@ -41,6 +41,15 @@ class AuditedAdminMixin:
                 data={"fields": fields},
             )
 
+    def delete_model(self, request, obj):
+        audit_log(actor=request.user, obj=obj, action=f"{self.audit_action}.admin_deleted",
+                  data={"repr": str(obj)})
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
 
 class ReadOnlyInline(admin.TabularInline):
     """Memberships change only through the services (last-owner rule, audit events)."""
@@ -154,6 +163,10 @@ class KycRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # A decision and its documents are evidence; the user's status depends on them.
+        return False
+
     @admin.display(description=_("review"))
     def review_page(self, kyc_request):
         return format_html('<a href="{}">{}</a>', reverse("accounts:kyc_review",
@@ -211,6 +224,9 @@ class InvitationAdmin(admin.ModelAdmin):
     actions = ["revoke_selected"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     @admin.action(description=_("Withdraw the selected invitations"))

@@ -6,6 +6,7 @@ from marketplace.accounts.services.kyc import kyc_submit
 from marketplace.core.models import AuditEvent
 from tests.accounts.factories import (
     InvitationFactory,
+    OrganisationFactory,
     OwnerFactory,
     StaffFactory,
     UserFactory,
@@ -119,3 +120,25 @@ def test_the_admin_refuses_a_duplicate_address_in_other_case(admin_client):
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["email"]
     assert User.objects.filter(email__iexact="taken@example.org").count() == 1
+
+
+def test_deleting_an_organisation_in_the_admin_is_audited(admin_client):
+    organisation = OrganisationFactory(name="Spam Ltd")
+    response = admin_client.post(
+        reverse("admin:accounts_organisation_delete", args=[organisation.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Organisation.objects.filter(pk=organisation.pk).exists()
+    event = AuditEvent.objects.get(action="accounts.organisation.admin_deleted")
+    assert event.data == {"repr": "Spam Ltd"}
+
+
+def test_kyc_requests_and_invitations_cannot_be_deleted_in_the_admin(admin_client):
+    kyc_request = kyc_submit(user=UserFactory(), legal_name="赵六", id_type="passport",
+                             id_number_last4="1111", documents=[pdf()])
+    invitation = InvitationFactory()
+    for name, pk in (("accounts_kycrequest", kyc_request.pk), ("accounts_invitation", invitation.pk)):
+        response = admin_client.post(reverse(f"admin:{name}_delete", args=[pk]), {"post": "yes"})
+        assert response.status_code == 403
+    assert KycRequest.objects.filter(pk=kyc_request.pk).exists()
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
