@@ -1,11 +1,12 @@
 """The personal notifications websocket, over the real Redis channel layer."""
 
 import pytest
-from asgiref.sync import async_to_sync
+import pytest_asyncio
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.test import Client
 
 from marketplace.asgi import application
@@ -13,6 +14,14 @@ from marketplace.notifications.services import notification_create
 from tests.core.factories import UserFactory
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _close_connections_of_the_sync_thread():
+    """Database work of async code runs in asgiref's shared sync thread, whose
+    connections persist (CONN_MAX_AGE) and would keep the test database open."""
+    yield
+    await sync_to_async(connections.close_all)()
 
 PATH = "/ws/notifications/"
 
