@@ -131,7 +131,7 @@ class TestLoginStage:
         assert response.context["form"].errors
         assert "_auth_user_id" not in client.session
 
-    def test_a_code_cannot_be_replayed(self, client):
+    def test_a_code_cannot_be_replayed(self, client, isolated_cache):
         buyer = buyer_officer()
         mfa_activate(buyer)
         code = totp_code()

@@ -130,7 +130,7 @@ def test_password_reset_for_an_unknown_address_reveals_nothing(client):
     ("language", "message"),
     [("en", "Too many failed login attempts"), ("zh-hans", "登录失败次数过多")],
 )
-def test_repeated_failed_logins_are_throttled(client, language, message):
+def test_repeated_failed_logins_are_throttled(client, isolated_cache, language, message):
     user = UserFactory()
     for _ in range(5):
         response = client.post(reverse("account_login"),
@@ -144,7 +144,7 @@ def test_repeated_failed_logins_are_throttled(client, language, message):
     assert "_auth_user_id" not in client.session
 
 
-def test_login_throttling_is_per_address_too(client):
+def test_login_throttling_is_per_address_too(client, isolated_cache):
     """Another IP cannot keep guessing the same account."""
     user = UserFactory()
     for i in range(5):
