@@ -48,6 +48,9 @@ if os.environ.get("REDIS_URL"):
 from marketplace.settings.base import *  # noqa: E402,F401,F403
 
 DEBUG = False
+# Connections opened by worker threads (concurrency tests, asgiref's sync thread) close
+# when their work ends instead of lingering and keeping the test database open.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 SECRET_KEY = "test-secret-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
