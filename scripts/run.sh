@@ -4,7 +4,9 @@
 # worker with an embedded beat on kombu's filesystem broker; Redis when REDIS_URL is set).
 #
 # Environment: HOST (127.0.0.1), PORT (8000), REDIS_URL (optional), VENV_DIR (.venv),
-# PYTHON (python3 >= 3.11). Stop with Ctrl-C: the worker stops with the server.
+# PYTHON (python3 >= 3.11); DJANGO_ALLOWED_HOSTS when serving under another host name
+# (e.g. HOST=0.0.0.0 DJANGO_ALLOWED_HOSTS=demo.lan). Stop with Ctrl-C: the worker stops
+# with the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh

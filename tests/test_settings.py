@@ -72,6 +72,7 @@ def test_embedded_needs_no_server(tmp_path):
     s = load_settings("marketplace.settings.embedded", tmp_path)
 
     assert s["DEBUG"] is True
+    assert s["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost", "[::1]"]
     db = s["DATABASES"]["default"]
     assert db["ENGINE"] == "django.db.backends.sqlite3"
     assert db["NAME"].endswith("var/marketplace.sqlite3")
@@ -89,6 +90,13 @@ def test_embedded_needs_no_server(tmp_path):
     assert (tmp_path / "broker").is_dir()
     assert (tmp_path / "broker-processed").is_dir()
     assert "chronograph" in s["CELERY_BEAT_SCHEDULE"]
+
+
+def test_embedded_run_can_be_reached_under_another_host_name(tmp_path):
+    s = load_settings(
+        "marketplace.settings.embedded", tmp_path, DJANGO_ALLOWED_HOSTS="demo.lan,192.168.1.20"
+    )
+    assert s["ALLOWED_HOSTS"] == ["demo.lan", "192.168.1.20"]
 
 
 def test_redis_url_switches_cache_channels_and_broker(tmp_path):

@@ -8,7 +8,7 @@ from marketplace.settings.base import DATABASES
 from marketplace.settings.env import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 # Demo users are created verified; mails go to the console.
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 
