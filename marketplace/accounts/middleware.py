@@ -42,8 +42,12 @@ class RequireMFAMiddleware:
 
     @staticmethod
     def _blocked(request) -> bool:
+        # Exempt paths first: /healthz must answer without touching the session or the
+        # database (reading request.user would), so a database outage is a 503, not a 500.
+        if request.path.startswith(EXEMPT_PREFIXES):
+            return False
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or request.path.startswith(EXEMPT_PREFIXES):
+        if user is None or not user.is_authenticated:
             return False
         from marketplace.accounts.rules import requires_mfa
         from marketplace.accounts.selectors import user_has_mfa
