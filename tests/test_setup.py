@@ -431,3 +431,13 @@ def test_run_script_serves_the_demo_and_stops_the_worker_with_the_server(tmp_pat
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def test_readme_documents_every_variable_the_settings_read():
+    names = set()
+    for module in (ROOT / "marketplace" / "settings").glob("*.py"):
+        names |= set(re.findall(r"env(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]+)\"", module.read_text()))
+    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"} <= names
+    readme = (ROOT / "README.md").read_text()
+    undocumented = sorted(name for name in names if f"`{name}`" not in readme)
+    assert undocumented == [], f"README.md, Production configuration, lacks {undocumented}"
