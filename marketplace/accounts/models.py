@@ -7,10 +7,11 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from marketplace.core.storage import PrivateStorage, private_storage  # noqa: F401  (migrations)
 
 
 class UserManager(BaseUserManager):
@@ -76,32 +77,6 @@ class User(AbstractUser):
     @property
     def is_real_name_verified(self) -> bool:
         return self.verification_status == VerificationStatus.VERIFIED
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files that no URL serves: they live outside MEDIA_ROOT and are read only through
-    permission-checked views. The location follows ``settings.PRIVATE_MEDIA_ROOT`` at
-    access time, so tests can point it at a temporary directory."""
-
-    @property
-    def base_location(self):
-        return getattr(settings, "PRIVATE_MEDIA_ROOT", None) or os.path.join(
-            settings.MEDIA_ROOT, os.pardir, "private"
-        )
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("private files have no public URL; use the permission-checked view")
-
-
-_private_storage = PrivateStorage()
-
-
-def private_storage():
-    return _private_storage
 
 
 def kyc_upload_to(instance, filename):
