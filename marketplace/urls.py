@@ -34,5 +34,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "marketplace.core.views.permission_denied"
+handler404 = "marketplace.core.views.page_not_found"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

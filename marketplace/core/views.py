@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from marketplace.core.health import health_report
+from marketplace.core.pages import user_facing_message
 
 
 def _is_staff(request) -> bool:
@@ -22,3 +24,33 @@ def healthz(request):
 
 def home(request):
     return render(request, "home.html")
+
+
+# --- error handlers (marketplace/urls.py names them) ----------------------------------
+# 400 and 500 keep Django's handlers: they render 400.html / 500.html without a request
+# context, so a broken session or database cannot break the error page itself.
+
+
+def _api_error(request, status: int, code: str, detail: str):
+    """Under /api/ an error keeps the API's error shape (see marketplace.core.api)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail, "code": code}, status=status)
+    return None
+
+
+def page_not_found(request, exception=None):
+    message = user_facing_message(exception)
+    api = _api_error(request, 404, "not_found", message or _("Not found."))
+    if api is not None:
+        return api
+    return render(request, "404.html", {"exception": message, "request_path": request.path},
+                  status=404)
+
+
+def permission_denied(request, exception=None):
+    message = user_facing_message(exception)
+    api = _api_error(request, 403, "permission_denied",
+                     message or _("You do not have permission to do this."))
+    if api is not None:
+        return api
+    return render(request, "403.html", {"exception": message}, status=403)

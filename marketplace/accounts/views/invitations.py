@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 
 from marketplace.accounts import selectors
 from marketplace.accounts.services.invitations import invitation_accept
-from marketplace.accounts.views.common import domain_errors
 from marketplace.core.errors import DomainError
+from marketplace.core.pages import domain_errors_as_http
 
 
 @login_required
-@domain_errors
+@domain_errors_as_http
 def invitation_accept_view(request, token: str):
     invitation = selectors.invitation_get_by_token(token)
     context = {"invitation": invitation}

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -12,8 +11,9 @@ from django.views.decorators.http import require_POST
 from marketplace.accounts import selectors
 from marketplace.accounts.forms import KycRejectForm
 from marketplace.accounts.services.kyc import kyc_approve, kyc_reject
-from marketplace.accounts.views.common import domain_errors, form_error_response
 from marketplace.core.errors import DomainError
+from marketplace.core.files import private_file_response
+from marketplace.core.pages import domain_errors_as_http, form_error_response
 from marketplace.core.permissions import require_perm
 
 REVIEW_TEMPLATE = "accounts/kyc_review.html"
@@ -25,7 +25,7 @@ def _require_reviewer(request):
 
 
 @login_required
-@domain_errors
+@domain_errors_as_http
 def kyc_queue(request):
     _require_reviewer(request)
     page = Paginator(selectors.kyc_queue(), 25).get_page(request.GET.get("page"))
@@ -41,7 +41,7 @@ def _review_context(kyc_request, reject_form=None) -> dict:
 
 
 @login_required
-@domain_errors
+@domain_errors_as_http
 def kyc_review(request, pk: int):
     _require_reviewer(request)
     kyc_request = selectors.kyc_request_get(pk)
@@ -50,7 +50,7 @@ def kyc_review(request, pk: int):
 
 @login_required
 @require_POST
-@domain_errors
+@domain_errors_as_http
 def kyc_approve_view(request, pk: int):
     _require_reviewer(request)
     kyc_request = selectors.kyc_request_get(pk)
@@ -65,7 +65,7 @@ def kyc_approve_view(request, pk: int):
 
 @login_required
 @require_POST
-@domain_errors
+@domain_errors_as_http
 def kyc_reject_view(request, pk: int):
     _require_reviewer(request)
     kyc_request = selectors.kyc_request_get(pk)
@@ -85,16 +85,12 @@ def kyc_reject_view(request, pk: int):
 
 @login_required
 @never_cache
-@domain_errors
+@domain_errors_as_http
 def kyc_document(request, pk: int):
     """Serve an identity document to its owner or staff; 404 for anyone else."""
     document = selectors.kyc_document_get_for_viewer(user=request.user, pk=pk)
-    response = FileResponse(
-        document.file.open("rb"), content_type=document.content_type or "application/octet-stream",
+    return private_file_response(
+        document.file, filename=document.original_name or None,
         as_attachment=request.GET.get("download") == "1",
-        filename=document.original_name or None,
+        content_type=document.content_type or "application/octet-stream",
     )
-    response["Cache-Control"] = "private, no-store"
-    # The type was checked by content at upload; never let a browser guess another.
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -23,20 +23,23 @@ from marketplace.accounts.services.organisations import (
     organisation_create,
     organisation_update,
 )
-from marketplace.accounts.views.common import domain_errors, form_error_response
 from marketplace.core.errors import DomainError
+from marketplace.core.pages import domain_errors_as_http, form_error_response
 from marketplace.core.permissions import require_perm
 from marketplace.core.regions import district_choices
 
 
 @login_required
 def organisation_list(request):
-    memberships = selectors.memberships_for_user(request.user)
-    return render(request, "accounts/organisation_list.html", {"memberships": memberships})
+    labels = dict(MembershipRole.choices)
+    organisations = list(selectors.organisations_for_user(request.user))
+    for organisation in organisations:
+        organisation.my_role_label = labels.get(organisation.my_role, organisation.my_role)
+    return render(request, "accounts/organisation_list.html", {"organisations": organisations})
 
 
 @login_required
-@domain_errors
+@domain_errors_as_http
 def organisation_create_view(request):
     template = "accounts/organisation_form.html"
     form = OrganisationCreateForm(request.POST or None)
@@ -60,7 +63,7 @@ def _owner_context(request, organisation) -> dict:
 
 
 @login_required
-@domain_errors
+@domain_errors_as_http
 def organisation_detail(request, slug: str):
     organisation = selectors.organisation_get_for_member(slug=slug, user=request.user)
     context = _owner_context(request, organisation)
@@ -70,7 +73,7 @@ def organisation_detail(request, slug: str):
 
 
 @login_required
-@domain_errors
+@domain_errors_as_http
 def organisation_edit(request, slug: str):
     template = "accounts/organisation_form.html"
     organisation = selectors.organisation_get(slug)
@@ -83,11 +86,15 @@ def organisation_edit(request, slug: str):
         return render(request, template, context)
     if not form.is_valid():
         return render(request, template, context, status=400)
+    was_verified = organisation.is_verified
     try:
         organisation_update(organisation=organisation, actor=request.user, **form.cleaned_data)
     except DomainError as exc:
         return form_error_response(request, template, context, exc, form)
     messages.success(request, _("Saved."))
+    if was_verified and not organisation.is_verified:
+        messages.warning(request, _("You changed the organisation's identity: the platform "
+                                    "staff will verify it again."))
     return redirect("accounts:organisation_detail", slug=organisation.slug)
 
 
@@ -104,7 +111,7 @@ def _members_context(request, organisation, invite_form=None) -> dict:
 
 
 @login_required
-@domain_errors
+@domain_errors_as_http
 def organisation_members(request, slug: str):
     organisation = selectors.organisation_get_for_member(slug=slug, user=request.user)
     return render(request, "accounts/organisation_members.html",
@@ -112,7 +119,7 @@ def organisation_members(request, slug: str):
 
 
 @login_required
-@domain_errors
+@domain_errors_as_http
 def organisation_invite(request, slug: str):
     template = "accounts/organisation_members.html"
     organisation = selectors.organisation_get(slug)
@@ -136,7 +143,7 @@ def organisation_invite(request, slug: str):
 
 @login_required
 @require_POST
-@domain_errors
+@domain_errors_as_http
 def membership_role(request, slug: str, membership_id: int):
     organisation = selectors.organisation_get(slug)
     require_perm(request.user, "accounts.manage_members", organisation,
@@ -161,7 +168,7 @@ def membership_role(request, slug: str, membership_id: int):
 
 @login_required
 @require_POST
-@domain_errors
+@domain_errors_as_http
 def membership_remove_view(request, slug: str, membership_id: int):
     organisation = selectors.organisation_get(slug)
     # Members may leave; whether they may remove someone else, the service decides.
@@ -184,7 +191,7 @@ def membership_remove_view(request, slug: str, membership_id: int):
 
 @login_required
 @require_POST
-@domain_errors
+@domain_errors_as_http
 def invitation_revoke_view(request, slug: str, invitation_id: int):
     organisation = selectors.organisation_get(slug)
     require_perm(request.user, "accounts.revoke_invitation", organisation,

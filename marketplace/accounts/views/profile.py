@@ -15,8 +15,8 @@ from marketplace.accounts.models import VerificationStatus
 from marketplace.accounts.rules import requires_mfa
 from marketplace.accounts.services.kyc import kyc_submit
 from marketplace.accounts.services.users import user_update_profile
-from marketplace.accounts.views.common import domain_errors, form_error_response
 from marketplace.core.errors import DomainError
+from marketplace.core.pages import domain_errors_as_http, form_error_response
 
 TEMPLATE = "accounts/profile.html"
 
@@ -49,7 +49,7 @@ def _with_language_cookie(response, language: str):
 
 
 @login_required
-@domain_errors
+@domain_errors_as_http
 def profile(request):
     if request.method != "POST":
         return render(request, TEMPLATE, _context(request))
@@ -70,7 +70,7 @@ def profile(request):
 
 @login_required
 @require_POST
-@domain_errors
+@domain_errors_as_http
 def kyc_submit_view(request):
     form = KycSubmitForm(request.POST, request.FILES)
     if not form.is_valid():
