@@ -5,84 +5,32 @@ import time
 from pathlib import Path
 
 import factory
-from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from marketplace.accounts.models import (
-    Invitation,
-    Membership,
-    MembershipRole,
-    Organisation,
-    OrganisationKind,
-    User,
-)
+from marketplace.accounts.models import Invitation, MembershipRole, User
 from marketplace.accounts.services.invitations import INVITATION_VALIDITY
-
-PASSWORD = "correct-horse-battery-2026"
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+from tests.factories import (  # noqa: F401  (the accounts tests import them from here)
+    PASSWORD,
+    TOTP_SECRET,
+    ExpertFactory,
+    GovernmentAgencyFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    OwnerFactory,
+    StaffFactory,
+    SuperuserFactory,
+    UserFactory,
+    VerifiedGovernmentAgencyFactory,
+    buyer_officer,
+    member_of,
+)
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-
-
-class UserFactory(DjangoModelFactory):
-    """A user with a verified primary email address (pass ``verified_email=False`` to
-    skip it) and the password ``PASSWORD``."""
-
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"person{n}@example.org")
-    display_name = factory.Sequence(lambda n: f"Person {n}")
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        password = kwargs.pop("password", PASSWORD)
-        return model_class.objects.create_user(*args, password=password, **kwargs)
-
-    @factory.post_generation
-    def verified_email(obj, create, extracted, **kwargs):
-        if create and extracted is not False:
-            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
-
-
-class StaffFactory(UserFactory):
-    is_staff = True
-
-
-class ExpertFactory(UserFactory):
-    is_panel_expert = True
-
-
-class OrganisationFactory(DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    kind = OrganisationKind.MAKER_COMPANY
-    name = factory.Sequence(lambda n: f"Organisation {n}")
-    slug = factory.Sequence(lambda n: f"org-{n}")
-
-
-class GovernmentAgencyFactory(OrganisationFactory):
-    kind = OrganisationKind.GOVERNMENT_AGENCY
-
-
-class MembershipFactory(DjangoModelFactory):
-    class Meta:
-        model = Membership
-
-    organisation = factory.SubFactory(OrganisationFactory)
-    user = factory.SubFactory(UserFactory)
-    role = MembershipRole.MEMBER
-
-
-class OwnerFactory(MembershipFactory):
-    role = MembershipRole.OWNER
 
 
 class InvitationFactory(DjangoModelFactory):
@@ -94,15 +42,6 @@ class InvitationFactory(DjangoModelFactory):
     role = MembershipRole.MEMBER
     invited_by = factory.SubFactory(UserFactory)
     expires_at = factory.LazyFunction(lambda: timezone.now() + INVITATION_VALIDITY)
-
-
-def buyer_officer(**user_kwargs) -> User:
-    """A government buyer: buyer officer of a government agency."""
-    membership = MembershipFactory(
-        organisation=GovernmentAgencyFactory(), role=MembershipRole.BUYER_OFFICER,
-        user=UserFactory(**user_kwargs),
-    )
-    return membership.user
 
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):

@@ -1,30 +1,17 @@
+"""Factories of the core tests; people and organisations come from tests/factories.py."""
+
 import factory
 from factory.django import DjangoModelFactory
 
-from marketplace.accounts.models import KycRequest, User
+from marketplace.accounts.models import KycRequest
+from tests.factories import StaffFactory, SuperuserFactory, UserFactory
 
-
-class UserFactory(DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"core-user-{n}@example.org")
-    display_name = factory.Faker("name")
-    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-2026")
-
-    @factory.post_generation
-    def _save_password(obj, create, extracted, **kwargs):
-        if create:
-            obj.save(update_fields=["password"])
-
-
-class StaffFactory(UserFactory):
-    is_staff = True
-    is_superuser = True
+__all__ = ["KycRequestFactory", "StaffFactory", "SuperuserFactory", "UserFactory"]
 
 
 class KycRequestFactory(DjangoModelFactory):
+    """An audited object with a status, for the transition and chronograph tests."""
+
     class Meta:
         model = KycRequest
 

@@ -5,7 +5,7 @@ from allauth.mfa.models import Authenticator
 
 from marketplace.core.audit import audit_log
 from marketplace.core.models import AuditEvent, AuditStream
-from tests.core.factories import StaffFactory
+from tests.core.factories import SuperuserFactory
 from tests.notifications.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client):
-    staff = StaffFactory()
+    staff = SuperuserFactory()
     # staff must use MFA; an authenticator lets the admin through the MFA gate
     Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client.force_login(staff)
