@@ -1,7 +1,8 @@
 """Django admin for the accounts models.
 
 Statuses are read-only here: they change only through the services (the KYC review
-page, invitation revoke), which check the rules and write the audit events.
+page, invitation revoke, organisation verification), which check the rules and write the
+audit events.
 """
 
 from django import forms
@@ -23,6 +24,10 @@ from marketplace.accounts.models import (
 )
 from marketplace.accounts.services.invitations import invitation_revoke
 from marketplace.accounts.services.kyc import kyc_approve
+from marketplace.accounts.services.organisations import (
+    organisation_verification_withdraw,
+    organisation_verify,
+)
 from marketplace.core.audit import audit_log
 from marketplace.core.errors import DomainError
 
@@ -192,7 +197,30 @@ class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ("kind", "is_verified", "district")
     search_fields = ("name", "name_en", "slug", "unified_credit_code")
     prepopulated_fields = {"slug": ("name_en",)}
+    # verification changes only through the actions below (service: rule + audit event)
+    readonly_fields = ("is_verified",)
     inlines = [MembershipInline]
+    actions = ["verify_selected", "withdraw_verification_selected"]
+
+    def _each(self, request, queryset, service, done_message):
+        done = 0
+        for organisation in queryset.order_by("pk"):
+            try:
+                service(organisation=organisation, actor=request.user)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{organisation}: {exc.message}", messages.WARNING)
+        self.message_user(request, done_message % {"count": done})
+
+    @admin.action(description=_("Verify the selected organisations"))
+    def verify_selected(self, request, queryset):
+        self._each(request, queryset, organisation_verify,
+                   _("%(count)d organisation(s) verified."))
+
+    @admin.action(description=_("Withdraw the verification of the selected organisations"))
+    def withdraw_verification_selected(self, request, queryset):
+        self._each(request, queryset, organisation_verification_withdraw,
+                   _("%(count)d verification(s) withdrawn."))
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.URLField):

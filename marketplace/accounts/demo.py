@@ -24,7 +24,7 @@ from marketplace.accounts.models import (
     VerificationStatus,
 )
 from marketplace.accounts.services.kyc import kyc_approve, kyc_submit
-from marketplace.accounts.services.organisations import membership_add
+from marketplace.accounts.services.organisations import membership_add, organisation_verify
 from marketplace.core.audit import audit_log
 from marketplace.core.demo import demo_seeder
 
@@ -94,11 +94,9 @@ def _user(spec: dict, log) -> User:
     return user
 
 
-def _organisation(spec: dict, users: dict[str, User], log) -> Organisation:
+def _organisation(spec: dict, users: dict[str, User], staff: User, log) -> Organisation:
     fields = {k: spec[k] for k in ("kind", "name", "name_en", "district", "description")}
-    organisation, created = Organisation.objects.get_or_create(
-        slug=spec["slug"], defaults={**fields, "is_verified": True}
-    )
+    organisation, created = Organisation.objects.get_or_create(slug=spec["slug"], defaults=fields)
     if created:
         audit_log(actor=None, action="accounts.organisation.demo_created", obj=organisation,
                   data={"kind": organisation.kind, "slug": organisation.slug})
@@ -106,6 +104,11 @@ def _organisation(spec: dict, users: dict[str, User], log) -> Organisation:
     email, role = spec["member"]
     if not Membership.objects.filter(organisation=organisation, user=users[email]).exists():
         membership_add(organisation=organisation, user=users[email], role=role, actor=None)
+    # Every demo organisation is verified by the demo staff member, as in production:
+    # the bureau's buyer officer has buyer powers only because of it.
+    if not organisation.is_verified:
+        organisation_verify(organisation=organisation, actor=staff)
+        log(f"verified {organisation.slug}")
     return organisation
 
 
@@ -136,7 +139,8 @@ def _site(log) -> None:
 def seed_accounts(log) -> dict:
     _site(log)
     users = {spec["email"]: _user(spec, log) for spec in USERS}
-    organisations = [_organisation(spec, users, log) for spec in ORGANISATIONS]
+    staff = users["staff@demo.local"]
+    organisations = [_organisation(spec, users, staff, log) for spec in ORGANISATIONS]
     _verify_investor(users["investor@demo.local"], users["staff@demo.local"], log)
     return {
         "users": User.objects.filter(email__in=users).count(),

@@ -4,7 +4,7 @@ accounts models directly."""
 from __future__ import annotations
 
 from allauth.mfa.models import Authenticator
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
 from marketplace.accounts.models import (
     Invitation,
@@ -12,7 +12,9 @@ from marketplace.accounts.models import (
     KycRequest,
     Membership,
     Organisation,
+    OrganisationKind,
 )
+from marketplace.accounts.rules import BUYER_ROLES
 from marketplace.core.errors import NotFoundError, PermissionDeniedError
 from marketplace.core.permissions import has_perm
 
@@ -34,12 +36,32 @@ def memberships_for_user(user) -> QuerySet[Membership]:
 
 
 def organisations_for_user(user) -> QuerySet[Organisation]:
-    """Organisations ``user`` belongs to, each with ``member_count``."""
+    """Organisations ``user`` belongs to, by name, each with ``member_count`` and
+    ``my_role`` (the user's role in it), in one query."""
+    mine = Membership.objects.filter(user=user)
     return (
         Organisation.objects
-        .filter(pk__in=Membership.objects.filter(user=user).values("organisation_id"))
-        .annotate(member_count=Count("memberships"))
-        .order_by("name")
+        .filter(pk__in=mine.values("organisation_id"))
+        .annotate(
+            member_count=Count("memberships"),
+            my_role=Subquery(mine.filter(organisation=OuterRef("pk")).values("role")[:1]),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def buyer_organisations_for(user) -> QuerySet[Organisation]:
+    """The verified government agencies ``user`` may buy for (owner, buyer officer or
+    approver), by name. Empty for anonymous users and for unverified agencies."""
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return (
+        Organisation.objects.filter(
+            kind=OrganisationKind.GOVERNMENT_AGENCY, is_verified=True,
+            pk__in=Membership.objects.filter(user=user, role__in=BUYER_ROLES)
+            .values("organisation_id"),
+        )
+        .order_by("name", "pk")
     )
 
 

@@ -5,11 +5,13 @@ from marketplace.accounts.models import Invitation, KycRequest, Membership, Orga
 from marketplace.accounts.services.kyc import kyc_submit
 from marketplace.core.models import AuditEvent
 from tests.accounts.factories import (
+    GovernmentAgencyFactory,
     InvitationFactory,
     OrganisationFactory,
     OwnerFactory,
     StaffFactory,
     UserFactory,
+    VerifiedGovernmentAgencyFactory,
     mfa_activate,
     pdf,
 )
@@ -59,12 +61,12 @@ def test_creating_a_user_in_the_admin_uses_the_email(admin_client):
                                      object_id=str(user.pk)).exists()
 
 
-def test_admin_edits_are_audited(admin_client):
+def test_admin_edits_are_audited_and_verification_is_not_a_form_field(admin_client):
     organisation = OwnerFactory().organisation
     response = admin_client.post(
         reverse("admin:accounts_organisation_change", args=[organisation.pk]),
         {"kind": organisation.kind, "name": organisation.name, "name_en": "", "slug": organisation.slug,
-         "unified_credit_code": "", "district": "", "description": "", "website": "",
+         "unified_credit_code": "", "district": "laoshan", "description": "", "website": "",
          "is_verified": "on",
          "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "1",
          "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
@@ -73,9 +75,35 @@ def test_admin_edits_are_audited(admin_client):
     )
     assert response.status_code == 302
     organisation.refresh_from_db()
-    assert organisation.is_verified
+    assert organisation.district == "laoshan"
+    assert not organisation.is_verified  # read-only: only the verify action sets it
     event = AuditEvent.objects.get(action="accounts.organisation.admin_changed")
-    assert event.data == {"fields": ["is_verified"]}
+    assert event.data == {"fields": ["district"]}
+
+
+def test_verify_and_withdraw_actions_go_through_the_service(admin_client):
+    agency = GovernmentAgencyFactory()
+    already = VerifiedGovernmentAgencyFactory()
+    changelist = reverse("admin:accounts_organisation_changelist")
+    response = admin_client.post(changelist, {
+        "action": "verify_selected", "_selected_action": [agency.pk, already.pk],
+    }, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    texts = [str(m) for m in response.context["messages"]]
+    assert "1 organisation(s) verified." in texts
+    assert any("already verified" in t for t in texts)
+    agency.refresh_from_db()
+    assert agency.is_verified
+    assert AuditEvent.objects.filter(action="accounts.organisation.verified").count() == 1
+
+    admin_client.post(changelist, {
+        "action": "withdraw_verification_selected", "_selected_action": [agency.pk],
+    })
+    agency.refresh_from_db()
+    assert not agency.is_verified
+    assert AuditEvent.objects.filter(
+        action="accounts.organisation.verification_withdrawn", object_id=str(agency.pk)
+    ).exists()
 
 
 def test_statuses_and_memberships_are_read_only_in_the_admin(admin_client):

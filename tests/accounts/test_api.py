@@ -10,8 +10,11 @@ from marketplace.accounts.models import (
     Organisation,
     VerificationStatus,
 )
+from marketplace.accounts.rules import is_government_buyer
 from marketplace.accounts.services.kyc import kyc_approve, kyc_submit
+from marketplace.core.models import AuditEvent
 from tests.accounts.factories import (
+    GovernmentAgencyFactory,
     InvitationFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -212,8 +215,23 @@ class TestOrganisations:
         assert response.status_code == 201
         assert response.json()["slug"] == "sea-angels"
         assert response.json()["my_role"] == "owner"
+        assert response.json()["member_count"] == 1
         listed = api_client.get("/api/organisations/").json()
         assert [o["slug"] for o in listed] == ["sea-angels"]
+
+    def test_list_gives_my_role_and_the_member_count_in_one_query(
+        self, api_client, django_assert_max_num_queries
+    ):
+        user = UserFactory()
+        mine = OwnerFactory(user=user, organisation=OrganisationFactory(name="A"))
+        MembershipFactory.create_batch(2, organisation=mine.organisation)
+        MembershipFactory(user=user, organisation=OrganisationFactory(name="B"))
+        as_user(api_client, user)
+        with django_assert_max_num_queries(4):  # session, user, MFA check, the list
+            listed = api_client.get("/api/organisations/").json()
+        assert [(o["name"], o["my_role"], o["member_count"]) for o in listed] == [
+            ("A", "owner", 3), ("B", "member", 1),
+        ]
 
     def test_create_with_bad_input_is_400(self, api_client):
         as_user(api_client, UserFactory())
@@ -277,6 +295,49 @@ class TestOrganisations:
         assert api_client.delete(f"/api/organisations/{slug}/members/{member.pk}/").status_code == 204
         assert api_client.delete(f"/api/organisations/{slug}/members/{member.pk}/").status_code == 404
         assert not Membership.objects.filter(pk=member.pk).exists()
+
+
+class TestStaffVerify:
+    url = "/api/staff/organisations/{slug}/verify/"
+
+    def test_staff_verify_an_agency_its_officer_becomes_a_buyer(self, api_client, staff):
+        officer = MembershipFactory(organisation=GovernmentAgencyFactory(slug="sti-bureau"),
+                                    role="buyer_officer").user
+        assert not is_government_buyer(officer)
+        as_user(api_client, staff)
+        response = api_client.post(self.url.format(slug="sti-bureau"))
+        assert response.status_code == 200
+        assert response.json()["is_verified"] is True
+        assert is_government_buyer(officer)
+        assert AuditEvent.objects.filter(action="accounts.organisation.verified",
+                                         actor_id=staff.pk).count() == 1
+        # a second time: 409 with the standard body
+        response = api_client.post(self.url.format(slug="sti-bureau"), HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 409
+        assert response.json() == {"detail": "This organisation is already verified.",
+                                   "code": "already_verified"}
+
+    @pytest.mark.parametrize("role", ["owner", "buyer_officer", "member"])
+    def test_non_staff_get_403_and_nothing_changes(self, api_client, role):
+        membership = MembershipFactory(organisation=GovernmentAgencyFactory(), role=role)
+        mfa_activate(membership.user)
+        as_user(api_client, membership.user)
+        response = api_client.post(self.url.format(slug=membership.organisation.slug),
+                                   HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 403
+        assert response.json() == {"detail": "Only platform staff may verify organisations.",
+                                   "code": "permission_denied"}
+        membership.organisation.refresh_from_db()
+        assert not membership.organisation.is_verified
+        # non-staff learn nothing about which slugs exist
+        assert api_client.post(self.url.format(slug="no-such-org")).status_code == 403
+
+    def test_anonymous_and_unknown(self, api_client, staff):
+        agency = GovernmentAgencyFactory()
+        assert api_client.post(self.url.format(slug=agency.slug)).status_code == 403
+        as_user(api_client, staff)
+        assert api_client.get(self.url.format(slug=agency.slug)).status_code == 405
+        assert api_client.post(self.url.format(slug="no-such-org")).status_code == 404
 
 
 class TestInvitations:

@@ -1,8 +1,10 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from marketplace.accounts import selectors
-from marketplace.accounts.models import MembershipRole
+from marketplace.accounts.models import Membership, MembershipRole
 from marketplace.accounts.rules import (
+    is_buyer_of,
     is_government_buyer,
     is_org_member,
     org_roles,
@@ -19,6 +21,7 @@ from tests.accounts.factories import (
     OwnerFactory,
     StaffFactory,
     UserFactory,
+    VerifiedGovernmentAgencyFactory,
     buyer_officer,
     mfa_activate,
     pdf,
@@ -42,9 +45,48 @@ def test_org_roles_and_membership_checks():
     ("owner", True), ("buyer_officer", True), ("approver", True), ("member", False),
 ])
 def test_who_counts_as_a_government_buyer(role, expected):
-    membership = MembershipFactory(organisation=GovernmentAgencyFactory(), role=role)
+    membership = MembershipFactory(organisation=VerifiedGovernmentAgencyFactory(), role=role)
     assert is_government_buyer(membership.user) is expected
+    assert is_buyer_of(membership.user, membership.organisation) is expected
     assert requires_mfa(membership.user) is expected
+
+
+@pytest.mark.parametrize("role", ["owner", "buyer_officer", "approver"])
+def test_buyer_roles_in_an_unverified_agency_need_mfa_but_have_no_powers(role):
+    membership = MembershipFactory(organisation=GovernmentAgencyFactory(), role=role)
+    assert not is_government_buyer(membership.user)
+    assert not is_buyer_of(membership.user, membership.organisation)
+    assert requires_mfa(membership.user)
+
+
+def test_is_buyer_of_is_per_agency():
+    officer = buyer_officer()
+    agency = Membership.objects.get(user=officer).organisation
+    assert is_buyer_of(officer, agency)
+    assert not is_buyer_of(officer, VerifiedGovernmentAgencyFactory())
+    assert not is_buyer_of(officer, None)
+    assert not is_buyer_of(AnonymousUser(), agency)
+    # a verified organisation of another kind is no purchasing authority
+    maker = OrganisationFactory(is_verified=True)
+    MembershipFactory(organisation=maker, user=officer, role="owner")
+    assert not is_buyer_of(officer, maker)
+
+
+def test_buyer_organisations_for(django_assert_num_queries):
+    user = UserFactory()
+    first = VerifiedGovernmentAgencyFactory(name="A 区科技局")
+    second = VerifiedGovernmentAgencyFactory(name="B 市财政局")
+    MembershipFactory(organisation=second, user=user, role="approver")
+    MembershipFactory(organisation=first, user=user, role="buyer_officer")
+    # not counted: an unverified agency, a plain member, a verified non-agency
+    MembershipFactory(organisation=GovernmentAgencyFactory(), user=user, role="owner")
+    MembershipFactory(organisation=VerifiedGovernmentAgencyFactory(), user=user, role="member")
+    MembershipFactory(organisation=OrganisationFactory(is_verified=True), user=user, role="owner")
+    # someone else's agency
+    MembershipFactory(organisation=VerifiedGovernmentAgencyFactory(), role="owner")
+    with django_assert_num_queries(1):
+        assert list(selectors.buyer_organisations_for(user)) == [first, second]
+    assert list(selectors.buyer_organisations_for(AnonymousUser())) == []
 
 
 def test_mfa_is_required_for_experts_and_staff_only():
@@ -89,9 +131,13 @@ def test_organisations_for_user_counts_members(django_assert_num_queries):
     MembershipFactory.create_batch(2, organisation=mine.organisation)
     other = MembershipFactory(user=mine.user, organisation=OrganisationFactory(name="Zeta"))
     OrganisationFactory(name="Not mine")
+    other.role = "member"
+    other.save()
     with django_assert_num_queries(1):
-        rows = [(o.pk, o.member_count) for o in selectors.organisations_for_user(mine.user)]
-    assert sorted(rows) == sorted([(mine.organisation_id, 3), (other.organisation_id, 1)])
+        rows = [(o.pk, o.member_count, o.my_role)
+                for o in selectors.organisations_for_user(mine.user)]
+    assert sorted(rows) == sorted([(mine.organisation_id, 3, "owner"),
+                                   (other.organisation_id, 1, "member")])
 
 
 def test_organisation_get_for_member():

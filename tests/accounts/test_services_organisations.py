@@ -5,23 +5,34 @@ from django.db import connection
 
 from marketplace.accounts.errors import AlreadyMember, LastOwnerError
 from marketplace.accounts.models import Membership, MembershipRole, Organisation
-from marketplace.accounts.rules import is_government_buyer, is_org_member, requires_mfa
+from marketplace.accounts.rules import (
+    is_buyer_of,
+    is_government_buyer,
+    is_org_member,
+    requires_mfa,
+)
+from marketplace.accounts.selectors import buyer_organisations_for
 from marketplace.accounts.services.organisations import (
     membership_add,
     membership_change_role,
     membership_remove,
     organisation_create,
     organisation_update,
+    organisation_verification_withdraw,
+    organisation_verify,
 )
 from marketplace.core.audit import stream_for
 from marketplace.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from marketplace.core.models import AuditEvent
+from marketplace.notifications.models import Notification
 from tests.accounts.factories import (
     GovernmentAgencyFactory,
     MembershipFactory,
     OrganisationFactory,
     OwnerFactory,
+    StaffFactory,
     UserFactory,
+    VerifiedGovernmentAgencyFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -84,12 +95,109 @@ class TestCreate:
         assert not Organisation.objects.exists()
         assert not Membership.objects.exists()
 
-    def test_creating_a_government_agency_makes_the_creator_need_mfa(self):
+    def test_an_unverified_agency_is_not_a_buyer_after_staff_verification_it_is(self):
         user = UserFactory()
         assert not requires_mfa(user)
-        organisation_create(actor=user, kind="government_agency", name="市科技局")
-        assert is_government_buyer(user)
+        agency = organisation_create(actor=user, kind="government_agency", name="市科技局")
+        # anyone may create an agency and own it: MFA at once, buyer powers not yet
         assert requires_mfa(user)
+        assert not agency.is_verified
+        assert not is_government_buyer(user)
+        assert not is_buyer_of(user, agency)
+        assert list(buyer_organisations_for(user)) == []
+
+        organisation_verify(organisation=agency, actor=StaffFactory())
+        assert is_government_buyer(user)
+        assert is_buyer_of(user, agency)
+        assert list(buyer_organisations_for(user)) == [agency]
+        assert requires_mfa(user)
+
+
+class TestVerify:
+    def test_staff_verify_it_is_audited_and_the_owners_are_told(self):
+        owner = OwnerFactory(organisation=GovernmentAgencyFactory(name="市科技局"),
+                             user__preferred_language="en")
+        agency, staff = owner.organisation, StaffFactory()
+        returned = organisation_verify(organisation=agency, actor=staff)
+        assert returned.is_verified
+        agency.refresh_from_db()
+        assert agency.is_verified
+        event = AuditEvent.objects.get(action="accounts.organisation.verified")
+        assert event.actor_id == staff.pk
+        assert event.object_id == str(agency.pk)
+        assert event.data["kind"] == "government_agency"
+        note = Notification.objects.get(user=owner.user)
+        assert note.kind == "accounts.organisation.verified"
+        assert note.title == "市科技局 was verified by the platform staff"
+
+    @pytest.mark.parametrize("role", ["owner", "buyer_officer", "approver", "member"])
+    def test_nobody_but_staff_may_verify(self, role):
+        membership = MembershipFactory(organisation=GovernmentAgencyFactory(), role=role)
+        with pytest.raises(PermissionDeniedError) as exc:
+            organisation_verify(organisation=membership.organisation, actor=membership.user)
+        assert exc.value.status_code == 403
+        membership.organisation.refresh_from_db()
+        assert not membership.organisation.is_verified
+        assert not AuditEvent.objects.filter(action="accounts.organisation.verified").exists()
+        assert not is_government_buyer(membership.user)
+
+    def test_verifying_twice_is_a_conflict(self):
+        agency = VerifiedGovernmentAgencyFactory()
+        with pytest.raises(ConflictError) as exc:
+            organisation_verify(organisation=agency, actor=StaffFactory())
+        assert exc.value.code == "already_verified"
+        assert not AuditEvent.objects.filter(action="accounts.organisation.verified").exists()
+
+    @pytest.mark.parametrize("kind", ["investor_entity", "makerspace", "maker_company"])
+    def test_other_kinds_are_verified_the_same_way_but_give_no_buyer_powers(self, kind):
+        owner = OwnerFactory(organisation=OrganisationFactory(kind=kind))
+        organisation_verify(organisation=owner.organisation, actor=StaffFactory())
+        owner.organisation.refresh_from_db()
+        assert owner.organisation.is_verified
+        assert not is_government_buyer(owner.user)
+        assert not requires_mfa(owner.user)
+
+    def test_staff_withdraw_a_verification(self):
+        owner = OwnerFactory(organisation=VerifiedGovernmentAgencyFactory())
+        agency = owner.organisation
+        assert is_government_buyer(owner.user)
+        organisation_verification_withdraw(organisation=agency, actor=StaffFactory(),
+                                           reason="Not a purchasing authority")
+        agency.refresh_from_db()
+        assert not agency.is_verified
+        assert not is_government_buyer(owner.user)
+        event = AuditEvent.objects.get(action="accounts.organisation.verification_withdrawn")
+        assert event.data == {"reason": "Not a purchasing authority"}
+        with pytest.raises(ConflictError) as exc:
+            organisation_verification_withdraw(organisation=agency, actor=StaffFactory())
+        assert exc.value.code == "not_verified"
+        with pytest.raises(PermissionDeniedError):
+            organisation_verification_withdraw(
+                organisation=VerifiedGovernmentAgencyFactory(), actor=owner.user
+            )
+
+    @pytest.mark.parametrize("field", ["name", "name_en", "unified_credit_code"])
+    def test_changing_a_verified_identity_withdraws_the_verification(self, field):
+        owner = OwnerFactory(organisation=VerifiedGovernmentAgencyFactory())
+        value = {"name": "假冒的科技局", "name_en": "Fake bureau",
+                 "unified_credit_code": "11370200MB1234567X"}[field]
+        organisation = organisation_update(organisation=owner.organisation, actor=owner.user,
+                                           **{field: value})
+        assert not organisation.is_verified
+        owner.organisation.refresh_from_db()
+        assert not owner.organisation.is_verified
+        assert not is_government_buyer(owner.user)
+        event = AuditEvent.objects.get(action="accounts.organisation.verification_withdrawn")
+        assert event.data == {"reason": "identity_changed", "fields": [field]}
+
+    def test_other_edits_keep_the_verification(self):
+        owner = OwnerFactory(organisation=VerifiedGovernmentAgencyFactory())
+        organisation_update(organisation=owner.organisation, actor=owner.user,
+                            description="负责全市科技创新", district="shinan",
+                            website="https://kjj.qingdao.example.org")
+        owner.organisation.refresh_from_db()
+        assert owner.organisation.is_verified
+        assert is_government_buyer(owner.user)
 
 
 class TestUpdate:

@@ -20,6 +20,7 @@ from tests.accounts.factories import (
     OwnerFactory,
     StaffFactory,
     UserFactory,
+    VerifiedGovernmentAgencyFactory,
     mfa_activate,
     pdf,
     png,
@@ -209,6 +210,22 @@ class TestDocuments:
         client.logout()
         assert client.get(url).status_code == 302
 
+    @pytest.mark.parametrize(("language", "text"), [
+        ("zh-hans", "该文件暂时无法获取，请告知平台工作人员。"),
+        ("en", "This file is not available at the moment. Please tell the platform staff."),
+    ])
+    def test_a_lost_file_is_a_404_page_not_a_500(self, client, caplog, language, text):
+        user = UserFactory()
+        document = submit(user, [pdf("passport.pdf")]).documents.get()
+        document.file.storage.delete(document.file.name)  # the volume lost it
+        client.force_login(user)
+        response = client.get(reverse("accounts:kyc_document", args=[document.pk]),
+                              HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 404
+        assert text in response.content.decode()
+        assert any(document.file.name in r.getMessage() and r.levelname == "ERROR"
+                   for r in caplog.records)
+
     def test_documents_are_not_under_media(self, client, settings, private_root):
         document = submit(UserFactory()).documents.get()
         assert str(private_root) in document.file.path
@@ -264,6 +281,31 @@ class TestOrganisationPages:
         assert response.status_code == 302
         owner.organisation.refresh_from_db()
         assert owner.organisation.name == "Owner's name"
+
+    def test_list_shows_my_role_and_the_member_count(self, client):
+        owner = OwnerFactory(organisation=OrganisationFactory(name="海之声"))
+        MembershipFactory.create_batch(2, organisation=owner.organisation)
+        OrganisationFactory(name="Not mine")
+        client.force_login(owner.user)
+        html = client.get(reverse("accounts:organisation_list"),
+                          HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "海之声" in html and "Not mine" not in html
+        assert "your role: Owner" in html
+        assert "3 members" in html
+
+    def test_an_identity_edit_of_a_verified_organisation_warns_and_withdraws(self, client):
+        owner = OwnerFactory(organisation=VerifiedGovernmentAgencyFactory(name="市科技局"),
+                             user__mfa=True)  # buyer roles need MFA
+        url = reverse("accounts:organisation_edit", args=[owner.organisation.slug])
+        client.force_login(owner.user)
+        assert "withdraws the verification" in client.get(
+            url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        response = client.post(url, {"name": "市财政局"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        assert "the platform staff will verify it again" in response.content.decode()
+        owner.organisation.refresh_from_db()
+        assert not owner.organisation.is_verified
+        assert "Buyer powers (innovation procurement) start once" in response.content.decode()
 
     def test_unknown_organisation_is_404(self, client):
         client.force_login(UserFactory())

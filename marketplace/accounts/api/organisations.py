@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -17,6 +18,7 @@ from marketplace.accounts.services.organisations import (
     membership_remove,
     organisation_create,
     organisation_update,
+    organisation_verify,
 )
 from marketplace.core.permissions import require_perm
 
@@ -47,6 +49,7 @@ class MembershipOutputSerializer(serializers.Serializer):
 
 class MyOrganisationOutputSerializer(OrganisationOutputSerializer):
     my_role = serializers.CharField()
+    member_count = serializers.IntegerField()
 
 
 class InvitationOutputSerializer(serializers.Serializer):
@@ -77,19 +80,15 @@ class OrganisationListCreateApi(APIView):
 
     @extend_schema(responses=MyOrganisationOutputSerializer(many=True))
     def get(self, request):
-        rows = []
-        for membership in selectors.memberships_for_user(request.user):
-            organisation = membership.organisation
-            organisation.my_role = membership.role
-            rows.append(organisation)
-        return Response(MyOrganisationOutputSerializer(rows, many=True).data)
+        organisations = selectors.organisations_for_user(request.user)
+        return Response(MyOrganisationOutputSerializer(organisations, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: MyOrganisationOutputSerializer})
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         organisation = organisation_create(actor=request.user, **serializer.validated_data)
-        organisation.my_role = MembershipRole.OWNER
+        organisation.my_role, organisation.member_count = MembershipRole.OWNER, 1
         return Response(MyOrganisationOutputSerializer(organisation).data,
                         status=status.HTTP_201_CREATED)
 
@@ -131,6 +130,21 @@ class OrganisationDetailApi(APIView):
             organisation=organisation, actor=request.user, **serializer.validated_data
         )
         return self._render(request, organisation)
+
+
+class StaffOrganisationVerifyApi(APIView):
+    """Staff verify an organisation (a government agency then has buyer powers)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=OrganisationOutputSerializer)
+    def post(self, request, slug: str):
+        # staff only, checked before the look-up: others learn nothing about the slug
+        require_perm(request.user, "accounts.verify_organisation",
+                     message=_("Only platform staff may verify organisations."))
+        organisation = selectors.organisation_get(slug)
+        organisation = organisation_verify(organisation=organisation, actor=request.user)
+        return Response(OrganisationOutputSerializer(organisation).data)
 
 
 class MembershipDetailApi(APIView):

@@ -1,7 +1,14 @@
-"""Organisations and memberships: create, edit, change a member's role, remove a member.
+"""Organisations and memberships: create, edit, verify, change a member's role, remove
+a member.
 
 Every membership change locks the organisation row first, so two owners demoting each
 other at the same moment cannot leave the organisation without an owner.
+
+Verification: anyone may create an organisation of any kind and own it; platform staff
+verify it (``organisation_verify``). A government agency gives its members buyer powers
+only once verified (``rules.is_government_buyer``). Changing a verified organisation's
+identity (name, English name, credit code) withdraws the verification: staff must look
+again.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from marketplace.accounts.errors import AlreadyMember, LastOwnerError
 from marketplace.accounts.models import (
@@ -30,6 +38,8 @@ from marketplace.core.regions import district_choices
 EDITABLE_FIELDS = (
     "name", "name_en", "unified_credit_code", "district", "description", "website",
 )
+# What staff checked when they verified; changing one of them needs a new verification.
+IDENTITY_FIELDS = frozenset({"name", "name_en", "unified_credit_code"})
 # Buyer officers and approvers act for a purchasing authority; other kinds have none.
 GOVERNMENT_ONLY_ROLES = frozenset({MembershipRole.BUYER_OFFICER, MembershipRole.APPROVER})
 _CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
@@ -134,13 +144,82 @@ def organisation_update(*, organisation: Organisation, actor: User, **values) ->
         if changes:
             for key, (_old, new) in changes.items():
                 setattr(locked, key, new)
-            locked.save(update_fields=[*changes, "updated_at"])
+            identity_changed = sorted(IDENTITY_FIELDS & set(changes))
+            withdraw = bool(locked.is_verified and identity_changed)
+            if withdraw:
+                locked.is_verified = False
+            locked.save(update_fields=[*changes, *(["is_verified"] if withdraw else []),
+                                       "updated_at"])
             audit_log(actor=actor, action="accounts.organisation.updated", obj=locked,
                       data={"changes": changes})
-    for key in cleaned:
+            if withdraw:
+                audit_log(actor=actor, action="accounts.organisation.verification_withdrawn",
+                          obj=locked, data={"reason": "identity_changed",
+                                            "fields": identity_changed})
+    for key in (*cleaned, "is_verified", "updated_at"):
         setattr(organisation, key, getattr(locked, key))
-    organisation.updated_at = locked.updated_at
     return organisation
+
+
+def organisation_verify(*, organisation: Organisation, actor: User) -> Organisation:
+    """Staff confirm the organisation is who it says it is (for a government agency:
+    a real purchasing authority). Audited; the owners are notified."""
+    require_perm(actor, "accounts.verify_organisation", organisation,
+                 message=_("Only platform staff may verify organisations."))
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if locked.is_verified:
+            raise ConflictError(_("This organisation is already verified."),
+                                code="already_verified")
+        locked.is_verified = True
+        locked.save(update_fields=["is_verified", "updated_at"])
+        audit_log(actor=actor, action="accounts.organisation.verified", obj=locked,
+                  data={"kind": locked.kind, "name": locked.name,
+                        "unified_credit_code": locked.unified_credit_code})
+        _notify_owners(
+            locked, kind="accounts.organisation.verified",
+            title=gettext_noop("%(organisation)s was verified by the platform staff"),
+        )
+    organisation.is_verified, organisation.updated_at = True, locked.updated_at
+    return organisation
+
+
+def organisation_verification_withdraw(*, organisation: Organisation, actor: User,
+                                       reason: str = "") -> Organisation:
+    """Staff withdraw a verification (given in error, or the organisation changed)."""
+    require_perm(actor, "accounts.verify_organisation", organisation,
+                 message=_("Only platform staff may verify organisations."))
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if not locked.is_verified:
+            raise ConflictError(_("This organisation is not verified."), code="not_verified")
+        locked.is_verified = False
+        locked.save(update_fields=["is_verified", "updated_at"])
+        audit_log(actor=actor, action="accounts.organisation.verification_withdrawn",
+                  obj=locked, data={"reason": (reason or "").strip()[:500]})
+        _notify_owners(
+            locked, kind="accounts.organisation.verification_withdrawn",
+            title=gettext_noop("The verification of %(organisation)s was withdrawn"),
+        )
+    organisation.is_verified, organisation.updated_at = False, locked.updated_at
+    return organisation
+
+
+def _notify_owners(organisation: Organisation, *, kind: str, title: str) -> None:
+    """In-app notice to each owner, in their language (``title`` is untranslated)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from marketplace.notifications.services import notification_create
+
+    owners = User.objects.filter(
+        memberships__organisation=organisation, memberships__role=MembershipRole.OWNER,
+    ).order_by("pk")
+    url = reverse("accounts:organisation_detail", args=[organisation.slug])
+    for owner in owners:
+        with translation.override(owner.preferred_language):
+            notification_create(user=owner, kind=kind, url=url,
+                                title=_(title) % {"organisation": organisation.name})
 
 
 def membership_add(*, organisation: Organisation, user: User, role: str, actor) -> Membership:
