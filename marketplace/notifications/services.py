@@ -77,20 +77,29 @@ def notification_mark_read(*, user, notification_ids: list[int] | None = None) -
 
 
 def notification_send_email(*, notification_id: int) -> bool:
-    """Mail one notification once. The row lock and ``emailed_at`` make a retried or
-    duplicated task a no-op. Returns whether a mail was sent."""
+    """Mail one notification once; returns whether this call sent it.
+
+    Call it outside a transaction (the task does). No lock is held while the mail
+    server is talked to: a short UPDATE claims the notification (``emailed_at`` set
+    where it was empty, so a duplicated or concurrent task finds nothing to claim),
+    the mail goes out after that commit, and a failed send clears the claim so the
+    task's retry sends it again. A crash between claim and send loses that one mail
+    rather than ever sending it twice."""
     from django.core.mail import send_mail
 
-    with transaction.atomic():
-        note = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("user")
-            .filter(pk=notification_id, emailed_at__isnull=True)
-            .first()
-        )
-        if note is None or not note.user.email:
-            return False
+    note = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    if note is None or note.emailed_at is not None or not note.user.email:
+        return False
+    claimed_at = timezone.now()
+    # one UPDATE: its own short transaction, the row lock ends with it
+    claimed = Notification.objects.filter(pk=note.pk, emailed_at__isnull=True).update(
+        emailed_at=claimed_at
+    )
+    if not claimed:
+        return False
+    try:
         send_mail(note.title, note.body or note.title, None, [note.user.email])
-        note.emailed_at = timezone.now()
-        note.save(update_fields=["emailed_at"])
+    except Exception:
+        Notification.objects.filter(pk=note.pk, emailed_at=claimed_at).update(emailed_at=None)
+        raise
     return True

@@ -1,9 +1,11 @@
+import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from marketplace.accounts.errors import (
@@ -69,6 +71,32 @@ class TestCreate:
             invitation = invite(OwnerFactory())
         assert invitation_send_email(invitation.pk) is False
         assert len(mail.outbox) == 1
+
+    def test_a_failing_send_leaves_the_mail_to_be_sent_by_the_retry(self, monkeypatch):
+        invitation = InvitationFactory(email="colleague@example.org")
+
+        def smtp_down(*args, **kwargs):
+            raise TimeoutError("smtp timed out")  # EMAIL_TIMEOUT expired
+
+        monkeypatch.setattr("marketplace.accounts.services.invitations.send_mail", smtp_down)
+        with pytest.raises(OSError):  # the task retries on OSError
+            invitation_send_email(invitation.pk)
+        invitation.refresh_from_db()
+        assert invitation.email_sent_at is None
+        monkeypatch.undo()
+
+        assert invitation_send_email(invitation.pk) is True
+        assert [m.to for m in mail.outbox] == [["colleague@example.org"]]
+        invitation.refresh_from_db()
+        assert invitation.email_sent_at is not None
+        assert invitation_send_email(invitation.pk) is False
+        assert len(mail.outbox) == 1
+
+    def test_no_mail_for_an_invitation_no_longer_pending(self):
+        invitation = InvitationFactory(status=Invitation.Status.REVOKED)
+        assert invitation_send_email(invitation.pk) is False
+        assert invitation_send_email(999_999) is False
+        assert mail.outbox == []
 
     def test_mail_is_in_the_invitees_language(self, django_capture_on_commit_callbacks):
         UserFactory(email="english@example.org", preferred_language="en")
@@ -260,11 +288,34 @@ class TestRevokeAndExpire:
 
 
 @pytest.mark.django_db(transaction=True)
+def test_no_row_lock_is_held_while_the_invitation_is_mailed(requires_postgres, monkeypatch):
+    invitation = InvitationFactory(email="colleague@example.org")
+    seen = {}
+
+    def lock_from_elsewhere():
+        try:
+            with transaction.atomic():
+                row = Invitation.objects.select_for_update(nowait=True).get(pk=invitation.pk)
+                seen["email_sent_at"] = row.email_sent_at
+        except DatabaseError as exc:
+            seen["error"] = exc
+        finally:
+            connection.close()
+
+    def send_mail(*args, **kwargs):
+        thread = threading.Thread(target=lock_from_elsewhere)
+        thread.start()
+        thread.join(10)
+        return 1
+
+    monkeypatch.setattr("marketplace.accounts.services.invitations.send_mail", send_mail)
+    assert invitation_send_email(invitation.pk) is True
+    assert "error" not in seen, seen.get("error")
+    assert seen["email_sent_at"] is not None  # claimed and committed before the send
+
+
+@pytest.mark.django_db(transaction=True)
 def test_one_invitation_accepted_twice_at_once_makes_one_member(requires_postgres):
-    import threading
-
-    from django.db import connection
-
     invitation = InvitationFactory(email="twice@example.org")
     person = UserFactory(email="twice@example.org")
     barrier = threading.Barrier(2)

@@ -1,5 +1,8 @@
+import threading
+
 import pytest
 from django.core import mail
+from django.db import DatabaseError, connection, transaction
 
 from marketplace.notifications.models import Notification
 from marketplace.notifications.services import (
@@ -67,6 +70,64 @@ def test_email_copy_is_sent_after_commit_and_only_once(django_capture_on_commit_
     # a retried or duplicated task is a no-op
     assert notification_send_email(notification_id=note.pk) is False
     assert len(mail.outbox) == 1
+
+
+def test_a_failing_send_leaves_the_mail_to_be_sent_by_the_retry(monkeypatch):
+    note = NotificationFactory(user=UserFactory(email="maker@example.org"))
+
+    def smtp_down(*args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr("django.core.mail.send_mail", smtp_down)
+    with pytest.raises(OSError):  # the task retries on OSError
+        notification_send_email(notification_id=note.pk)
+    note.refresh_from_db()
+    assert note.emailed_at is None  # the claim was cleared
+    monkeypatch.undo()
+
+    assert notification_send_email(notification_id=note.pk) is True
+    assert [m.to for m in mail.outbox] == [["maker@example.org"]]
+    note.refresh_from_db()
+    assert note.emailed_at is not None
+    assert notification_send_email(notification_id=note.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_a_user_without_an_address_gets_no_mail_and_nothing_is_marked():
+    note = NotificationFactory()
+    type(note.user).objects.filter(pk=note.user_id).update(email="")
+    assert notification_send_email(notification_id=note.pk) is False
+    note.refresh_from_db()
+    assert note.emailed_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_row_lock_is_held_while_the_mail_server_is_talked_to(requires_postgres, monkeypatch):
+    """The mail goes out after the claim committed: another transaction can lock the
+    notification row at once (NOWAIT) while send_mail runs."""
+    note = NotificationFactory(user=UserFactory(email="maker@example.org"))
+    seen = {}
+
+    def lock_from_elsewhere():
+        try:
+            with transaction.atomic():
+                row = Notification.objects.select_for_update(nowait=True).get(pk=note.pk)
+                seen["emailed_at"] = row.emailed_at
+        except DatabaseError as exc:
+            seen["error"] = exc
+        finally:
+            connection.close()
+
+    def send_mail(*args, **kwargs):
+        thread = threading.Thread(target=lock_from_elsewhere)
+        thread.start()
+        thread.join(10)
+        return 1
+
+    monkeypatch.setattr("django.core.mail.send_mail", send_mail)
+    assert notification_send_email(notification_id=note.pk) is True
+    assert "error" not in seen, seen.get("error")
+    assert seen["emailed_at"] is not None  # the claim was already committed
 
 
 def test_no_email_unless_asked(django_capture_on_commit_callbacks):

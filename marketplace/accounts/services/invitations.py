@@ -10,10 +10,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.utils import build_absolute_uri
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import formats, timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from marketplace.accounts.errors import (
@@ -49,7 +54,7 @@ def invitation_create(*, organisation: Organisation, actor: User, email: str, ro
                  message=_("Only an owner of this organisation may invite people."))
     email = _normalise_email(email)
     role_check(organisation.kind, role)
-    from marketplace.accounts.tasks import invitation_send_email
+    from marketplace.accounts import tasks
 
     with transaction.atomic():
         Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -70,8 +75,61 @@ def invitation_create(*, organisation: Organisation, actor: User, email: str, ro
             actor=actor, action="accounts.invitation.created", obj=invitation,
             stream=stream_for(organisation), data={"email": email, "role": role},
         )
-        invitation_send_email.delay(invitation.pk)  # after commit
+        tasks.invitation_send_email.delay(invitation.pk)  # after commit
     return invitation
+
+
+def _language_for(email: str) -> str:
+    user = User.objects.filter(email__iexact=email).only("preferred_language").first()
+    return user.preferred_language if user else settings.LANGUAGE_CODE
+
+
+def _invitation_message(invitation: Invitation) -> tuple[str, str]:
+    """Subject and body, in the invitee's language (Chinese unless they have an account
+    in another language)."""
+    with translation.override(_language_for(invitation.email)):
+        context = {
+            "invitation": invitation,
+            "organisation": invitation.organisation,
+            "inviter": invitation.invited_by,
+            "role": invitation.get_role_display(),
+            "accept_url": build_absolute_uri(
+                None, reverse("accounts:invitation_accept", args=[invitation.token])
+            ),
+            "expires_at": timezone.localtime(invitation.expires_at),
+        }
+        subject = render_to_string("accounts/email/invitation_subject.txt", context)
+        body = render_to_string("accounts/email/invitation_message.txt", context)
+    return " ".join(subject.split()), body
+
+
+def invitation_send_email(*, invitation_id: int) -> bool:
+    """Mail the accept link of a pending invitation once; returns whether this call sent
+    it. Call it outside a transaction (the task does).
+
+    No lock is held while the mail server is talked to: a short UPDATE claims the
+    invitation (``email_sent_at`` set where empty, so a duplicated or concurrent task
+    finds nothing to claim), the mail goes out after that commit, and a failed send
+    clears the claim so the task's retry sends it again."""
+    sendable = Invitation.objects.filter(
+        pk=invitation_id, status=Invitation.Status.PENDING, email_sent_at__isnull=True
+    )
+    invitation = sendable.select_related("organisation", "invited_by").first()
+    if invitation is None:
+        return False
+    # rendered before the claim: a template error leaves the invitation unclaimed
+    subject, body = _invitation_message(invitation)
+    claimed_at = timezone.now()
+    if not sendable.update(email_sent_at=claimed_at):
+        return False
+    try:
+        send_mail(subject, body, None, [invitation.email])
+    except Exception:
+        Invitation.objects.filter(pk=invitation_id, email_sent_at=claimed_at).update(
+            email_sent_at=None
+        )
+        raise
+    return True
 
 
 def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
@@ -149,9 +207,6 @@ def _notify_inviter(invitation: Invitation, user: User) -> None:
     inviter = invitation.invited_by
     if inviter is None:
         return
-    from django.urls import reverse
-    from django.utils import translation
-
     from marketplace.notifications.services import notification_create
 
     with translation.override(inviter.preferred_language):
