@@ -15,22 +15,27 @@ from django.utils import timezone
 from catalog import demo_data as D
 from catalog.category_tree import category_tree_ensure
 from catalog.models import (
-    FIRST_SETS_PER_BUYER,
     Category,
     Certification,
     FirstSetInsurance,
     FirstSetUnit,
-    FirstSetUnitCounter,
     Makerspace,
     Product,
     ProductStage,
 )
-from catalog.services.first_sets import add_years, insurance_subsidy
+from catalog.rules import BUYER_ROLES
+from catalog.services.certification import CERTIFICATION_STATES
+from catalog.services.first_sets import (
+    add_years,
+    first_set_insurance_record,
+    first_set_unit_confirm,
+)
+from catalog.services.products import PRODUCT_STATES
 from marketplace.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind
 from marketplace.core.audit import audit_log
 from marketplace.core.demo import demo_seeder
-from marketplace.core.money import Money
 from marketplace.core.regions import region_pack
+from marketplace.core.transitions import transition
 
 SEED = 2015
 PRODUCT_COUNT = 200
@@ -148,8 +153,8 @@ def _product(spec, org_by_slug, makerspace_of_maker, categories, now) -> Product
             "防护等级 (Protection)": spec.get("ip", "IP67"),
             "质保 (Warranty)": f"{spec.get('warranty', 2)} 年 / years",
         },
-        price_amount=spec["price"], price_currency=region_pack().get("currency", "CNY"),
-        stage=spec["stage"], stock=spec["stock"], status=spec["status"],
+        price_amount=spec["price"],  # in the marketplace currency (the field's default)
+        stage=spec["stage"], stock=spec["stock"], status=Product.Status.DRAFT,
         is_first_set=bool(spec.get("first_set_ref")),
         first_set_catalogue_ref=spec.get("first_set_ref", ""),
         published_at=now - timedelta(days=spec["published_days"]) if published else None,
@@ -230,9 +235,11 @@ def seed_catalog(log) -> dict:
                     for s in specs if s["slug"] not in existing]
     Product.objects.bulk_create(new_products, batch_size=200)
     products = {p.slug: p for p in Product.objects.filter(slug__in=[s["slug"] for s in specs])}
+    _record_products({s["slug"]: s["status"] for s in specs if s["slug"] not in existing},
+                     products, owners)
 
     created_certs = _seed_certifications(specs, products, owners, today, now)
-    created_units, created_policies = _seed_first_sets(first_set_specs, products, today)
+    created_units, created_policies = _seed_first_sets(first_set_specs, products, owners, today)
 
     created = {
         "makerspaces": len(spaces) - len(known_spaces), "products": len(new_products),
@@ -245,7 +252,39 @@ def seed_catalog(log) -> dict:
             "created": created}
 
 
+def _record_products(statuses: dict[str, str], products, owners) -> None:
+    """The new products were stored as drafts; give each its creation event and move it
+    to its demo status through the product state machine (one audited transition per
+    step), as the maker's own publish / withdraw would."""
+    for slug, status in statuses.items():
+        product = products[slug]
+        owner = owners[product.organisation.slug]
+        audit_log(actor=owner, action="catalog.product.created", obj=product,
+                  data={"organisation": product.organisation_id, "name": product.name,
+                        "demo": True})
+        if status == Product.Status.DRAFT:
+            continue
+        transition(product, PRODUCT_STATES, Product.Status.PUBLISHED, actor=owner,
+                   action="catalog.product.published", update_fields=["published_at"])
+        if status == Product.Status.WITHDRAWN:
+            transition(product, PRODUCT_STATES, Product.Status.WITHDRAWN, actor=owner,
+                       action="catalog.product.withdrawn")
+
+
+# The path of each demo application through the certification state machine.
+CERTIFICATION_PATHS = {
+    "submitted": [],
+    "under_review": ["under_review"],
+    "certified": ["under_review", "certified"],
+    "rejected": ["under_review", "rejected"],
+    "expired": ["under_review", "certified", "expired"],
+}
+
+
 def _seed_certifications(specs, products, owners, today, now) -> int:
+    """Applications are stored as submitted, then walked to their demo status through
+    the certification state machine: each step is an audited transition (no mail and
+    no notification: nobody acts, the demo is being set up)."""
     rng = random.Random(SEED + 1)  # noqa: S311  (deterministic demo data)
     staff = get_user_model().objects.filter(email="staff@demo.local").first()
     published = [s["slug"] for s in specs if s["status"] == Product.Status.PUBLISHED]
@@ -254,44 +293,84 @@ def _seed_certifications(specs, products, owners, today, now) -> int:
     has_cert = set(
         Certification.objects.filter(product__slug__in=published).values_list("product__slug", flat=True)
     )
-    rows = []
+    rows, targets = [], []
 
-    def cert(slug, **fields):
+    def cert(slug, status, **fields):
         if slug in has_cert:
             return
         product = products[slug]
         rows.append(Certification(
             product=product, applicant=owners[product.organisation.slug],
             statement=f"{product.name}具有自主知识产权，核心技术达到国内先进水平。",
-            submitted_at=now - timedelta(days=fields.pop("submitted_days", 60)), **fields,
+            submitted_at=now - timedelta(days=fields.pop("submitted_days", 60)),
+            status=Certification.Status.SUBMITTED, **fields,
         ))
+        targets.append(status)
 
     for k, slug in enumerate(certified):
         # the flagship (k == 0) stays valid for long; the next few expire within a month
         soon = 1 <= k <= EXPIRING_SOON
         until = today + timedelta(days=rng.randint(5, 28) if soon else rng.randint(90, 900))
-        cert(slug, status=Certification.Status.CERTIFIED, certificate_number=f"QD-CXCP-{k + 1:04d}",
+        cert(slug, "certified", certificate_number=f"QD-CXCP-{k + 1:04d}",
              valid_from=today - timedelta(days=rng.randint(30, 600)), valid_until=until,
-             reviewer=staff, decided_at=now - timedelta(days=20), submitted_days=40)
+             reviewer=staff, review_started_at=now - timedelta(days=30),
+             decided_at=now - timedelta(days=20), submitted_days=40)
     for k, (slug, status) in enumerate(zip(rest, ["submitted", "submitted", "under_review",
                                                   "under_review", "rejected", "expired"], strict=False)):
-        fields = {"status": status, "submitted_days": 3 + k}
+        fields = {"submitted_days": 3 + k}
         if status == "under_review":
             fields.update(reviewer=staff, review_started_at=now - timedelta(days=1))
         if status == "rejected":
-            fields.update(reviewer=staff, decided_at=now - timedelta(days=2),
+            fields.update(reviewer=staff, review_started_at=now - timedelta(days=3),
+                          decided_at=now - timedelta(days=2),
                           decision_reason="创新性说明不足，请补充第三方检测报告。")
         if status == "expired":
             fields.update(certificate_number=f"QD-CXCP-{CERTIFIED_COUNT + k + 1:04d}",
                           valid_from=today - timedelta(days=800), valid_until=today - timedelta(days=35),
-                          reviewer=staff, decided_at=now - timedelta(days=800),
+                          reviewer=staff, review_started_at=now - timedelta(days=815),
+                          decided_at=now - timedelta(days=800),
                           ended_at=now - timedelta(days=34), submitted_days=820)
-        cert(slug, **fields)
+        cert(slug, status, **fields)
     Certification.objects.bulk_create(rows)
+    for certification, status in zip(rows, targets, strict=True):
+        audit_log(actor=certification.applicant, action="catalog.certification.submitted",
+                  obj=certification, data={"product": certification.product_id, "demo": True})
+        for step in CERTIFICATION_PATHS[status]:
+            transition(certification, CERTIFICATION_STATES, step,
+                       actor=None if step == "expired" else staff,
+                       action=f"catalog.certification.{step}")
     return len(rows)
 
 
-def _seed_first_sets(first_set_specs, products, today) -> tuple[int, int]:
+def _buyer_officers(buyers: list[Organisation]) -> dict[int, object]:
+    """Someone who confirms units for each demo buyer: its existing owner / buyer officer
+    / approver (buyer@demo.local for the STI bureau), else a demo officer without a
+    password."""
+    User = get_user_model()
+    officers = {}
+    for m in Membership.objects.filter(organisation__in=buyers, role__in=BUYER_ROLES).select_related(
+        "user"
+    ).order_by("pk"):
+        officers.setdefault(m.organisation_id, m.user)
+    for buyer in buyers:
+        if buyer.pk in officers:
+            continue
+        user, created = User.objects.get_or_create(
+            email=f"{buyer.slug}@buyers.demo.local", defaults={"display_name": buyer.name}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        Membership.objects.get_or_create(organisation=buyer, user=user,
+                                         defaults={"role": MembershipRole.BUYER_OFFICER})
+        officers[buyer.pk] = user
+    return officers
+
+
+def _seed_first_sets(first_set_specs, products, owners, today) -> tuple[int, int]:
+    """Units are claimed by the maker and confirmed by the buyer's officer through the
+    first-set service (sequence under the counter lock, audited), some buyers beyond the
+    three that count; insurance goes through the insurance service (its caps apply)."""
     buyer_rows = [(slug, OrganisationKind.GOVERNMENT_AGENCY, name, name_en, "")
                   for slug, name, name_en in D.BUYERS]
     buyers = list(_ensure_orgs(buyer_rows).values())
@@ -299,49 +378,50 @@ def _seed_first_sets(first_set_specs, products, today) -> tuple[int, int]:
     if sti is not None:
         buyers.insert(0, sti)
     buyers.sort(key=lambda o: o.slug)
-    units, counters, policies = [], [], 0
+    officers = _buyer_officers(buyers)
+    units, policies = [], 0
     with_units = set(FirstSetUnit.objects.filter(
         product__in=[products[s["slug"]] for s in first_set_specs]
     ).values_list("product_id", flat=True))
     for j, spec in enumerate(first_set_specs):
         product = products[spec["slug"]]
+        owner = owners[product.organisation.slug]
         if product.pk not in with_units:
             for b, buyer in enumerate(buyers[: 1 + j % len(buyers)]):
                 count = 1 + (j + b) % 5  # some buyers pass the three that count
                 for seq in range(1, count + 1):
                     units.append(FirstSetUnit(
-                        product=product, buyer=buyer, sequence=seq,
+                        product=product, buyer=buyer, status=FirstSetUnit.Status.CLAIMED,
                         serial_number=f"{spec['series']}-{spec['number']}-{b + 1}{seq:02d}",
                         put_into_use_on=today - timedelta(days=300 - 20 * seq),
-                        counts_as_first_set=seq <= FIRST_SETS_PER_BUYER,
+                        recorded_by=owner,
                     ))
-                counters.append(FirstSetUnitCounter(product=product, buyer=buyer, last_sequence=count))
-        policies += _seed_insurance(product, spec, j, today)
+        policies += _seed_insurance(product, owner, spec, j, today)
     FirstSetUnit.objects.bulk_create(units)
-    FirstSetUnitCounter.objects.bulk_create(counters, ignore_conflicts=True)
+    for unit in units:
+        audit_log(actor=unit.recorded_by, action="catalog.first_set.unit_claimed", obj=unit,
+                  data={"product": unit.product_id, "buyer": unit.buyer_id,
+                        "serial_number": unit.serial_number, "demo": True})
+        first_set_unit_confirm(actor=officers[unit.buyer_id], unit=unit)
     return len(units), policies
 
 
-def _seed_insurance(product: Product, spec: dict, j: int, today) -> int:
-    """One yearly policy per first set, and a renewal (continuous) for every third."""
+def _seed_insurance(product: Product, owner, spec: dict, j: int, today) -> int:
+    """One yearly policy per first set, and a renewal (continuous) for every third,
+    recorded by the maker through the insurance service (premium = insured x rate)."""
     created = 0
     starts = today - timedelta(days=200 + 30 * j)
-    previous = None
     for year in range(2 if j % 3 == 0 else 1):
         number = f"PDEQ-{spec['series']}{spec['number']}-{year + 1}"
         insurer = D.INSURERS[j % len(D.INSURERS)]
         policy = FirstSetInsurance.objects.filter(insurer=insurer, policy_number=number).first()
         if policy is None:
-            insured = Decimal(1_000_000 + 100_000 * j)
-            rate = Decimal("0.0150") + Decimal("0.0010") * j
-            premium = Money(insured * rate, product.price_currency).quantized()
-            policy = FirstSetInsurance.objects.create(
-                product=product, follows=previous, insurer=insurer, policy_number=number,
-                insured_amount=insured, premium_amount=premium.amount, currency=premium.currency,
-                rate=rate, subsidy_amount=insurance_subsidy(premium).amount, starts_on=starts,
-                ends_on=add_years(starts, 1) - timedelta(days=1),
+            policy = first_set_insurance_record(
+                actor=owner, product=product, insurer=insurer, policy_number=number,
+                insured_amount=Decimal(1_000_000 + 100_000 * j),
+                rate_percent=Decimal("1.50") + Decimal("0.10") * j,
+                starts_on=starts, ends_on=add_years(starts, 1) - timedelta(days=1),
             )
             created += 1
-        previous = policy
         starts = policy.ends_on + timedelta(days=1)
     return created

@@ -7,21 +7,25 @@ refused with a 400 and a message, never silently ignored.
 from __future__ import annotations
 
 import django_filters
+from babel.numbers import list_currencies
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, Makerspace, Product, ProductStage
 from catalog.selectors import category_subtree_ids
-from marketplace.core.regions import region_pack
+from marketplace.core.regions import district_choices, focus_area_choices
+
+KNOWN_CURRENCIES = frozenset(list_currencies())
 
 
-def district_choices():
-    return [(d["code"], d["name"]) for d in region_pack()["districts"]]
-
-
-def focus_area_choices():
-    return [(code, fa["name"]) for code, fa in region_pack()["focus_areas"].items()]
+class ProductFilterForm(forms.Form):
+    def clean_currency(self):
+        code = (self.cleaned_data.get("currency") or "").strip().upper()
+        if code and code not in KNOWN_CURRENCIES:
+            raise forms.ValidationError(_("Unknown currency: %(currency)s") % {"currency": code})
+        return code
 
 
 class ProductFilter(django_filters.FilterSet):
@@ -53,6 +57,12 @@ class ProductFilter(django_filters.FilterSet):
     price_max = django_filters.NumberFilter(
         field_name="price_amount", lookup_expr="lte", label=_("Maximum price"), min_value=0
     )
+    # A price bound is meaningless without its currency: with price_min / price_max the
+    # currency defaults to the marketplace's, so 100 CNY never matches 100 USD.
+    currency = django_filters.CharFilter(
+        method="filter_currency", label=_("Currency"), min_length=3, max_length=3,
+        help_text=_("ISO 4217 code; defaults to the marketplace currency when a price is given"),
+    )
     organisation = django_filters.CharFilter(
         field_name="organisation__slug", label=_("Maker"), max_length=80
     )
@@ -60,6 +70,18 @@ class ProductFilter(django_filters.FilterSet):
     class Meta:
         model = Product
         fields: list[str] = []
+        form = ProductFilterForm
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        priced = data.get("price_min") is not None or data.get("price_max") is not None
+        if priced and not data.get("currency"):
+            queryset = self.filter_currency(queryset, "currency", settings.MARKETPLACE_CURRENCY)
+        return queryset
+
+    def filter_currency(self, queryset, name, value: str):
+        return queryset.filter(price_currency=value)
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(category_id__in=category_subtree_ids(value))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, Makerspace, ProductStage
 from catalog.validators import MAX_SPEC_KEYS
-from marketplace.core.regions import region_pack
+from marketplace.core.regions import district_choices, focus_area_choices
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -110,9 +110,11 @@ class ProductForm(forms.Form):
         return parse_specifications(self.cleaned_data.get("specifications", ""))
 
     def service_data(self) -> dict:
+        """Arguments of product_create / product_update (the image included)."""
         data = dict(self.cleaned_data)
-        data.pop("image", None)
         data.pop("organisation", None)
+        if not data.get("image"):
+            data.pop("image", None)
         return data
 
 
@@ -142,21 +144,13 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Reason"))
 
 
-def _district_choices():
-    return [(d["code"], d["name"]) for d in region_pack()["districts"]]
-
-
-def _focus_area_choices():
-    return [(code, fa["name"]) for code, fa in region_pack()["focus_areas"].items()]
-
-
 class MakerspaceForm(forms.Form):
     name = forms.CharField(max_length=200, label=_("Name"))
     name_en = forms.CharField(max_length=200, required=False, label=_("English name"))
-    district = forms.ChoiceField(choices=_district_choices, label=_("District"))
+    district = forms.ChoiceField(choices=district_choices, label=_("District"))
     address = forms.CharField(max_length=300, required=False, label=_("Address"))
     focus_areas = forms.MultipleChoiceField(
-        choices=_focus_area_choices, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=focus_area_choices, required=False, widget=forms.CheckboxSelectMultiple,
         label=_("Focus areas"),
     )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
@@ -196,8 +190,11 @@ class InsuranceForm(forms.Form):
     insurer = forms.CharField(max_length=200, label=_("Insurer"))
     policy_number = forms.CharField(max_length=100, label=_("Policy number"))
     insured_amount = forms.DecimalField(max_digits=14, decimal_places=2, label=_("Insured amount"))
-    premium_amount = forms.DecimalField(max_digits=14, decimal_places=2, label=_("Premium"))
     rate_percent = forms.DecimalField(max_digits=7, decimal_places=4, label=_("Premium rate (%)"),
                                       help_text=_("At most 3 %."))
+    premium_amount = forms.DecimalField(
+        max_digits=14, decimal_places=2, required=False, label=_("Premium"),
+        help_text=_("Insured amount × rate; leave empty to have it computed."),
+    )
     starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))

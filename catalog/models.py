@@ -9,6 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Organisation
+from marketplace.core.storage import private_storage
+
+
+def default_currency() -> str:
+    """The marketplace's currency (settings.MARKETPLACE_CURRENCY, from the region), read
+    when a row is created, so a deployment in another region never gets "CNY" by accident."""
+    return settings.MARKETPLACE_CURRENCY
 
 
 class Makerspace(models.Model):
@@ -140,7 +147,7 @@ class Product(models.Model):
         _("price"), max_digits=14, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
-    price_currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    price_currency = models.CharField(_("currency"), max_length=3, default=default_currency)
     stage = models.CharField(_("stage"), max_length=20, choices=ProductStage.choices)
     stock = models.PositiveIntegerField(_("stock"), default=0)
     status = models.CharField(
@@ -277,10 +284,15 @@ def certification_document_path(instance, filename):
 
 
 class CertificationDocument(models.Model):
+    """A supporting document of an application. Kept in private storage: no URL serves
+    it; the applicant's organisation and staff download it through a checked view."""
+
     certification = models.ForeignKey(
         Certification, on_delete=models.CASCADE, related_name="documents"
     )
-    file = models.FileField(upload_to=certification_document_path)
+    file = models.FileField(
+        upload_to=certification_document_path, storage=private_storage, max_length=200
+    )
     original_name = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=50, blank=True)
     size = models.PositiveIntegerField(default=0)
@@ -299,8 +311,17 @@ FIRST_SETS_PER_BUYER = 3
 
 
 class FirstSetUnit(models.Model):
-    """A unit of a first-set product put into use by a buying organisation. The first
-    three units per (product, buying organisation) count as first sets."""
+    """A unit of a first-set product put into use by a buying organisation.
+
+    The maker's record is only a claim: it counts once the buying organisation (an
+    owner, buyer officer or approver) or staff confirms it. The sequence per (product,
+    buyer) is handed out at confirmation, and the first three confirmed units per buyer
+    count as first sets. Claimed and rejected units have no sequence and never count."""
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("Awaiting the buyer's confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="units_in_use")
     buyer = models.ForeignKey(
@@ -308,26 +329,54 @@ class FirstSetUnit(models.Model):
     )
     serial_number = models.CharField(_("serial number"), max_length=100)
     put_into_use_on = models.DateField(_("put into use on"))
-    sequence = models.PositiveSmallIntegerField(editable=False)
-    counts_as_first_set = models.BooleanField(editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.CLAIMED,
+        db_index=True,
+    )
+    sequence = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    counts_as_first_set = models.BooleanField(default=False, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("confirmed or rejected by"),
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("first-set unit in use")
-        ordering = ["product", "buyer", "sequence"]
+        ordering = ["product", "buyer", "sequence", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["product", "serial_number"], name="unit_serial_unique"),
+            # a rejected claim frees its serial number (e.g. it named the wrong buyer)
+            models.UniqueConstraint(
+                fields=["product", "serial_number"], condition=~models.Q(status="rejected"),
+                name="unit_serial_unique",
+            ),
             models.UniqueConstraint(
                 fields=["product", "buyer", "sequence"], name="unit_sequence_unique"
             ),
-            models.CheckConstraint(condition=models.Q(sequence__gte=1), name="unit_sequence_positive"),
             models.CheckConstraint(
-                condition=models.Q(sequence__lte=FIRST_SETS_PER_BUYER, counts_as_first_set=True)
-                | models.Q(sequence__gt=FIRST_SETS_PER_BUYER, counts_as_first_set=False),
+                condition=models.Q(sequence__isnull=True) | models.Q(sequence__gte=1),
+                name="unit_sequence_positive",
+            ),
+            models.CheckConstraint(
+                # (sequence__isnull=False: a NULL comparison would let the check pass)
+                condition=models.Q(
+                    status="confirmed", sequence__isnull=False,
+                    sequence__lte=FIRST_SETS_PER_BUYER, counts_as_first_set=True,
+                )
+                | models.Q(
+                    status="confirmed", sequence__isnull=False,
+                    sequence__gt=FIRST_SETS_PER_BUYER, counts_as_first_set=False,
+                )
+                | (
+                    ~models.Q(status="confirmed")
+                    & models.Q(sequence__isnull=True, counts_as_first_set=False)
+                ),
                 name="unit_first_three_count",
             ),
         ]
@@ -337,8 +386,8 @@ class FirstSetUnit(models.Model):
 
 
 class FirstSetUnitCounter(models.Model):
-    """The last sequence handed out per (product, buyer). Recording a unit locks this one
-    row, so concurrent recordings for the same pair queue up while other pairs proceed."""
+    """The last sequence handed out per (product, buyer). Confirming a unit locks this one
+    row, so concurrent confirmations for the same pair queue up while other pairs proceed."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     buyer = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -372,7 +421,7 @@ class FirstSetInsurance(models.Model):
     policy_number = models.CharField(_("policy number"), max_length=100)
     insured_amount = models.DecimalField(_("insured amount"), max_digits=14, decimal_places=2)
     premium_amount = models.DecimalField(_("premium"), max_digits=14, decimal_places=2)
-    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
     rate = models.DecimalField(
         _("premium rate"), max_digits=6, decimal_places=4,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_INSURANCE_RATE)],
@@ -402,6 +451,13 @@ class FirstSetInsurance(models.Model):
             models.CheckConstraint(
                 condition=models.Q(premium_amount__gt=0) & models.Q(insured_amount__gt=0),
                 name="insurance_amounts_positive",
+            ),
+            # premium / insured <= 3 %, whatever rate was declared
+            models.CheckConstraint(
+                condition=models.Q(
+                    premium_amount__lte=models.F("insured_amount") * MAX_INSURANCE_RATE
+                ),
+                name="insurance_premium_at_most_3_percent",
             ),
             models.CheckConstraint(
                 condition=models.Q(subsidy_amount__gte=0)

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
@@ -26,8 +28,8 @@ from catalog.models import (
     Product,
     ProductImage,
 )
-from catalog.rules import MAKER_ROLES
-from marketplace.accounts.models import Membership
+from catalog.rules import BUYER_ROLES, MAKER_ROLES
+from marketplace.accounts.selectors import memberships_for_user
 from marketplace.core.errors import NotFoundError
 from marketplace.core.money import Money, money_sum
 from marketplace.core.permissions import has_perm
@@ -42,13 +44,24 @@ def valid_certifications(on: date | None = None) -> QuerySet[Certification]:
     )
 
 
+def _first_purchase_rule(on: date | None = None) -> Q:
+    """The one definition of first-purchase eligibility: a published product with a
+    certification valid on ``on`` (today by default)."""
+    valid = valid_certifications(on).filter(product=OuterRef("pk"))
+    return Q(status=Product.Status.PUBLISHED) & Q(Exists(valid))
+
+
 def products_with_certification(qs: QuerySet[Product], on: date | None = None) -> QuerySet:
-    """Annotate ``is_certified`` (a valid certification today) and ``certified_until``
-    (the latest end date among the valid certifications)."""
+    """Annotate ``is_certified`` (a valid certification today), ``certified_until`` (the
+    latest end date among the valid certifications) and ``eligible_for_first_purchase``,
+    as subqueries of the same query (a list stays one query)."""
     valid = valid_certifications(on).filter(product=OuterRef("pk"))
     return qs.annotate(
         is_certified=Exists(valid),
         certified_until=Subquery(valid.order_by("-valid_until").values("valid_until")[:1]),
+        eligible_for_first_purchase=ExpressionWrapper(
+            _first_purchase_rule(on), output_field=BooleanField()
+        ),
     )
 
 
@@ -57,12 +70,9 @@ def product_current_certification(product: Product, on: date | None = None):
 
 
 def product_is_eligible_for_first_purchase(product: Product, on: date | None = None) -> bool:
-    """A published product with a certification valid on ``on`` (today by default) may be
-    bought through first-purchase."""
-    return (
-        product.status == Product.Status.PUBLISHED
-        and valid_certifications(on).filter(product=product).exists()
-    )
+    """Whether ``product`` may be bought through first-purchase on ``on`` (today by
+    default); see ``_first_purchase_rule``."""
+    return Product.objects.filter(_first_purchase_rule(on), pk=product.pk).exists()
 
 
 def certification_review_queue(*, statuses=None) -> QuerySet[Certification]:
@@ -73,6 +83,30 @@ def certification_review_queue(*, statuses=None) -> QuerySet[Certification]:
         .annotate(document_count=Count("documents"))
         .order_by("submitted_at", "pk")
     )
+
+
+def certification_get_for_viewer(*, user, pk: int) -> Certification:
+    """One certification with its product, people and documents, if ``user`` may see it
+    (the applicant's organisation and staff); NotFoundError otherwise, so others cannot
+    even learn that an application exists."""
+    certification = (
+        Certification.objects.select_related(
+            "product", "product__organisation", "applicant", "reviewer"
+        )
+        .prefetch_related("documents")
+        .filter(pk=pk)
+        .first()
+    )
+    if certification is None or not has_perm(user, "catalog.view_certification", certification):
+        raise NotFoundError()
+    return certification
+
+
+def certification_document_get(*, certification: Certification, pk: int):
+    document = next((d for d in certification.documents.all() if d.pk == pk), None)
+    if document is None:
+        raise NotFoundError()
+    return document
 
 
 def certifications_of_product(product: Product) -> QuerySet[Certification]:
@@ -88,11 +122,14 @@ def certifications_of_product(product: Product) -> QuerySet[Certification]:
 
 
 def organisation_ids_of(user, roles=MAKER_ROLES) -> list[int]:
+    """Organisations where ``user`` holds one of ``roles`` (makers by default; any role
+    when ``roles`` is None)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(
-        Membership.objects.filter(user=user, role__in=roles).values_list("organisation_id", flat=True)
-    )
+    memberships = memberships_for_user(user)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return list(memberships.values_list("organisation_id", flat=True))
 
 
 def products_visible_to(user) -> QuerySet[Product]:
@@ -181,14 +218,16 @@ class FirstSetSummary:
 
 
 def product_first_set_summary(product: Product) -> FirstSetSummary | None:
+    """Public figures of a first set: only confirmed units are counted."""
     if not product.is_first_set:
         return None
+    confirmed = Q(status=FirstSetUnit.Status.CONFIRMED)
     counts = FirstSetUnit.objects.filter(product=product).aggregate(
-        units=Count("pk"),
-        first_sets=Count("pk", filter=Q(counts_as_first_set=True)),
-        buyers=Count("buyer", distinct=True),
+        units=Count("pk", filter=confirmed),
+        first_sets=Count("pk", filter=confirmed & Q(counts_as_first_set=True)),
+        buyers=Count("buyer", filter=confirmed, distinct=True),
     )
-    policies = list(FirstSetInsurance.objects.filter(product=product).order_by("starts_on"))
+    policies = list(first_set_policies_of(product))
     currency = policies[0].currency if policies else None
     same_currency = all(p.currency == currency for p in policies)
     return FirstSetSummary(
@@ -205,10 +244,42 @@ def product_first_set_summary(product: Product) -> FirstSetSummary | None:
     )
 
 
-def first_set_units_of(product: Product) -> QuerySet[FirstSetUnit]:
-    return FirstSetUnit.objects.filter(product=product).select_related("buyer").order_by(
-        "buyer__name", "sequence"
+def first_set_policies_of(product: Product) -> QuerySet[FirstSetInsurance]:
+    return FirstSetInsurance.objects.filter(product=product).order_by("starts_on", "pk")
+
+
+def _units() -> QuerySet[FirstSetUnit]:
+    return FirstSetUnit.objects.select_related("buyer", "product", "product__organisation")
+
+
+def first_set_units_for_viewer(*, user, product: Product) -> QuerySet[FirstSetUnit]:
+    """Units of ``product`` ``user`` may see: all of them for the maker and staff, those
+    of the organisations they buy for otherwise. One query however many rows."""
+    qs = _units().filter(product=product).order_by(
+        "buyer__name", "buyer_id", F("sequence").asc(nulls_last=True), "pk"
     )
+    if has_perm(user, "catalog.view_first_set_records", product):
+        return qs
+    return qs.filter(buyer_id__in=organisation_ids_of(user, BUYER_ROLES))
+
+
+def first_set_unit_get(*, user, pk: int) -> FirstSetUnit:
+    unit = _units().filter(pk=pk).first()
+    if unit is None or not has_perm(user, "catalog.view_first_set_unit", unit):
+        raise NotFoundError()
+    return unit
+
+
+def first_set_units_awaiting(user) -> QuerySet[FirstSetUnit]:
+    """Claims ``user`` is asked to confirm, oldest first: every claim for staff; for a
+    buyer, the claims naming a verified organisation they buy for (never their own
+    maker's units: see rule catalog.confirm_first_set_unit)."""
+    qs = _units().filter(status=FirstSetUnit.Status.CLAIMED).order_by("created_at", "pk")
+    if getattr(user, "is_authenticated", False) and user.is_staff:
+        return qs
+    return qs.filter(
+        buyer_id__in=organisation_ids_of(user, BUYER_ROLES), buyer__is_verified=True
+    ).exclude(product__organisation_id__in=organisation_ids_of(user, None))
 
 
 # --- makerspaces and categories ------------------------------------------------------

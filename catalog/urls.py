@@ -18,6 +18,8 @@ urlpatterns = [
          name="certification_apply"),
     path("products/<slug:slug>/first-sets/", first_sets.product_first_sets_page,
          name="product_first_sets"),
+    path("first-sets/awaiting/", first_sets.first_set_units_awaiting_page,
+         name="first_set_units_awaiting"),
     path("certifications/", certifications.certification_queue_page, name="certification_queue"),
     path("certifications/<int:pk>/", certifications.certification_review_page,
          name="certification_review"),

@@ -19,7 +19,12 @@ from catalog.api.serializers import (
     ReasonInputSerializer,
 )
 from catalog.models import Certification
-from catalog.selectors import certification_review_queue, certifications_of_product, product_get
+from catalog.selectors import (
+    certification_get_for_viewer,
+    certification_review_queue,
+    certifications_of_product,
+    product_get,
+)
 from catalog.services.certification import (
     certification_apply,
     certification_certify,
@@ -28,26 +33,12 @@ from catalog.services.certification import (
     certification_start_review,
 )
 from catalog.validators import CatalogValidationError
-from marketplace.core.errors import NotFoundError
-from marketplace.core.permissions import has_perm, require_perm
+from marketplace.core.permissions import require_perm
 
 
-def _certification(request, pk: int) -> Certification:
-    certification = (
-        Certification.objects.select_related("product", "product__organisation", "applicant")
-        .prefetch_related("documents")
-        .filter(pk=pk)
-        .first()
-    )
-    if certification is None or not has_perm(request.user, "catalog.view_certification", certification):
-        raise NotFoundError()
-    return certification
-
-
-def _output(pk: int):
-    certification = (
-        Certification.objects.select_related("product").prefetch_related("documents").get(pk=pk)
-    )
+def _output(request, pk: int):
+    """The certification as it is after a write, read through the same selector."""
+    certification = certification_get_for_viewer(user=request.user, pk=pk)
     return CertificationOutputSerializer(certification).data
 
 
@@ -75,7 +66,7 @@ class ProductCertificationListCreateApi(APIView):
             documents=serializer.validated_data["documents"],
             statement=serializer.validated_data.get("statement", ""),
         )
-        return Response(_output(certification.pk), status=status.HTTP_201_CREATED)
+        return Response(_output(request, certification.pk), status=status.HTTP_201_CREATED)
 
 
 @extend_schema(
@@ -110,7 +101,7 @@ class CertificationDetailApi(APIView):
 
     @extend_schema(responses={200: CertificationOutputSerializer, **errors(404)})
     def get(self, request, pk: int):
-        return Response(CertificationOutputSerializer(_certification(request, pk)).data)
+        return Response(CertificationOutputSerializer(certification_get_for_viewer(user=request.user, pk=pk)).data)
 
 
 class CertificationReviewApi(APIView):
@@ -119,8 +110,8 @@ class CertificationReviewApi(APIView):
     @extend_schema(request=None, responses={200: CertificationOutputSerializer, **errors(403, 404, 409)},
                    summary="Start reviewing an application (staff)")
     def post(self, request, pk: int):
-        certification_start_review(actor=request.user, certification=_certification(request, pk))
-        return Response(_output(pk))
+        certification_start_review(actor=request.user, certification=certification_get_for_viewer(user=request.user, pk=pk))
+        return Response(_output(request, pk))
 
 
 class CertificationCertifyApi(APIView):
@@ -130,38 +121,28 @@ class CertificationCertifyApi(APIView):
                    responses={200: CertificationOutputSerializer, **errors(400, 403, 404, 409)},
                    summary="Certify (staff)")
     def post(self, request, pk: int):
-        certification = _certification(request, pk)
+        certification = certification_get_for_viewer(user=request.user, pk=pk)
         serializer = CertifyInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         certification_certify(actor=request.user, certification=certification, **serializer.validated_data)
-        return Response(_output(pk))
+        return Response(_output(request, pk))
 
 
-class CertificationRejectApi(APIView):
+class CertificationDecisionApi(APIView):
+    """Reject an application or revoke a certificate (staff; a reason is required). The
+    URLconf sets ``decision``; the service refuses a move the current status forbids."""
+
     permission_classes = [IsAuthenticated]
+    decision = ""  # "reject" or "revoke"
+    services = {"reject": certification_reject, "revoke": certification_revoke}
 
     @extend_schema(request=ReasonInputSerializer,
                    responses={200: CertificationOutputSerializer, **errors(400, 403, 404, 409)},
-                   summary="Reject (staff; reason required)")
+                   summary="Reject or revoke (staff; reason required)")
     def post(self, request, pk: int):
-        certification = _certification(request, pk)
+        certification = certification_get_for_viewer(user=request.user, pk=pk)
         serializer = ReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        certification_reject(actor=request.user, certification=certification,
-                             reason=serializer.validated_data["reason"])
-        return Response(_output(pk))
-
-
-class CertificationRevokeApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(request=ReasonInputSerializer,
-                   responses={200: CertificationOutputSerializer, **errors(400, 403, 404, 409)},
-                   summary="Revoke (staff; reason required)")
-    def post(self, request, pk: int):
-        certification = _certification(request, pk)
-        serializer = ReasonInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        certification_revoke(actor=request.user, certification=certification,
-                             reason=serializer.validated_data["reason"])
-        return Response(_output(pk))
+        self.services[self.decision](actor=request.user, certification=certification,
+                                     reason=serializer.validated_data["reason"])
+        return Response(_output(request, pk))

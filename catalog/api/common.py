@@ -10,6 +10,8 @@ from rest_framework.pagination import PageNumberPagination
 from catalog.models import Category, Makerspace
 from catalog.validators import CatalogValidationError
 from marketplace.accounts.models import Organisation
+from marketplace.accounts.selectors import organisation_get
+from marketplace.core.errors import NotFoundError
 
 
 class CatalogPagination(PageNumberPagination):
@@ -39,10 +41,14 @@ def errors(*codes: int) -> dict:
 
 
 def organisation_by_slug(slug: str) -> Organisation:
-    org = Organisation.objects.filter(slug=slug).first()
-    if org is None:
-        raise CatalogValidationError(_("Unknown organisation “%(slug)s”.") % {"slug": slug})
-    return org
+    """The organisation an input names (accounts' selector); an unknown slug is bad input
+    (400), not a missing page."""
+    try:
+        return organisation_get(slug)
+    except NotFoundError as exc:
+        raise CatalogValidationError(
+            _("Unknown organisation “%(slug)s”.") % {"slug": slug}, code="unknown_organisation"
+        ) from exc
 
 
 def category_by_slug(slug: str) -> Category:

@@ -19,7 +19,7 @@ from catalog.models import (
 )
 from catalog.validators import MAX_DOCUMENTS
 from marketplace.core.money import Money
-from marketplace.core.regions import region_pack
+from marketplace.core.regions import district_choices
 
 
 def _file_url(storage, name) -> str | None:
@@ -98,8 +98,7 @@ class MakerspaceListOutputSerializer(serializers.ModelSerializer):
         ]
 
     def get_district_name(self, obj) -> str:
-        names = {d["code"]: d["name"] for d in region_pack()["districts"]}
-        return names.get(obj.district, obj.district)
+        return dict(district_choices()).get(obj.district, obj.district)
 
 
 class MakerspaceDetailOutputSerializer(serializers.ModelSerializer):
@@ -203,23 +202,22 @@ class ProductDetailExtraOutputSerializer(serializers.Serializer):
     description_en = serializers.CharField(help_text="Sanitised HTML")
     specifications = serializers.DictField(child=serializers.CharField())
     images = ProductImageOutputSerializer(many=True, read_only=True)
-    eligible_for_first_purchase = serializers.SerializerMethodField()
-
-    def get_eligible_for_first_purchase(self, obj) -> bool:
-        return bool(getattr(obj, "is_certified", False)) and obj.status == Product.Status.PUBLISHED
+    eligible_for_first_purchase = serializers.BooleanField(
+        read_only=True, help_text="Published with a certification valid today"
+    )
 
 
 class ProductDetailOutputSerializer(ProductListOutputSerializer):
+    """Needs a product from ``catalog.selectors.product_list`` (its annotations)."""
+
     description = serializers.CharField()
     description_en = serializers.CharField()
     images = ProductImageOutputSerializer(many=True, read_only=True)
     specifications = serializers.DictField(child=serializers.CharField())
-    eligible_for_first_purchase = serializers.SerializerMethodField()
+    eligible_for_first_purchase = serializers.BooleanField(read_only=True)
 
     class Meta(ProductListOutputSerializer.Meta):
         fields = [*ProductListOutputSerializer.Meta.fields, *ProductDetailExtraOutputSerializer().fields]
-
-    get_eligible_for_first_purchase = ProductDetailExtraOutputSerializer.get_eligible_for_first_purchase
 
 
 class ProductInputSerializer(serializers.Serializer):
@@ -313,13 +311,22 @@ class ReasonInputSerializer(serializers.Serializer):
 
 class FirstSetUnitOutputSerializer(serializers.ModelSerializer):
     buyer = OrganisationRefSerializer()
+    product = serializers.SerializerMethodField()
+    sequence = serializers.IntegerField(
+        allow_null=True, read_only=True,
+        help_text="Handed out when the buyer confirms; null while claimed or if rejected",
+    )
 
     class Meta:
         model = FirstSetUnit
         fields = [
-            "id", "buyer", "serial_number", "put_into_use_on", "sequence",
-            "counts_as_first_set", "created_at",
+            "id", "product", "buyer", "serial_number", "put_into_use_on", "status", "sequence",
+            "counts_as_first_set", "decided_at", "decision_reason", "created_at",
         ]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_product(self, obj):
+        return {"id": obj.product_id, "slug": obj.product.slug, "name": obj.product.name}
 
 
 class FirstSetUnitInputSerializer(serializers.Serializer):
@@ -362,9 +369,13 @@ class FirstSetInsuranceInputSerializer(serializers.Serializer):
     insurer = serializers.CharField(max_length=200)
     policy_number = serializers.CharField(max_length=100)
     insured_amount = serializers.DecimalField(max_digits=14, decimal_places=2)
-    premium_amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     rate_percent = serializers.DecimalField(
         max_digits=7, decimal_places=4, help_text="Premium rate in percent, at most 3"
+    )
+    premium_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True,
+        help_text="Optional: insured amount x rate when left out; when given it must agree "
+                  "with them to one minor unit and be at most 3 % of the insured amount",
     )
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()

@@ -34,6 +34,7 @@ CERTIFICATION_STATES = StateMachine(
         S.UNDER_REVIEW: {S.CERTIFIED, S.REJECTED},
         S.CERTIFIED: {S.EXPIRED, S.REVOKED},
     },
+    labels=dict(S.choices),  # lazy: a refusal names the states in the user's language
 )
 MAX_STATEMENT_CHARS = 10_000
 

@@ -1,13 +1,17 @@
 """First sets of equipment (首台(套)): units put into use and their insurance.
 
-Units: the first three units each buying organisation puts into use count as first sets.
-The sequence per (product, buyer) comes from a counter row locked with SELECT ... FOR
-UPDATE, so concurrent recordings get distinct sequences and exactly three count; the
+Units: a unit the maker records is a claim (``claimed``); it counts only once the buying
+organisation (an owner, buyer officer or approver, not also a member of the maker) or
+staff confirms it (``confirmed``), or it is turned down (``rejected``). A unit recorded
+by someone who may confirm is confirmed at once. The sequence per (product, buyer) is
+handed out at confirmation from a counter row locked with SELECT ... FOR UPDATE, so
+concurrent confirmations get distinct sequences and exactly the first three count; the
 unique (product, buyer, sequence) constraint is the backstop.
 
-Insurance: premium rate at most 3 %, 80 % of the premium subsidised (rounded down to the
-currency's minor unit so it never exceeds 80 %), policies continuous (each starts the day
-after the previous ends) and at most 3 years of cover in total per product.
+Insurance: the premium is insured amount x rate (to the currency's minor unit), the rate
+at most 3 % and so the premium at most 3 % of the insured amount; 80 % of the premium is
+subsidised (rounded down so it never exceeds 80 %); policies are continuous (each starts
+the day after the previous ends) and cover at most 3 years in total per product.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import (
@@ -31,14 +36,25 @@ from catalog.models import (
     FirstSetUnitCounter,
     Product,
 )
+from catalog.rules import BUYER_ROLES
 from catalog.services.common import clean_text
 from catalog.signals import product_changed, send_after_commit
 from catalog.validators import CatalogValidationError
 from marketplace.accounts.models import Organisation
+from marketplace.accounts.selectors import organisation_members
 from marketplace.core.audit import audit_log
 from marketplace.core.errors import ConflictError
 from marketplace.core.money import Money, currency_exponent
-from marketplace.core.permissions import require_perm
+from marketplace.core.permissions import has_perm, require_perm
+from marketplace.core.transitions import StateMachine, transition
+from marketplace.notifications.services import notification_create
+
+U = FirstSetUnit.Status
+UNIT_STATES = StateMachine(
+    name="catalog.first_set_unit",
+    transitions={U.CLAIMED: {U.CONFIRMED, U.REJECTED}},
+    labels=dict(U.choices),
+)
 
 
 class InsuranceRuleError(CatalogValidationError):
@@ -58,46 +74,158 @@ def _require_first_set(product: Product) -> None:
         )
 
 
+# --- units ---------------------------------------------------------------------------
+
+
 def first_set_unit_record(
     *, actor, product: Product, buyer: Organisation, serial_number: str, put_into_use_on: date
 ) -> FirstSetUnit:
-    """Record a unit ``buyer`` put into use; returns it with its sequence and whether it
-    counts as one of the buyer's first three."""
-    require_perm(actor, "catalog.add_first_set_unit", FirstSetUnit(product=product, buyer=buyer))
+    """Record a unit ``buyer`` put into use. From the maker it is a claim the buyer must
+    confirm; from someone who may confirm for ``buyer`` (its officers, staff) it is
+    confirmed at once. Returns the unit (with its sequence once confirmed)."""
+    unit = FirstSetUnit(product=product, buyer=buyer)
+    require_perm(actor, "catalog.add_first_set_unit", unit)
     _require_first_set(product)
     serial = clean_text(FirstSetUnit, "serial_number", serial_number, required=True)
     if buyer.pk == product.organisation_id:
-        raise CatalogValidationError(_("The maker cannot be the buyer of its own first set."))
+        raise CatalogValidationError(
+            _("The maker cannot be the buyer of its own first set."), code="self_purchase"
+        )
     if put_into_use_on is None:
         raise CatalogValidationError(_("Give the date the unit was put into use."))
     if put_into_use_on > timezone.localdate():
         raise CatalogValidationError(_("The date of putting into use cannot be in the future."))
+    unit.serial_number = serial
+    unit.put_into_use_on = put_into_use_on
+    unit.recorded_by = actor
+    unit.status = U.CLAIMED
+    confirm_now = has_perm(actor, "catalog.confirm_first_set_unit", unit)
     with transaction.atomic():
-        if FirstSetUnit.objects.filter(product=product, serial_number=serial).exists():
+        if _serial_taken(product, serial):
             raise ConflictError(_("A unit with this serial number is already recorded."))
-        FirstSetUnitCounter.objects.bulk_create(
-            [FirstSetUnitCounter(product=product, buyer=buyer)], ignore_conflicts=True
-        )
-        counter = FirstSetUnitCounter.objects.select_for_update().get(product=product, buyer=buyer)
-        counter.last_sequence += 1
-        counter.save(update_fields=["last_sequence"])
         try:
             with transaction.atomic():
-                unit = FirstSetUnit.objects.create(
-                    product=product, buyer=buyer, serial_number=serial,
-                    put_into_use_on=put_into_use_on, sequence=counter.last_sequence,
-                    counts_as_first_set=counter.last_sequence <= FIRST_SETS_PER_BUYER,
-                    recorded_by=actor,
-                )
+                unit.save()
         except IntegrityError as exc:  # the same serial recorded concurrently
             raise ConflictError(_("A unit with this serial number is already recorded.")) from exc
         audit_log(
-            actor=actor, action="catalog.first_set.unit_recorded", obj=product,
-            data={"unit": unit.pk, "buyer": buyer.pk, "sequence": unit.sequence,
-                  "counts_as_first_set": unit.counts_as_first_set},
+            actor=actor, action="catalog.first_set.unit_claimed", obj=unit,
+            data={"product": product.pk, "buyer": buyer.pk, "serial_number": serial},
         )
+        if confirm_now:
+            _confirm(unit, actor=actor)
+        else:
+            _notify_buyer(unit)
         send_after_commit(product_changed, product_id=product.pk)
     return unit
+
+
+def _serial_taken(product: Product, serial: str) -> bool:
+    return (
+        FirstSetUnit.objects.filter(product=product, serial_number=serial)
+        .exclude(status=U.REJECTED).exists()
+    )
+
+
+def first_set_unit_confirm(*, actor, unit: FirstSetUnit) -> FirstSetUnit:
+    """The buyer (or staff) confirms a claimed unit; it gets the next sequence of its
+    (product, buyer) pair and counts if that is one of the first three."""
+    require_perm(
+        actor, "catalog.confirm_first_set_unit", unit,
+        message=_("Only the buying organisation's officers or staff can confirm this unit."),
+    )
+    with transaction.atomic():
+        _confirm(unit, actor=actor)
+        send_after_commit(product_changed, product_id=unit.product_id)
+    return unit
+
+
+def _confirm(unit: FirstSetUnit, *, actor) -> None:
+    """Hand out the sequence and confirm, under the (product, buyer) counter lock. The
+    caller's transaction holds both the counter and the unit row until commit, so a
+    refused transition (already decided) rolls the counter back too."""
+    FirstSetUnitCounter.objects.bulk_create(
+        [FirstSetUnitCounter(product_id=unit.product_id, buyer_id=unit.buyer_id)],
+        ignore_conflicts=True,
+    )
+    counter = FirstSetUnitCounter.objects.select_for_update().get(
+        product_id=unit.product_id, buyer_id=unit.buyer_id
+    )
+    sequence = counter.last_sequence + 1
+    previous = (unit.sequence, unit.counts_as_first_set, unit.decided_by, unit.decided_at)
+    unit.sequence = sequence
+    unit.counts_as_first_set = sequence <= FIRST_SETS_PER_BUYER
+    unit.decided_by = actor
+    unit.decided_at = timezone.now()
+    try:
+        transition(
+            unit, UNIT_STATES, U.CONFIRMED, actor=actor, action="catalog.first_set.unit_confirmed",
+            data={"product": unit.product_id, "buyer": unit.buyer_id, "sequence": sequence,
+                  "counts_as_first_set": unit.counts_as_first_set},
+            update_fields=["sequence", "counts_as_first_set", "decided_by", "decided_at"],
+        )
+    except BaseException:
+        unit.sequence, unit.counts_as_first_set, unit.decided_by, unit.decided_at = previous
+        raise
+    counter.last_sequence = sequence
+    counter.save(update_fields=["last_sequence"])
+
+
+def first_set_unit_reject(*, actor, unit: FirstSetUnit, reason: str) -> FirstSetUnit:
+    """The buyer (or staff) turns a claim down, with a reason the maker is told."""
+    require_perm(
+        actor, "catalog.confirm_first_set_unit", unit,
+        message=_("Only the buying organisation's officers or staff can reject this unit."),
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise CatalogValidationError(_("Give the reason for the rejection."),
+                                     code="reason_required")
+    if len(reason) > 2000:
+        raise CatalogValidationError(_("The reason is too long (at most 2000 characters)."))
+    unit.decision_reason = reason
+    unit.decided_by = actor
+    unit.decided_at = timezone.now()
+    with transaction.atomic():
+        transition(
+            unit, UNIT_STATES, U.REJECTED, actor=actor, action="catalog.first_set.unit_rejected",
+            data={"product": unit.product_id, "buyer": unit.buyer_id, "reason": reason},
+            update_fields=["decision_reason", "decided_by", "decided_at"],
+        )
+        if unit.recorded_by_id and unit.recorded_by_id != getattr(actor, "pk", None):
+            _notify(unit.recorded_by, unit, "catalog.first_set.unit_rejected",
+                    _("Your unit %(serial)s of “%(product)s” was not confirmed"),
+                    _("%(buyer)s: %(reason)s"))
+        send_after_commit(product_changed, product_id=unit.product_id)
+    return unit
+
+
+def _notify_buyer(unit: FirstSetUnit) -> None:
+    """Tell the people who can confirm for the buyer that a claim awaits them."""
+    for membership in organisation_members(unit.buyer).filter(role__in=BUYER_ROLES):
+        if has_perm(membership.user, "catalog.confirm_first_set_unit", unit):
+            _notify(membership.user, unit, "catalog.first_set.unit_claimed",
+                    _("Please confirm unit %(serial)s of “%(product)s”"),
+                    _("%(maker)s says %(buyer)s put this unit into use on %(day)s. It counts "
+                      "as a first set only once you confirm it."))
+
+
+def _notify(user, unit: FirstSetUnit, kind: str, title, body) -> None:
+    product = unit.product
+    values = {
+        "serial": unit.serial_number, "product": product.name,
+        "maker": product.organisation.name, "buyer": unit.buyer.name,
+        "day": unit.put_into_use_on.isoformat(), "reason": unit.decision_reason,
+    }
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        notification_create(
+            user=user, kind=kind, title=(str(title) % values)[:200], body=str(body) % values,
+            url=reverse("catalog:product_first_sets", kwargs={"slug": product.slug}),
+            email=True,
+        )
+
+
+# --- insurance -----------------------------------------------------------------------
 
 
 def _clean_amount(value, currency: str, label) -> Money:
@@ -132,11 +260,59 @@ def _clean_rate(rate_percent) -> Decimal:
     return rate.quantize(Decimal("0.0001"))
 
 
+def _minor_unit(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-currency_exponent(currency))
+
+
+def insurance_premium(insured: Money, rate: Decimal) -> Money:
+    """Insured amount x rate, rounded half-up to the minor unit, but never above 3 % of
+    the insured amount (at exactly 3 % a half-up rounding would pass the cap)."""
+    premium = Money(insured.amount * rate, insured.currency).quantized()
+    cap = insured * MAX_INSURANCE_RATE
+    if premium > cap:
+        premium = Money(cap.amount.quantize(_minor_unit(cap.currency), ROUND_DOWN), cap.currency)
+    return premium
+
+
+def _check_premium(premium: Money | None, insured: Money, rate: Decimal) -> Money:
+    """The premium must be what the rate says (one minor unit of rounding either way) and
+    at most 3 % of the insured amount; without a premium it is computed."""
+    expected = insurance_premium(insured, rate)
+    if premium is None:
+        if expected.is_zero():
+            raise InsuranceRuleError(
+                _("At this rate the premium on %(insured)s would be zero.")
+                % {"insured": insured.quantized().amount}
+            )
+        return expected
+    if abs(premium - Money(insured.amount * rate, insured.currency)) > Money(
+        _minor_unit(insured.currency), insured.currency
+    ):
+        raise InsuranceRuleError(
+            _("The premium does not match the rate: %(rate)s %% of %(insured)s is %(expected)s, "
+              "not %(premium)s.")
+            % {"rate": f"{(rate * 100).normalize():f}", "insured": insured.quantized().amount,
+               "expected": expected.amount, "premium": premium.amount},
+            code="insurance_premium_mismatch",
+        )
+    if premium > insured * MAX_INSURANCE_RATE:
+        raise InsuranceRuleError(
+            _("The premium may be at most %(max)s %% of the insured amount (at most %(cap)s).")
+            % {"max": f"{(MAX_INSURANCE_RATE * 100).normalize():f}",
+               "cap": insurance_premium(insured, MAX_INSURANCE_RATE).amount},
+            code="insurance_premium_too_high",
+        )
+    return premium
+
+
 def insurance_subsidy(premium: Money) -> Money:
     """80 % of the premium, rounded down to the minor unit."""
-    step = Decimal(1).scaleb(-currency_exponent(premium.currency))
-    return Money((premium.amount * INSURANCE_SUBSIDY_SHARE).quantize(step, ROUND_DOWN),
-                 premium.currency)
+    return Money(
+        (premium.amount * INSURANCE_SUBSIDY_SHARE).quantize(
+            _minor_unit(premium.currency), ROUND_DOWN
+        ),
+        premium.currency,
+    )
 
 
 def first_set_insurance_record(
@@ -146,22 +322,26 @@ def first_set_insurance_record(
     insurer: str,
     policy_number: str,
     insured_amount,
-    premium_amount,
     rate_percent,
+    premium_amount=None,
     starts_on: date,
     ends_on: date,
     currency: str | None = None,
 ) -> FirstSetInsurance:
+    """Record the next policy of the chain. ``premium_amount`` may be left out: it is then
+    insured amount x rate; given, it must agree with them (see ``_check_premium``)."""
     require_perm(actor, "catalog.add_first_set_insurance", product)
     _require_first_set(product)
     currency = currency or product.price_currency or settings.MARKETPLACE_CURRENCY
     insurer = clean_text(FirstSetInsurance, "insurer", insurer, required=True)
     policy_number = clean_text(FirstSetInsurance, "policy_number", policy_number, required=True)
     insured = _clean_amount(insured_amount, currency, _("The insured amount"))
-    premium = _clean_amount(premium_amount, currency, _("The premium"))
     rate = _clean_rate(rate_percent)
-    if premium > insured:
-        raise InsuranceRuleError(_("The premium cannot exceed the insured amount."))
+    premium = _check_premium(
+        None if premium_amount in (None, "") else
+        _clean_amount(premium_amount, currency, _("The premium")),
+        insured, rate,
+    )
     if not starts_on or not ends_on:
         raise InsuranceRuleError(_("Give the start and end of the policy."))
     if ends_on <= starts_on:

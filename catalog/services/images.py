@@ -17,7 +17,7 @@ from catalog.services.common import clean_text, upload_name
 from catalog.signals import makerspace_changed, product_changed, send_after_commit
 from catalog.validators import CatalogValidationError, check_image
 from marketplace.core.audit import audit_log
-from marketplace.core.permissions import require_perm
+from marketplace.core.permissions import has_perm, require_perm
 
 MAX_IMAGES_PER_PRODUCT = 12
 MAX_PHOTOS_PER_MAKERSPACE = 20
@@ -78,8 +78,10 @@ def _removing_file_on_error(fieldfile):
 
 
 def product_image_delete(*, actor, image: ProductImage) -> None:
+    """The maker removes an image; staff may too (moderation, from the admin)."""
     product = image.product
-    require_perm(actor, "catalog.change_product", product)
+    if not has_perm(actor, "catalog.moderate_product", product):
+        require_perm(actor, "catalog.change_product", product)
     with transaction.atomic():
         # Re-read: the thumbnail may have been written by the task since ``image`` was loaded.
         image = ProductImage.objects.select_for_update().get(pk=image.pk)

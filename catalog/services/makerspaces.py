@@ -13,7 +13,7 @@ from catalog.validators import CatalogValidationError
 from marketplace.accounts.models import Organisation, OrganisationKind
 from marketplace.core.audit import audit_log
 from marketplace.core.permissions import require_perm
-from marketplace.core.regions import region_pack
+from marketplace.core.regions import district_choices, focus_area_choices
 
 MAX_LIST_ITEMS = 50
 MAX_LIST_ITEM_CHARS = 200
@@ -24,16 +24,8 @@ EDITABLE_FIELDS = (
 )
 
 
-def district_codes() -> set[str]:
-    return {d["code"] for d in region_pack()["districts"]}
-
-
-def focus_area_codes() -> set[str]:
-    return set(region_pack()["focus_areas"])
-
-
 def _clean_district(value: str) -> str:
-    if value not in district_codes():
+    if value not in dict(district_choices()):
         raise CatalogValidationError(
             _("Unknown district “%(value)s”.") % {"value": value}, code="unknown_district"
         )
@@ -43,7 +35,7 @@ def _clean_district(value: str) -> str:
 def _clean_focus_areas(values) -> list[str]:
     if not isinstance(values, list | tuple):
         raise CatalogValidationError(_("Focus areas must be a list."))
-    known = focus_area_codes()
+    known = dict(focus_area_choices())
     unknown = [v for v in values if v not in known]
     if unknown:
         raise CatalogValidationError(

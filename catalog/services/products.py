@@ -17,8 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, Makerspace, Product, ProductStage
 from catalog.services.common import clean_price, clean_text
+from catalog.services.images import product_image_add
 from catalog.signals import product_changed, send_after_commit
-from catalog.validators import CatalogValidationError, clean_specifications, sanitise_html
+from catalog.validators import (
+    CatalogValidationError,
+    check_image,
+    clean_specifications,
+    sanitise_html,
+)
 from marketplace.accounts.models import Organisation
 from marketplace.core.audit import audit_log
 from marketplace.core.errors import ConflictError, IllegalTransition
@@ -35,6 +41,7 @@ PRODUCT_STATES = StateMachine(
         Product.Status.PUBLISHED: {Product.Status.WITHDRAWN},
         Product.Status.WITHDRAWN: {Product.Status.PUBLISHED},
     },
+    labels=dict(Product.Status.choices),  # lazy: a refusal names the states in the user's language
 )
 
 EDITABLE_FIELDS = (
@@ -117,8 +124,11 @@ def product_create(
     makerspace: Makerspace | None = None,
     is_first_set: bool = False,
     first_set_catalogue_ref: str = "",
+    image=None,
 ) -> Product:
-    """Create a draft product of ``organisation``."""
+    """Create a draft product of ``organisation``, with a first image if ``image`` is
+    given (checked before anything is written; product and image are stored together or
+    not at all)."""
     require_perm(
         actor, "catalog.add_product", organisation,
         message=_("Only members of a maker company can list products for it."),
@@ -152,6 +162,8 @@ def product_create(
         status=Product.Status.DRAFT,
         **values,
     )
+    if image:
+        check_image(image)
     with transaction.atomic():
         product.slug = _unique_slug(product.name_en, product.name)
         product.save()
@@ -159,68 +171,100 @@ def product_create(
             actor=actor, action="catalog.product.created", obj=product,
             data={"organisation": organisation.pk, "name": product.name},
         )
+        if image:
+            product_image_add(actor=actor, product=product, file=image)
         send_after_commit(product_changed, product_id=product.pk)
     return product
 
 
-def product_update(*, actor, product: Product, **changes) -> Product:
-    """Change the given editable fields (any status). Unknown fields are refused."""
+def product_update(*, actor, product: Product, image=None, **changes) -> Product:
+    """Change the given editable fields (any status) and add ``image`` if given, all or
+    nothing. Unknown fields are refused."""
     require_perm(actor, "catalog.change_product", product)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise CatalogValidationError(
             _("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
         )
+    if image:
+        check_image(image)
     with transaction.atomic():
-        product = Product.objects.select_for_update().get(pk=product.pk)
-        cleaned: dict = {}
-        for field in _TEXT_FIELDS:
-            if field in changes:
-                cleaned[field] = clean_text(Product, field, changes[field], required=field == "name")
-        for field in ("description", "description_en"):
-            if field in changes:
-                cleaned[field] = sanitise_html(changes[field] or "")
-        if "specifications" in changes:
-            cleaned["specifications"] = clean_specifications(changes["specifications"])
-        if "price_amount" in changes or "price_currency" in changes:
-            cleaned["price_amount"], cleaned["price_currency"] = clean_price(
-                changes.get("price_amount", product.price_amount),
-                changes.get("price_currency", product.price_currency),
-            )
-        if "stage" in changes:
-            cleaned["stage"] = _clean_stage(changes["stage"])
-        if "stock" in changes:
-            cleaned["stock"] = _clean_stock(changes["stock"])
-        if "category" in changes:
-            if changes["category"] is None:
-                raise CatalogValidationError(_("Choose a category."))
-            cleaned["category"] = changes["category"]
-        if "makerspace" in changes:
-            _check_makerspace(changes["makerspace"], product.organisation)
-            cleaned["makerspace"] = changes["makerspace"]
-        if "is_first_set" in changes or "first_set_catalogue_ref" in changes:
-            is_first_set = bool(changes.get("is_first_set", product.is_first_set))
-            reference = changes.get("first_set_catalogue_ref", product.first_set_catalogue_ref)
-            if product.is_first_set and not is_first_set and (
-                product.units_in_use.exists() or product.insurances.exists()
-            ):
-                raise ConflictError(
-                    _("Units in use or insurance policies are recorded for this first set; "
-                      "it cannot be unflagged.")
-                )
-            cleaned["is_first_set"] = is_first_set
-            cleaned["first_set_catalogue_ref"] = _clean_first_set(is_first_set, reference)
-        changed = [f for f, v in cleaned.items() if getattr(product, f) != v]
-        if not changed:
-            return product
-        for field in changed:
-            setattr(product, field, cleaned[field])
-        product.save(update_fields=[*changed, "updated_at"])
-        audit_log(
-            actor=actor, action="catalog.product.updated", obj=product,
-            data={"fields": sorted(changed)},
+        product = _update_fields(actor, product, changes)
+        if image:
+            product_image_add(actor=actor, product=product, file=image)
+    return product
+
+
+def product_moderate(*, actor, product: Product, **changes) -> Product:
+    """Staff correct a product's editable fields (the admin): same cleaning, audit and
+    search announcement as the maker's own edits, recorded as a moderation."""
+    require_perm(actor, "catalog.moderate_product", product)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise CatalogValidationError(
+            _("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
         )
-        send_after_commit(product_changed, product_id=product.pk)
+    with transaction.atomic():
+        return _update_fields(actor, product, changes, action="catalog.product.moderated")
+
+
+def product_changes_clean(product: Product, changes: dict) -> dict:
+    """The cleaned value of every field in ``changes`` (refusing bad values with a
+    CatalogValidationError / ConflictError); writes nothing."""
+    cleaned: dict = {}
+    for field in _TEXT_FIELDS:
+        if field in changes:
+            cleaned[field] = clean_text(Product, field, changes[field], required=field == "name")
+    for field in ("description", "description_en"):
+        if field in changes:
+            cleaned[field] = sanitise_html(changes[field] or "")
+    if "specifications" in changes:
+        cleaned["specifications"] = clean_specifications(changes["specifications"])
+    if "price_amount" in changes or "price_currency" in changes:
+        cleaned["price_amount"], cleaned["price_currency"] = clean_price(
+            changes.get("price_amount", product.price_amount),
+            changes.get("price_currency", product.price_currency),
+        )
+    if "stage" in changes:
+        cleaned["stage"] = _clean_stage(changes["stage"])
+    if "stock" in changes:
+        cleaned["stock"] = _clean_stock(changes["stock"])
+    if "category" in changes:
+        if changes["category"] is None:
+            raise CatalogValidationError(_("Choose a category."))
+        cleaned["category"] = changes["category"]
+    if "makerspace" in changes:
+        _check_makerspace(changes["makerspace"], product.organisation)
+        cleaned["makerspace"] = changes["makerspace"]
+    if "is_first_set" in changes or "first_set_catalogue_ref" in changes:
+        is_first_set = bool(changes.get("is_first_set", product.is_first_set))
+        reference = changes.get("first_set_catalogue_ref", product.first_set_catalogue_ref)
+        if product.is_first_set and not is_first_set and (
+            product.units_in_use.exists() or product.insurances.exists()
+        ):
+            raise ConflictError(
+                _("Units in use or insurance policies are recorded for this first set; "
+                  "it cannot be unflagged.")
+            )
+        cleaned["is_first_set"] = is_first_set
+        cleaned["first_set_catalogue_ref"] = _clean_first_set(is_first_set, reference)
+    return cleaned
+
+
+def _update_fields(actor, product: Product, changes: dict,
+                   action: str = "catalog.product.updated") -> Product:
+    """Clean and save ``changes`` in the caller's transaction, with the row locked; audit
+    and announce the change after commit."""
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    cleaned = product_changes_clean(product, changes)
+    changed = [f for f, v in cleaned.items() if getattr(product, f) != v]
+    if not changed:
+        return product
+    for field in changed:
+        setattr(product, field, cleaned[field])
+    product.save(update_fields=[*changed, "updated_at"])
+    audit_log(actor=actor, action=action, obj=product, data={"fields": sorted(changed)})
+    send_after_commit(product_changed, product_id=product.pk)
     return product
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from catalog.validators import sanitise_html
 from marketplace.core.money import Money
-from marketplace.core.regions import region_pack
+from marketplace.core.regions import district_choices, focus_area_choices
 
 register = template.Library()
 
@@ -52,18 +52,12 @@ def money(amount, currency) -> str:
 
 @register.filter
 def district_name(code: str) -> str:
-    for district in region_pack()["districts"]:
-        if district["code"] == code:
-            return district["name_en"] if _english() else district["name"]
-    return code
+    return dict(district_choices()).get(code, code)
 
 
 @register.filter
 def focus_area_name(code: str) -> str:
-    area = region_pack()["focus_areas"].get(code)
-    if area is None:
-        return code
-    return area["name_en"] if _english() else area["name"]
+    return dict(focus_area_choices()).get(code, code)
 
 
 @register.filter

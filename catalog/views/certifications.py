@@ -9,8 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from catalog.forms import CertificationApplyForm, CertifyForm, ReasonForm
-from catalog.models import Certification, CertificationDocument
-from catalog.selectors import certification_review_queue, product_get
+from catalog.models import Certification
+from catalog.selectors import (
+    certification_document_get,
+    certification_get_for_viewer,
+    certification_review_queue,
+    product_get,
+)
 from catalog.services.certification import (
     certification_apply,
     certification_certify,
@@ -20,7 +25,7 @@ from catalog.services.certification import (
 )
 from catalog.views.common import domain_errors_as_http, form_error, paginate
 from marketplace.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from marketplace.core.permissions import has_perm, require_perm
+from marketplace.core.permissions import require_perm
 
 
 @login_required
@@ -62,20 +67,10 @@ def certification_queue_page(request):
     })
 
 
-def _certification(request, pk) -> Certification:
-    certification = (
-        Certification.objects.select_related("product", "product__organisation", "applicant", "reviewer")
-        .prefetch_related("documents").filter(pk=pk).first()
-    )
-    if certification is None or not has_perm(request.user, "catalog.view_certification", certification):
-        raise NotFoundError()
-    return certification
-
-
 @login_required
 @domain_errors_as_http
 def certification_review_page(request, pk):
-    certification = _certification(request, pk)
+    certification = certification_get_for_viewer(user=request.user, pk=pk)
     require_perm(request.user, "catalog.review_certification", certification)
     forms = {"certify": CertifyForm(prefix="certify"), "reject": ReasonForm(prefix="reject"),
              "revoke": ReasonForm(prefix="revoke")}
@@ -116,7 +111,7 @@ def certification_review_page(request, pk):
             if status == 200:
                 messages.success(request, _("Decision recorded."))
                 return redirect("catalog:certification_review", pk=pk)
-        certification = _certification(request, pk)
+        certification = certification_get_for_viewer(user=request.user, pk=pk)
     return render(request, "catalog/certification_review.html",
                   {"certification": certification, **forms}, status=status)
 
@@ -128,13 +123,16 @@ class _Invalid(Exception):
 @login_required
 @domain_errors_as_http
 def certification_document_download(request, pk, document_id):
-    """Documents are private: the applicant's organisation and staff only."""
-    certification = _certification(request, pk)
-    document = CertificationDocument.objects.filter(certification=certification, pk=document_id).first()
-    if document is None:
-        raise NotFoundError()
+    """Documents are private (private storage, no URL): the applicant's organisation and
+    staff download them here. A file missing from the storage is a 404, not a 500."""
+    certification = certification_get_for_viewer(user=request.user, pk=pk)
+    document = certification_document_get(certification=certification, pk=document_id)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise NotFoundError() from exc
     return FileResponse(
-        document.file.open("rb"), as_attachment=True,
+        handle, as_attachment=True,
         filename=document.original_name or document.file.name.rsplit("/", 1)[-1],
         content_type=document.content_type or "application/octet-stream",
     )

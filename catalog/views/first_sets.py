@@ -1,4 +1,5 @@
-"""First-set records page: units in use and insurance policies of one product."""
+"""First-set pages: a product's units in use and insurance policies, and the claims a
+buyer is asked to confirm."""
 
 from __future__ import annotations
 
@@ -7,61 +8,121 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from catalog.forms import FirstSetUnitForm, InsuranceForm
-from catalog.selectors import first_set_units_of, product_first_set_summary, product_get
-from catalog.services.first_sets import first_set_insurance_record, first_set_unit_record
-from catalog.views.common import domain_errors_as_http, form_error
-from marketplace.accounts.models import Organisation
-from marketplace.core.errors import DomainError, PermissionDeniedError
-from marketplace.core.permissions import require_perm
+from catalog.forms import FirstSetUnitForm, InsuranceForm, ReasonForm
+from catalog.selectors import (
+    first_set_unit_get,
+    first_set_units_awaiting,
+    first_set_units_for_viewer,
+    product_first_set_summary,
+    product_get,
+)
+from catalog.services.first_sets import (
+    first_set_insurance_record,
+    first_set_unit_confirm,
+    first_set_unit_record,
+    first_set_unit_reject,
+)
+from catalog.views.common import domain_errors_as_http, form_error, paginate
+from marketplace.accounts.selectors import organisation_get
+from marketplace.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from marketplace.core.permissions import has_perm, require_perm
+
+FORMS = {"unit": FirstSetUnitForm, "insurance": InsuranceForm, "reject": ReasonForm}
 
 
 @login_required
 @domain_errors_as_http
 def product_first_sets_page(request, slug):
+    """The maker and staff see every unit and the insurance; a buyer sees, records and
+    confirms its own organisation's units."""
     product = product_get(user=request.user, slug=slug)
-    require_perm(request.user, "catalog.view_first_set_records", product)
-    unit_form = FirstSetUnitForm(prefix="unit")
-    insurance_form = InsuranceForm(prefix="insurance")
+    require_perm(request.user, "catalog.view_first_set_units", product)
+    can_see_all = has_perm(request.user, "catalog.view_first_set_records", product)
+    forms = {name: cls(prefix=name) for name, cls in FORMS.items()}
     status = 200
     if request.method == "POST":
-        kind = request.POST.get("record")
-        form = (FirstSetUnitForm(request.POST, prefix="unit") if kind == "unit"
-                else InsuranceForm(request.POST, prefix="insurance"))
-        if kind == "unit":
-            unit_form = form
-        else:
-            insurance_form = form
-        if not form.is_valid():
+        action = request.POST.get("record") or request.POST.get("action")
+        try:
+            _handle(request, product, action, forms)
+        except _Invalid:
             status = 400
-        else:
-            try:
-                if kind == "unit":
-                    data = dict(form.cleaned_data)
-                    buyer = Organisation.objects.filter(slug=data.pop("buyer")).first()
-                    if buyer is None:
-                        form.add_error("buyer", _("No organisation has this web address."))
-                        raise _Invalid()
-                    first_set_unit_record(actor=request.user, product=product, buyer=buyer, **data)
-                else:
-                    first_set_insurance_record(
-                        actor=request.user, product=product, **form.cleaned_data
-                    )
-            except _Invalid:
-                status = 400
-            except PermissionDeniedError:
-                raise
-            except DomainError as exc:
-                status = form_error(form, exc)
+        except (PermissionDeniedError, NotFoundError):
+            raise
+        except DomainError as exc:
+            target = forms.get(action)
+            if target is not None:
+                status = form_error(target, exc)
             else:
-                messages.success(request, _("Recorded."))
-                return redirect("catalog:product_first_sets", slug=slug)
+                messages.error(request, str(exc.message))
+                status = exc.status_code
+        else:
+            return redirect("catalog:product_first_sets", slug=slug)
+    units = list(first_set_units_for_viewer(user=request.user, product=product))
     return render(request, "catalog/first_sets.html", {
         "product": product, "summary": product_first_set_summary(product),
-        "units": first_set_units_of(product), "unit_form": unit_form,
-        "insurance_form": insurance_form,
+        "units": units, "can_see_all": can_see_all,
+        "decidable": set(
+            first_set_units_awaiting(request.user).filter(product=product)
+            .values_list("pk", flat=True)
+        ),
+        "unit_form": forms["unit"], "insurance_form": forms["insurance"],
+        "reject_form": forms["reject"],
     }, status=status)
 
 
+def _handle(request, product, action, forms) -> None:
+    """One POST of the page; raises _Invalid (errors on the form) or a DomainError."""
+    if action in ("confirm", "reject"):
+        unit = first_set_unit_get(user=request.user, pk=_int(request.POST.get("unit")))
+        if unit.product_id != product.pk:
+            raise NotFoundError()
+        if action == "confirm":
+            first_set_unit_confirm(actor=request.user, unit=unit)
+            messages.success(request, _("Unit confirmed."))
+            return
+        form = forms["reject"] = ReasonForm(request.POST, prefix="reject")
+        if not form.is_valid():
+            raise _Invalid()
+        first_set_unit_reject(actor=request.user, unit=unit, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Unit rejected; the maker is told why."))
+        return
+    if action not in ("unit", "insurance"):
+        raise DomainError(_("Unknown action."))
+    form = forms[action] = FORMS[action](request.POST, prefix=action)
+    if not form.is_valid():
+        raise _Invalid()
+    if action == "insurance":
+        first_set_insurance_record(actor=request.user, product=product, **form.cleaned_data)
+        messages.success(request, _("Recorded."))
+        return
+    data = dict(form.cleaned_data)
+    try:
+        buyer = organisation_get(data.pop("buyer"))
+    except NotFoundError:
+        form.add_error("buyer", _("No organisation has this web address."))
+        raise _Invalid() from None
+    unit = first_set_unit_record(actor=request.user, product=product, buyer=buyer, **data)
+    messages.success(
+        request,
+        _("Recorded and confirmed.") if unit.status == unit.Status.CONFIRMED
+        else _("Recorded. It counts once the buying organisation confirms it."),
+    )
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFoundError() from None
+
+
+@login_required
+def first_set_units_awaiting_page(request):
+    """Claims the signed-in buyer (or staff) is asked to confirm, across products."""
+    return render(request, "catalog/first_sets_awaiting.html", {
+        "page": paginate(request, first_set_units_awaiting(request.user), 50),
+    })
+
+
 class _Invalid(Exception):
-    pass
+    """A form did not validate (its errors are on the form)."""

@@ -19,7 +19,7 @@ from catalog.services.makerspaces import (
     makerspace_update,
 )
 from catalog.views.common import domain_errors_as_http, form_error, paginate, query_without_page
-from marketplace.accounts.models import Organisation
+from marketplace.accounts.selectors import organisation_get
 from marketplace.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from marketplace.core.permissions import has_perm, require_perm
 
@@ -131,8 +131,9 @@ def makerspace_resident_page(request, slug):
     form = ResidentForm(request.POST)
     if not form.is_valid():
         return _render_edit(request, makerspace, 400, resident_form=form)
-    organisation = Organisation.objects.filter(slug=form.cleaned_data["organisation"]).first()
-    if organisation is None:
+    try:
+        organisation = organisation_get(form.cleaned_data["organisation"])
+    except NotFoundError:
         form.add_error("organisation", _("No organisation has this web address."))
         return _render_edit(request, makerspace, 400, resident_form=form)
     service = makerspace_resident_remove if request.POST.get("remove") else makerspace_resident_add

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,13 +12,14 @@ from catalog.filters import ProductFilter
 from catalog.forms import ImageForm, ProductForm, format_specifications
 from catalog.models import Product, ProductImage
 from catalog.product_sections import product_sections_for
+from catalog.rules import MAKER_ROLES
 from catalog.selectors import (
     certifications_of_product,
+    makerspaces_operated_by,
     organisation_ids_of,
     product_current_certification,
     product_first_set_summary,
     product_get,
-    product_is_eligible_for_first_purchase,
     product_list,
     products_of_organisations,
 )
@@ -31,7 +31,8 @@ from catalog.services.products import (
     product_withdraw,
 )
 from catalog.views.common import domain_errors_as_http, form_error, paginate, query_without_page
-from marketplace.accounts.models import Organisation, OrganisationKind
+from marketplace.accounts.models import OrganisationKind
+from marketplace.accounts.selectors import organisations_for_user
 from marketplace.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from marketplace.core.permissions import has_perm
 
@@ -59,8 +60,10 @@ def product_detail(request, slug):
         "product": product,
         "images": list(product.images.order_by("position", "pk")),
         "certification": product_current_certification(product),
-        "eligible_for_first_purchase": product_is_eligible_for_first_purchase(product),
+        "eligible_for_first_purchase": product.eligible_for_first_purchase,
         "first_set": product_first_set_summary(product),
+        "can_view_first_sets": product.is_first_set and not can_edit
+        and has_perm(request.user, "catalog.view_first_set_units", product),
         "sections": product_sections_for(product, request),
         "can_edit": can_edit,
         "certifications": list(certifications_of_product(product)) if can_edit else [],
@@ -70,9 +73,10 @@ def product_detail(request, slug):
 
 
 def _maker_organisations(user):
-    return Organisation.objects.filter(
-        pk__in=organisation_ids_of(user), kind=OrganisationKind.MAKER_COMPANY
-    ).order_by("name")
+    """Maker companies ``user`` may list products for (owner or member)."""
+    return organisations_for_user(user).filter(
+        pk__in=organisation_ids_of(user, MAKER_ROLES), kind=OrganisationKind.MAKER_COMPANY
+    )
 
 
 @login_required
@@ -86,14 +90,10 @@ def product_create_page(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    product = product_create(
-                        actor=request.user, organisation=form.cleaned_data["organisation"],
-                        **form.service_data(),
-                    )
-                    if form.cleaned_data.get("image"):
-                        product_image_add(actor=request.user, product=product,
-                                          file=form.cleaned_data["image"])
+                product = product_create(
+                    actor=request.user, organisation=form.cleaned_data["organisation"],
+                    **form.service_data(),
+                )
             except PermissionDeniedError:
                 raise
             except DomainError as exc:
@@ -124,11 +124,7 @@ def product_edit_page(request, slug):
     if request.method == "POST":
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    product_update(actor=request.user, product=product, **form.service_data())
-                    if form.cleaned_data.get("image"):
-                        product_image_add(actor=request.user, product=product,
-                                          file=form.cleaned_data["image"])
+                product_update(actor=request.user, product=product, **form.service_data())
             except PermissionDeniedError:
                 raise
             except DomainError as exc:
@@ -214,9 +210,12 @@ def product_image_delete_page(request, slug, image_id):
 
 @login_required
 def my_products(request):
+    """The products of the user's organisations (drafts included) and the makerspaces
+    they run."""
     org_ids = organisation_ids_of(request.user)
     products = products_of_organisations(org_ids)
     return render(request, "catalog/my_products.html", {
         "page": paginate(request, products), "query": query_without_page(request),
         "can_create": _maker_organisations(request.user).exists(),
+        "makerspaces": makerspaces_operated_by(request.user),
     })

@@ -24,6 +24,12 @@ def _english():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _private_media_root(settings, tmp_path):
+    """Certification documents go to private storage: keep each test's files apart."""
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+
+
 @pytest.fixture
 def maker_org(db):
     return OrganisationFactory(name="海鲸智能", name_en="Haijing Intelligence")

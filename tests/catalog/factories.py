@@ -42,6 +42,14 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
     preferred_language = "zh-hans"
 
+    @factory.post_generation
+    def mfa(obj, create, extracted, **kwargs):
+        """``UserFactory(mfa=True)``: a TOTP authenticator (government buyers need one)."""
+        if create and extracted:
+            Authenticator.objects.create(
+                user=obj, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+            )
+
 
 class StaffFactory(UserFactory):
     """Staff with an authenticator, so the MFA-required middleware lets them through."""
@@ -71,8 +79,11 @@ class MakerspaceOperatorFactory(OrganisationFactory):
 
 
 class BuyerFactory(OrganisationFactory):
+    """A buying organisation verified by staff (its officers may confirm units)."""
+
     kind = OrganisationKind.GOVERNMENT_AGENCY
     name = factory.Sequence(lambda n: f"采购单位{n}")
+    is_verified = True
 
 
 class MembershipFactory(DjangoModelFactory):
@@ -127,8 +138,7 @@ class ProductFactory(DjangoModelFactory):
     summary = "面向仓储的温湿度传感器"
     summary_en = "A temperature sensor for warehouses"
     stage = ProductStage.FIRST_BATCH
-    price_amount = Decimal("199.00")
-    price_currency = "CNY"
+    price_amount = Decimal("199.00")  # in the marketplace currency (the model's default)
     status = Product.Status.DRAFT
 
 

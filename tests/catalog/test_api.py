@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from catalog.models import Certification, FirstSetInsurance, Product, ProductImage
+from catalog.models import Certification, Product, ProductImage
 from tests.catalog.factories import (
     BuyerFactory,
     CategoryFactory,
@@ -352,42 +352,6 @@ def test_application_with_bad_document_is_400(as_user, maker, product):
 
 
 # --- first sets ---------------------------------------------------------------------------
-
-
-def test_first_set_units_and_insurance(as_user, maker, maker_org, other_maker):
-    product = FirstSetProductFactory(organisation=maker_org)
-    buyer = BuyerFactory()
-    client = as_user(maker)
-    url = f"{PRODUCTS}{product.pk}/first-set-units/"
-    today = timezone.localdate().isoformat()
-    sequences = [client.post(url, {"buyer": buyer.slug, "serial_number": f"S{i}", "put_into_use_on": today},
-                             format="json").json() for i in range(4)]
-    assert [(u["sequence"], u["counts_as_first_set"]) for u in sequences] == [
-        (1, True), (2, True), (3, True), (4, False)]
-    assert len(client.get(url).json()) == 4
-    assert as_user(other_maker).get(url).status_code == 403
-
-    client = as_user(maker)
-    ins_url = f"{PRODUCTS}{product.pk}/insurances/"
-    policy = {"insurer": "人保财险", "policy_number": "P-1", "insured_amount": "1000000.00",
-              "premium_amount": "30100.00", "rate_percent": "3.01", "starts_on": "2026-01-01",
-              "ends_on": "2026-12-31"}
-    refused = client.post(ins_url, policy, format="json", **EN)
-    assert refused.status_code == 400
-    assert refused.json()["detail"] == "The premium rate may be at most 3 % (you entered 3.01 %)."
-    assert refused.json()["code"] == "insurance_rate_too_high"
-    policy.update(premium_amount="25000.00", rate_percent="2.5")
-    created = client.post(ins_url, policy, format="json")
-    assert created.status_code == 201
-    assert created.json()["subsidy"]["amount"] == "20000.00"
-    assert created.json()["rate_percent"] == "2.50"
-    gap = dict(policy, policy_number="P-2", starts_on="2027-01-05", ends_on="2027-12-31")
-    response = client.post(ins_url, gap, format="json", **EN)
-    assert response.status_code == 400 and "continuous" in response.json()["detail"]
-    too_long = dict(policy, policy_number="P-3", starts_on="2027-01-01", ends_on="2029-01-01")
-    response = client.post(ins_url, too_long, format="json", **EN)
-    assert response.status_code == 400 and "at most 3 years" in response.json()["detail"]
-    assert FirstSetInsurance.objects.count() == 1
 
 
 # --- makerspaces ----------------------------------------------------------------------------

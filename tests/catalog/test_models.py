@@ -123,14 +123,55 @@ def test_insurance_policies_form_a_single_chain():
                          starts_on=second.starts_on, ends_on=second.ends_on)
 
 
-def test_unit_counts_as_first_set_exactly_for_the_first_three():
+def test_insurance_premium_above_3_percent_of_insured_is_refused_by_the_database():
+    InsuranceFactory(insured_amount=Decimal("1000"), premium_amount=Decimal("30.00"),
+                     rate=Decimal("0.0300"), subsidy_amount=Decimal("24.00"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        InsuranceFactory(insured_amount=Decimal("1000"), premium_amount=Decimal("900"),
+                         rate=Decimal("0.0100"), subsidy_amount=Decimal("720"))
+
+
+def _unit(product, buyer, serial, **fields):
+    return FirstSetUnit.objects.create(product=product, buyer=buyer, serial_number=serial,
+                                       put_into_use_on=timezone.localdate(), **fields)
+
+
+def test_only_confirmed_units_have_a_sequence_and_the_first_three_count():
     product, buyer = FirstSetProductFactory(), BuyerFactory()
-    today = timezone.localdate()
-    FirstSetUnit.objects.create(product=product, buyer=buyer, serial_number="A", sequence=3,
-                                counts_as_first_set=True, put_into_use_on=today)
+    confirmed = {"status": FirstSetUnit.Status.CONFIRMED}
+    _unit(product, buyer, "A", sequence=3, counts_as_first_set=True, **confirmed)
+    _unit(product, buyer, "CLAIM")  # claimed: no sequence, does not count
+    bad = [
+        {"serial": "B", "sequence": 4, "counts_as_first_set": True, **confirmed},
+        {"serial": "C", "sequence": 3, "counts_as_first_set": True, **confirmed},  # taken
+        {"serial": "D", "counts_as_first_set": False, **confirmed},  # confirmed, no sequence
+        {"serial": "E", "sequence": 5, "counts_as_first_set": False},  # claimed with a sequence
+        {"serial": "F", "counts_as_first_set": True},  # a claim that counts
+        {"serial": "G", "status": FirstSetUnit.Status.REJECTED, "sequence": 2,
+         "counts_as_first_set": True},
+    ]
+    for fields in bad:
+        serial = fields.pop("serial")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            _unit(product, buyer, serial, **fields)
+    assert FirstSetUnit.objects.count() == 2
+
+
+def test_a_serial_number_is_taken_unless_its_claim_was_rejected():
+    product, buyer = FirstSetProductFactory(), BuyerFactory()
+    _unit(product, buyer, "S-1", status=FirstSetUnit.Status.REJECTED)
+    _unit(product, buyer, "S-1", status=FirstSetUnit.Status.REJECTED)
+    _unit(product, buyer, "S-1")
     with pytest.raises(IntegrityError), transaction.atomic():
-        FirstSetUnit.objects.create(product=product, buyer=buyer, serial_number="B", sequence=4,
-                                    counts_as_first_set=True, put_into_use_on=today)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        FirstSetUnit.objects.create(product=product, buyer=buyer, serial_number="C", sequence=3,
-                                    counts_as_first_set=True, put_into_use_on=today)
+        _unit(product, BuyerFactory(), "S-1")
+
+
+def test_currencies_default_to_the_marketplace_currency(settings):
+    from catalog.models import FirstSetInsurance, Product
+
+    settings.MARKETPLACE_CURRENCY = "EUR"
+    assert Product().price_currency == "EUR"
+    assert FirstSetInsurance().currency == "EUR"
+    assert ProductFactory().price_currency == "EUR"
+    settings.MARKETPLACE_CURRENCY = "CNY"
+    assert Product().price_currency == "CNY"

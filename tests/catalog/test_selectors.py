@@ -100,17 +100,18 @@ def test_category_subtree(category):
     assert unrelated.pk not in ids
 
 
-def test_first_set_summary(maker_org, maker):
-    from catalog.services.first_sets import first_set_unit_record
+def test_first_set_summary_counts_confirmed_units_only(maker_org, maker, staff):
+    from catalog.services.first_sets import first_set_unit_confirm, first_set_unit_record
     from tests.catalog.factories import BuyerFactory
 
     product = FirstSetProductFactory(organisation=maker_org)
-    b1, b2 = BuyerFactory(), BuyerFactory()
-    for i in range(4):
-        first_set_unit_record(actor=maker, product=product, buyer=b1, serial_number=f"a{i}",
-                              put_into_use_on=timezone.localdate())
-    first_set_unit_record(actor=maker, product=product, buyer=b2, serial_number="b0",
-                          put_into_use_on=timezone.localdate())
+    b1, b2, b3 = BuyerFactory(), BuyerFactory(), BuyerFactory()
+    for buyer, serials in ((b1, ["a0", "a1", "a2", "a3"]), (b2, ["b0"]), (b3, ["c0"])):
+        for serial in serials:
+            unit = first_set_unit_record(actor=maker, product=product, buyer=buyer,
+                                         serial_number=serial, put_into_use_on=timezone.localdate())
+            if buyer is not b3:  # b3's claim is still waiting
+                first_set_unit_confirm(actor=staff, unit=unit)
     first = InsuranceFactory(product=product)
     InsuranceFactory(product=product, follows=first, starts_on=first.ends_on + timedelta(days=1),
                      ends_on=first.ends_on + timedelta(days=365), premium_amount=Decimal("10000"),

@@ -66,6 +66,9 @@ def test_apply_stores_documents_privately_and_audits(maker, product, changed_pro
     assert [d.content_type for d in docs] == ["application/pdf", "image/png", "image/jpeg"]
     assert docs[0].original_name == "检测报告.pdf"
     assert all(d.file.name.startswith(f"certifications/{cert.pk}/") for d in docs)
+    # in private storage, outside MEDIA_ROOT (nothing serves it by URL)
+    assert stored_files(settings.MEDIA_ROOT) == []
+    assert stored_files(settings.PRIVATE_MEDIA_ROOT) == sorted(d.file.name for d in docs)
     assert "检测报告" not in docs[0].file.name
     assert AuditEvent.objects.filter(action="catalog.certification.submitted").exists()
     assert changed_products == [product.pk]
@@ -90,6 +93,7 @@ def test_bad_documents_are_refused_and_nothing_is_written(maker, product, docume
     assert not Certification.objects.exists()
     assert not CertificationDocument.objects.exists()
     assert stored_files(settings.MEDIA_ROOT) == []
+    assert stored_files(settings.PRIVATE_MEDIA_ROOT) == []
 
 
 def test_only_the_maker_applies(other_maker, staff, product):

@@ -1,5 +1,7 @@
-"""First sets of equipment: units in use (first three per buyer count, also under
-concurrency) and insurance (rate cap, subsidy, continuity, 3-year limit)."""
+"""First sets of equipment: units claimed by the maker count only once the buyer (or
+staff) confirms them, the first three confirmed per buyer count, also under concurrency;
+insurance (premium = insured x rate, rate and premium capped at 3 %, subsidy, continuity,
+3-year limit)."""
 
 import threading
 from datetime import date, timedelta
@@ -7,25 +9,37 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from catalog.models import FirstSetInsurance, FirstSetUnit
+from catalog.selectors import product_first_set_summary
 from catalog.services.first_sets import (
     InsuranceRuleError,
     add_years,
     first_set_insurance_record,
+    first_set_unit_confirm,
     first_set_unit_record,
+    first_set_unit_reject,
+    insurance_premium,
     insurance_subsidy,
 )
 from catalog.validators import CatalogValidationError
-from marketplace.accounts.models import MembershipRole
-from marketplace.core.errors import ConflictError, PermissionDeniedError
+from marketplace.accounts.models import MembershipRole, OrganisationKind
+from marketplace.core.errors import ConflictError, IllegalTransition, PermissionDeniedError
 from marketplace.core.models import AuditEvent
 from marketplace.core.money import Money
-from tests.catalog.factories import BuyerFactory, FirstSetProductFactory, member_of
+from marketplace.notifications.models import Notification
+from tests.catalog.factories import (
+    BuyerFactory,
+    FirstSetProductFactory,
+    OrganisationFactory,
+    StaffFactory,
+    member_of,
+)
 
 pytestmark = pytest.mark.django_db
 START = date(2026, 3, 1)
+U = FirstSetUnit.Status
 
 
 @pytest.fixture
@@ -36,6 +50,11 @@ def first_set(maker_org):
 @pytest.fixture
 def buyer(db):
     return BuyerFactory()
+
+
+@pytest.fixture
+def officer(buyer):
+    return member_of(buyer, role=MembershipRole.BUYER_OFFICER, preferred_language="en")
 
 
 def _unit(actor, product, buyer, serial, day=None):
@@ -52,43 +71,127 @@ def _policy(actor, product, starts_on=START, ends_on=None, **overrides):
     return first_set_insurance_record(actor=actor, product=product, **data)
 
 
-# --- units ------------------------------------------------------------------------------
+# --- units: claims and confirmation -------------------------------------------------------
 
 
-def test_first_three_units_per_buyer_count(maker, first_set, buyer, changed_products,
-                                           django_capture_on_commit_callbacks):
-    other_buyer = BuyerFactory()
+def test_a_makers_units_count_only_once_the_buyer_confirms(
+    maker, first_set, buyer, officer, changed_products, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        units = [_unit(maker, first_set, buyer, f"SN-{i}") for i in range(5)]
-    assert [(u.sequence, u.counts_as_first_set) for u in units] == [
-        (1, True), (2, True), (3, True), (4, False), (5, False)]
-    other = _unit(maker, first_set, other_buyer, "SN-X")
+        claims = [_unit(maker, first_set, buyer, f"SN-{i}") for i in range(5)]
+    assert [(u.status, u.sequence, u.counts_as_first_set) for u in claims] == [
+        (U.CLAIMED, None, False)] * 5
+    summary = product_first_set_summary(first_set)
+    assert (summary.units_in_use, summary.first_sets, summary.buyers) == (0, 0, 0)
+    # the buyer's officer is asked, in their language, with a link to the records
+    notes = Notification.objects.filter(user=officer, kind="catalog.first_set.unit_claimed")
+    assert notes.count() == 5
+    assert "Please confirm unit SN-0" in notes.order_by("pk").first().title
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for unit in claims:
+            first_set_unit_confirm(actor=officer, unit=unit)
+    stored = FirstSetUnit.objects.filter(product=first_set).order_by("sequence")
+    assert [(u.serial_number, u.status, u.sequence, u.counts_as_first_set) for u in stored] == [
+        ("SN-0", U.CONFIRMED, 1, True), ("SN-1", U.CONFIRMED, 2, True),
+        ("SN-2", U.CONFIRMED, 3, True), ("SN-3", U.CONFIRMED, 4, False),
+        ("SN-4", U.CONFIRMED, 5, False)]
+    assert all(u.decided_by == officer and u.decided_at for u in stored)
+    summary = product_first_set_summary(first_set)
+    assert (summary.units_in_use, summary.first_sets, summary.buyers) == (5, 3, 1)
+    assert changed_products == [first_set.pk] * 10
+    confirmed = AuditEvent.objects.filter(action="catalog.first_set.unit_confirmed").order_by("pk")
+    assert confirmed.count() == 5
+    assert confirmed.first().data["from"] == "claimed" and confirmed.first().data["to"] == "confirmed"
+    assert confirmed.last().data["sequence"] == 5
+    assert AuditEvent.objects.filter(action="catalog.first_set.unit_claimed").count() == 5
+
+
+def test_sequence_follows_confirmation_and_each_buyer_has_its_own_three(maker, first_set, buyer,
+                                                                      officer, staff):
+    late, early = _unit(maker, first_set, buyer, "LATE"), _unit(maker, first_set, buyer, "EARLY")
+    first_set_unit_confirm(actor=officer, unit=early)
+    first_set_unit_confirm(actor=officer, unit=late)
+    assert (early.sequence, late.sequence) == (1, 2)
+    other = _unit(maker, first_set, BuyerFactory(), "OTHER")
+    first_set_unit_confirm(actor=staff, unit=other)
     assert (other.sequence, other.counts_as_first_set) == (1, True)
-    assert changed_products == [first_set.pk] * 5
-    assert AuditEvent.objects.filter(action="catalog.first_set.unit_recorded").count() == 6
 
 
-def test_buyer_officers_and_staff_may_record_but_strangers_may_not(first_set, buyer, staff, outsider,
-                                                                   other_maker):
-    officer = member_of(buyer, role=MembershipRole.BUYER_OFFICER)
-    assert _unit(officer, first_set, buyer, "B-1").sequence == 1
-    assert _unit(staff, first_set, buyer, "B-2").sequence == 2
+def test_recorded_by_the_buyer_or_staff_is_confirmed_at_once(first_set, buyer, officer, staff):
+    by_officer = _unit(officer, first_set, buyer, "B-1")
+    by_staff = _unit(staff, first_set, buyer, "B-2")
+    assert (by_officer.status, by_officer.sequence) == (U.CONFIRMED, 1)
+    assert (by_staff.status, by_staff.sequence, by_staff.decided_by) == (U.CONFIRMED, 2, staff)
+    assert not Notification.objects.filter(kind="catalog.first_set.unit_claimed").exists()
+
+
+def test_who_may_record(first_set, buyer, officer, outsider, other_maker):
     for user in (outsider, other_maker):
         with pytest.raises(PermissionDeniedError):
-            _unit(user, first_set, buyer, "B-3")
+            _unit(user, first_set, buyer, "X-1")
     # an officer of one buyer cannot record for another buyer
     with pytest.raises(PermissionDeniedError):
-        _unit(officer, first_set, BuyerFactory(), "B-4")
-    assert FirstSetUnit.objects.count() == 2
+        _unit(officer, first_set, BuyerFactory(), "X-2")
+    assert not FirstSetUnit.objects.exists()
 
 
-def test_unit_rules(maker, maker_org, first_set, buyer, product):
+def test_who_may_confirm(maker, maker_org, first_set, buyer, officer, outsider, staff):
+    claim = _unit(maker, first_set, buyer, "C-1")
+    other_officer = member_of(BuyerFactory(), role=MembershipRole.BUYER_OFFICER)
+    plain_member = member_of(buyer, role=MembershipRole.MEMBER)
+    # someone who buys for the buyer but also belongs to the maker confirms nothing
+    double_agent = member_of(buyer, role=MembershipRole.APPROVER)
+    member_of_maker = member_of(maker_org, role=MembershipRole.MEMBER)
+    from tests.catalog.factories import MembershipFactory
+
+    MembershipFactory(organisation=maker_org, user=double_agent, role=MembershipRole.MEMBER)
+    for user in (maker, member_of_maker, other_officer, plain_member, double_agent, outsider):
+        with pytest.raises(PermissionDeniedError):
+            first_set_unit_confirm(actor=user, unit=claim)
+        with pytest.raises(PermissionDeniedError):
+            first_set_unit_reject(actor=user, unit=claim, reason="no")
+    assert FirstSetUnit.objects.get(pk=claim.pk).status == U.CLAIMED
+    first_set_unit_confirm(actor=officer, unit=claim)
+    assert FirstSetUnit.objects.get(pk=claim.pk).sequence == 1
+
+
+def test_an_unverified_buyer_cannot_vouch_for_its_own_units_but_staff_can(maker, first_set, staff):
+    """Anyone can found an organisation; a maker could otherwise count units bought by a
+    shell organisation it runs. Until staff verify the buyer, only staff confirm."""
+    shell = BuyerFactory(is_verified=False)
+    shell_owner = member_of(shell, role=MembershipRole.OWNER)
+    recorded = _unit(shell_owner, first_set, shell, "SHELL-1")
+    assert recorded.status == U.CLAIMED  # recorded, not confirmed
+    with pytest.raises(PermissionDeniedError):
+        first_set_unit_confirm(actor=shell_owner, unit=recorded)
+    first_set_unit_confirm(actor=staff, unit=recorded)
+    assert recorded.status == U.CONFIRMED and recorded.counts_as_first_set
+
+
+@pytest.mark.parametrize("kind", [OrganisationKind.MAKER_COMPANY, OrganisationKind.SERVICE_PROVIDER,
+                                  OrganisationKind.MAKERSPACE, OrganisationKind.INVESTOR_ENTITY])
+def test_any_other_organisation_may_buy_and_its_owner_confirms(maker, first_set, kind):
+    customer = OrganisationFactory(kind=kind, is_verified=True)
+    owner = member_of(customer, role=MembershipRole.OWNER)
+    claim = _unit(maker, first_set, customer, f"K-{kind}")
+    first_set_unit_confirm(actor=owner, unit=claim)
+    assert (claim.status, claim.sequence, claim.counts_as_first_set) == (U.CONFIRMED, 1, True)
+
+
+def test_the_maker_cannot_buy_its_own_first_set(maker, maker_org, first_set, staff):
+    for actor in (maker, staff):
+        with pytest.raises(CatalogValidationError, match="own first set") as exc:
+            _unit(actor, first_set, maker_org, "SELF")
+        assert exc.value.code == "self_purchase"
+    assert not FirstSetUnit.objects.exists()
+
+
+def test_unit_input_rules(maker, first_set, buyer, product):
     with pytest.raises(CatalogValidationError, match="not flagged"):
         _unit(maker, product, buyer, "X")
     with pytest.raises(CatalogValidationError, match="future"):
         _unit(maker, first_set, buyer, "X", day=timezone.localdate() + timedelta(days=1))
-    with pytest.raises(CatalogValidationError, match="own first set"):
-        _unit(maker, first_set, maker_org, "X")
     with pytest.raises(CatalogValidationError, match="required"):
         _unit(maker, first_set, buyer, "  ")
     _unit(maker, first_set, buyer, "X")
@@ -97,34 +200,104 @@ def test_unit_rules(maker, maker_org, first_set, buyer, product):
     assert FirstSetUnit.objects.count() == 1
 
 
+def test_rejection_needs_a_reason_frees_the_serial_and_tells_the_maker(
+    first_set, buyer, officer, maker_org
+):
+    recorder = member_of(maker_org, preferred_language="en")
+    claim = _unit(recorder, first_set, buyer, "R-1")
+    with pytest.raises(CatalogValidationError, match="reason"):
+        first_set_unit_reject(actor=officer, unit=claim, reason="  ")
+    first_set_unit_reject(actor=officer, unit=claim, reason="Not ours: wrong site.")
+    claim.refresh_from_db()
+    assert (claim.status, claim.sequence, claim.counts_as_first_set) == (U.REJECTED, None, False)
+    assert claim.decision_reason == "Not ours: wrong site." and claim.decided_by == officer
+    note = Notification.objects.get(user=recorder, kind="catalog.first_set.unit_rejected")
+    assert "R-1" in note.title and "wrong site" in note.body
+    event = AuditEvent.objects.get(action="catalog.first_set.unit_rejected")
+    assert event.data["from"] == "claimed" and event.data["to"] == "rejected"
+    # the serial may be claimed again (for the right buyer)
+    again = _unit(recorder, first_set, buyer, "R-1")
+    assert again.status == U.CLAIMED
+    assert product_first_set_summary(first_set).units_in_use == 0
+
+
+def test_decided_units_cannot_be_decided_again(maker, first_set, buyer, officer):
+    confirmed, rejected = _unit(maker, first_set, buyer, "D-1"), _unit(maker, first_set, buyer, "D-2")
+    first_set_unit_confirm(actor=officer, unit=confirmed)
+    first_set_unit_reject(actor=officer, unit=rejected, reason="duplicate")
+    with translation.override("zh-hans"), pytest.raises(IllegalTransition) as exc:
+        first_set_unit_confirm(actor=officer, unit=FirstSetUnit.objects.get(pk=confirmed.pk))
+    assert str(exc.value.message) == "状态不能从“已确认”变为“已确认”。"
+    with pytest.raises(IllegalTransition, match="from “Rejected” to “Confirmed”"):
+        first_set_unit_confirm(actor=officer, unit=FirstSetUnit.objects.get(pk=rejected.pk))
+    with pytest.raises(IllegalTransition):
+        first_set_unit_reject(actor=officer, unit=FirstSetUnit.objects.get(pk=confirmed.pk),
+                              reason="changed my mind")
+    # the refused confirmation handed out no sequence
+    assert first_set_unit_confirm(actor=officer, unit=_unit(maker, first_set, buyer, "D-3")).sequence == 2
+
+
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_units_get_distinct_sequences_and_only_three_count(requires_postgres):
+def test_concurrent_confirmations_get_distinct_sequences_and_only_three_count(requires_postgres):
     product = FirstSetProductFactory()
-    recorder = member_of(product.organisation)
+    maker = member_of(product.organisation)
     buyer = BuyerFactory()
-    workers = 10
-    barrier = threading.Barrier(workers)
+    confirmers = [member_of(buyer, role=MembershipRole.BUYER_OFFICER) for _ in range(3)]
+    confirmers.append(StaffFactory())
+    claims = [_unit(maker, product, buyer, f"CONC-{i}") for i in range(10)]
+    barrier = threading.Barrier(len(claims))
     errors = []
 
-    def record(i):
+    def confirm(i):
         try:
             barrier.wait()
-            _unit(recorder, product, buyer, f"CONC-{i}")
+            first_set_unit_confirm(actor=confirmers[i % len(confirmers)], unit=claims[i])
         except Exception as exc:  # noqa: BLE001  (collected and asserted below)
             errors.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=record, args=(i,)) for i in range(workers)]
+    threads = [threading.Thread(target=confirm, args=(i,)) for i in range(len(claims))]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert errors == []
     units = FirstSetUnit.objects.filter(product=product, buyer=buyer)
-    assert sorted(units.values_list("sequence", flat=True)) == list(range(1, workers + 1))
-    assert units.filter(counts_as_first_set=True).count() == 3
+    assert sorted(units.values_list("sequence", flat=True)) == list(range(1, 11))
+    assert set(units.values_list("status", flat=True)) == {U.CONFIRMED}
     assert set(units.filter(counts_as_first_set=True).values_list("sequence", flat=True)) == {1, 2, 3}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_claim_confirmed_twice_at_once_is_confirmed_once(requires_postgres):
+    product = FirstSetProductFactory()
+    buyer = BuyerFactory()
+    claim = _unit(member_of(product.organisation), product, buyer, "TWICE")
+    officers = [member_of(buyer, role=MembershipRole.BUYER_OFFICER) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def confirm(officer):
+        try:
+            barrier.wait()
+            first_set_unit_confirm(actor=officer, unit=FirstSetUnit.objects.get(pk=claim.pk))
+            outcomes.append("ok")
+        except IllegalTransition:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm, args=(o,)) for o in officers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert FirstSetUnit.objects.get(pk=claim.pk).sequence == 1
+    # the refused one did not use up a sequence
+    second = _unit(officers[0], product, buyer, "NEXT")
+    assert second.sequence == 2
 
 
 # --- insurance --------------------------------------------------------------------------
@@ -133,21 +306,58 @@ def test_concurrent_units_get_distinct_sequences_and_only_three_count(requires_p
 def test_policy_records_subsidy_of_80_percent(maker, first_set, changed_products,
                                               django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        policy = _policy(maker, first_set, premium_amount=Decimal("12345.67"),
+        policy = _policy(maker, first_set, premium_amount=Decimal("12300.00"),
                          rate_percent=Decimal("1.23"))
     assert policy.rate == Decimal("0.0123")
-    assert policy.subsidy_amount == Decimal("9876.53")  # 9876.536 rounded down
+    assert policy.subsidy_amount == Decimal("9840.00")
+    assert insurance_subsidy(Money(Decimal("12345.67"), "CNY")) == Money(Decimal("9876.53", ), "CNY")
     assert Money(policy.subsidy_amount, "CNY") <= Money(policy.premium_amount, "CNY") * Decimal("0.8")
-    assert insurance_subsidy(Money(Decimal("1000"), "CNY")) == Money(Decimal("800"), "CNY")
     assert changed_products == [first_set.pk]
     assert AuditEvent.objects.filter(action="catalog.first_set.insurance_recorded").exists()
 
 
+def test_premium_is_derived_from_insured_amount_and_rate(maker, first_set):
+    policy = _policy(maker, first_set, insured_amount=Decimal("1000"), premium_amount=None,
+                     rate_percent=Decimal("1"))
+    assert (policy.premium_amount, policy.subsidy_amount) == (Decimal("10.00"), Decimal("8.00"))
+    assert insurance_premium(Money(Decimal("1234.56"), "CNY"), Decimal("0.0123")) == Money(
+        Decimal("15.19"), "CNY")  # 15.185088 to the fen
+
+
+def test_premium_that_disagrees_with_the_rate_is_refused(maker, first_set):
+    """The bypass: insured 1000, premium 900 at a declared 1 % used to be accepted."""
+    with pytest.raises(InsuranceRuleError, match=r"1 % of 1000.00 is 10.00, not 900") as exc:
+        _policy(maker, first_set, insured_amount=Decimal("1000"), premium_amount=Decimal("900"),
+                rate_percent=Decimal("1"))
+    assert exc.value.code == "insurance_premium_mismatch" and exc.value.status_code == 400
+    assert not FirstSetInsurance.objects.exists()
+    # one fen of rounding either way is the insurer's business; two are not
+    with pytest.raises(InsuranceRuleError, match="does not match"):
+        _policy(maker, first_set, insured_amount=Decimal("1234.56"), premium_amount=Decimal("15.21"),
+                rate_percent=Decimal("1.23"))
+    policy = _policy(maker, first_set, insured_amount=Decimal("1234.56"),
+                     premium_amount=Decimal("15.18"), rate_percent=Decimal("1.23"))
+    assert policy.premium_amount == Decimal("15.18")
+
+
+def test_premium_is_at_most_3_percent_of_the_insured_amount(maker, first_set):
+    # 3 % of 100.50 is 3.015: 3.02 agrees with the rate to a fen but is above the cap
+    with pytest.raises(InsuranceRuleError, match=r"at most 3 % of the insured amount \(at most 3.01\)") as exc:
+        _policy(maker, first_set, insured_amount=Decimal("100.50"), premium_amount=Decimal("3.02"),
+                rate_percent=Decimal("3"))
+    assert exc.value.code == "insurance_premium_too_high"
+    derived = _policy(maker, first_set, insured_amount=Decimal("100.50"), premium_amount=None,
+                      rate_percent=Decimal("3"))
+    assert derived.premium_amount == Decimal("3.01")  # rounded down to stay within 3 %
+    assert derived.premium_amount / derived.insured_amount <= Decimal("0.03")
+
+
 def test_rate_is_capped_at_3_percent(maker, first_set):
     with pytest.raises(InsuranceRuleError, match=r"at most 3 % \(you entered 3.01 %\)") as exc:
-        _policy(maker, first_set, rate_percent=Decimal("3.01"))
+        _policy(maker, first_set, rate_percent=Decimal("3.01"), premium_amount=Decimal("30100"))
     assert exc.value.status_code == 400 and exc.value.code == "insurance_rate_too_high"
-    assert _policy(maker, first_set, rate_percent=Decimal("3")).rate == Decimal("0.0300")
+    policy = _policy(maker, first_set, rate_percent=Decimal("3"), premium_amount=Decimal("30000"))
+    assert policy.rate == Decimal("0.0300")
     with pytest.raises(InsuranceRuleError):
         _policy(maker, first_set, rate_percent=Decimal("0"))
     with pytest.raises(InsuranceRuleError, match="two decimals"):
@@ -189,7 +399,9 @@ def test_single_three_year_policy_is_allowed(maker, first_set):
     [
         ({"premium_amount": Decimal("-1")}, "more than zero"),
         ({"insured_amount": Decimal("0")}, "more than zero"),
-        ({"premium_amount": Decimal("2000000")}, "cannot exceed"),
+        ({"premium_amount": Decimal("2000000")}, "does not match"),
+        ({"insured_amount": Decimal("0.10"), "premium_amount": None,
+          "rate_percent": Decimal("1")}, "would be zero"),
         ({"ends_on": START}, "end after"),
         ({"insurer": ""}, "required"),
         ({"currency": "ABC"}, "Unknown currency"),
@@ -203,11 +415,13 @@ def test_bad_policy_input(maker, first_set, overrides, message):
     assert not FirstSetInsurance.objects.exists()
 
 
-def test_insurance_needs_a_first_set_and_the_maker(maker, other_maker, product, first_set, staff):
+def test_insurance_needs_a_first_set_and_the_maker(maker, other_maker, product, first_set, staff,
+                                                   buyer, officer):
     with pytest.raises(CatalogValidationError, match="not flagged"):
         _policy(maker, product)
-    with pytest.raises(PermissionDeniedError):
-        _policy(other_maker, first_set)
+    for user in (other_maker, officer):
+        with pytest.raises(PermissionDeniedError):
+            _policy(user, first_set)
     assert _policy(staff, first_set).recorded_by == staff
 
 
