@@ -23,7 +23,6 @@ from catalog.models import (
     Product,
     ProductStage,
 )
-from catalog.rules import BUYER_ROLES
 from catalog.services.certification import CERTIFICATION_STATES
 from catalog.services.first_sets import (
     add_years,
@@ -32,6 +31,7 @@ from catalog.services.first_sets import (
 )
 from catalog.services.products import PRODUCT_STATES
 from marketplace.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind
+from marketplace.accounts.rules import BUYER_ROLES
 from marketplace.core.audit import audit_log
 from marketplace.core.demo import demo_seeder
 from marketplace.core.regions import region_pack

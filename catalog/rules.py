@@ -8,12 +8,11 @@ staff) confirms them.
 """
 
 from marketplace.accounts.models import MembershipRole, OrganisationKind
-from marketplace.accounts.rules import is_org_member
+from marketplace.accounts.rules import BUYER_ROLES, is_org_member
 from marketplace.accounts.selectors import memberships_for_user
 from marketplace.core.permissions import permission_rule
 
 MAKER_ROLES = {MembershipRole.OWNER, MembershipRole.MEMBER}
-BUYER_ROLES = {MembershipRole.OWNER, MembershipRole.BUYER_OFFICER, MembershipRole.APPROVER}
 
 
 @permission_rule("catalog.add_product")

@@ -28,7 +28,8 @@ from catalog.models import (
     Product,
     ProductImage,
 )
-from catalog.rules import BUYER_ROLES, MAKER_ROLES
+from catalog.rules import MAKER_ROLES
+from marketplace.accounts.rules import BUYER_ROLES
 from marketplace.accounts.selectors import memberships_for_user
 from marketplace.core.errors import NotFoundError
 from marketplace.core.money import Money, money_sum

@@ -36,11 +36,11 @@ from catalog.models import (
     FirstSetUnitCounter,
     Product,
 )
-from catalog.rules import BUYER_ROLES
 from catalog.services.common import clean_text
 from catalog.signals import product_changed, send_after_commit
 from catalog.validators import CatalogValidationError
 from marketplace.accounts.models import Organisation
+from marketplace.accounts.rules import BUYER_ROLES
 from marketplace.accounts.selectors import organisation_members
 from marketplace.core.audit import audit_log
 from marketplace.core.errors import ConflictError

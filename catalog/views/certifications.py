@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -23,8 +22,10 @@ from catalog.services.certification import (
     certification_revoke,
     certification_start_review,
 )
-from catalog.views.common import domain_errors_as_http, form_error, paginate
-from marketplace.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from catalog.views.common import form_error, paginate
+from marketplace.core.errors import DomainError, PermissionDeniedError
+from marketplace.core.files import private_file_response
+from marketplace.core.pages import domain_errors_as_http
 from marketplace.core.permissions import require_perm
 
 
@@ -124,15 +125,10 @@ class _Invalid(Exception):
 @domain_errors_as_http
 def certification_document_download(request, pk, document_id):
     """Documents are private (private storage, no URL): the applicant's organisation and
-    staff download them here. A file missing from the storage is a 404, not a 500."""
+    staff download them here. A file lost from the storage is a 404, not a 500."""
     certification = certification_get_for_viewer(user=request.user, pk=pk)
     document = certification_document_get(certification=certification, pk=document_id)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise NotFoundError() from exc
-    return FileResponse(
-        handle, as_attachment=True,
-        filename=document.original_name or document.file.name.rsplit("/", 1)[-1],
+    return private_file_response(
+        document.file, filename=document.original_name or None,
         content_type=document.content_type or "application/octet-stream",
     )

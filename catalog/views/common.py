@@ -1,32 +1,13 @@
-"""Helpers of the catalogue pages: domain errors become 404/403 pages or form errors
-with a 4xx status, never a 500."""
+"""Helpers of the catalogue pages. Domain errors a page does not show on its own form
+become 4xx pages through marketplace.core.pages.domain_errors_as_http."""
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 
-from marketplace.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from marketplace.core.errors import DomainError
 
 PAGE_SIZE = 24
-
-
-def domain_errors_as_http(view):
-    """NotFoundError -> 404 page, PermissionDeniedError -> 403 page."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFoundError as exc:
-            raise Http404(str(exc.message)) from exc
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(str(exc.message)) from exc
-
-    return wrapper
 
 
 def form_error(form, exc: DomainError) -> int:

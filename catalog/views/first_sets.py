@@ -22,9 +22,10 @@ from catalog.services.first_sets import (
     first_set_unit_record,
     first_set_unit_reject,
 )
-from catalog.views.common import domain_errors_as_http, form_error, paginate
+from catalog.views.common import form_error, paginate
 from marketplace.accounts.selectors import organisation_get
 from marketplace.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from marketplace.core.pages import domain_errors_as_http
 from marketplace.core.permissions import has_perm, require_perm
 
 FORMS = {"unit": FirstSetUnitForm, "insurance": InsuranceForm, "reject": ReasonForm}

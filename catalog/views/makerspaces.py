@@ -18,9 +18,10 @@ from catalog.services.makerspaces import (
     makerspace_resident_remove,
     makerspace_update,
 )
-from catalog.views.common import domain_errors_as_http, form_error, paginate, query_without_page
+from catalog.views.common import form_error, paginate, query_without_page
 from marketplace.accounts.selectors import organisation_get
 from marketplace.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from marketplace.core.pages import domain_errors_as_http
 from marketplace.core.permissions import has_perm, require_perm
 
 

@@ -30,10 +30,11 @@ from catalog.services.products import (
     product_update,
     product_withdraw,
 )
-from catalog.views.common import domain_errors_as_http, form_error, paginate, query_without_page
+from catalog.views.common import form_error, paginate, query_without_page
 from marketplace.accounts.models import OrganisationKind
 from marketplace.accounts.selectors import organisations_for_user
 from marketplace.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from marketplace.core.pages import domain_errors_as_http
 from marketplace.core.permissions import has_perm
 
 
@@ -75,7 +76,7 @@ def product_detail(request, slug):
 def _maker_organisations(user):
     """Maker companies ``user`` may list products for (owner or member)."""
     return organisations_for_user(user).filter(
-        pk__in=organisation_ids_of(user, MAKER_ROLES), kind=OrganisationKind.MAKER_COMPANY
+        kind=OrganisationKind.MAKER_COMPANY, my_role__in=MAKER_ROLES
     )
 
 

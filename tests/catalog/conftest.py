@@ -7,9 +7,11 @@ from catalog.signals import makerspace_changed, product_changed
 from tests.catalog.factories import (
     CategoryFactory,
     MakerspaceFactory,
-    OrganisationFactory,
     ProductFactory,
     PublishedProductFactory,
+)
+from tests.factories import (
+    OrganisationFactory,
     StaffFactory,
     UserFactory,
     member_of,
@@ -57,7 +59,7 @@ def outsider(db):
 
 @pytest.fixture
 def staff(db):
-    return StaffFactory()
+    return StaffFactory(mfa=True)
 
 
 @pytest.fixture

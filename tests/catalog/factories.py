@@ -1,4 +1,5 @@
-"""Factories and small helpers of the catalogue tests."""
+"""Factories of the catalogue's models and upload helpers. People, organisations and
+memberships come from the shared tests/factories.py."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import factory
-from allauth.mfa.models import Authenticator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
@@ -21,84 +21,23 @@ from catalog.models import (
     Product,
     ProductStage,
 )
-from marketplace.accounts.models import (
-    Membership,
-    MembershipRole,
-    Organisation,
-    OrganisationKind,
-    User,
+from marketplace.accounts.models import OrganisationKind
+from tests.factories import (
+    OrganisationFactory,
+    UserFactory,
+    VerifiedGovernmentAgencyFactory,
 )
-
-PASSWORD = "catalog-pass-2026"
-
-
-class UserFactory(DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"catalog-user{n}@example.org")
-    display_name = factory.Sequence(lambda n: f"Catalog user {n}")
-    password = factory.django.Password(PASSWORD)
-    preferred_language = "zh-hans"
-
-    @factory.post_generation
-    def mfa(obj, create, extracted, **kwargs):
-        """``UserFactory(mfa=True)``: a TOTP authenticator (government buyers need one)."""
-        if create and extracted:
-            Authenticator.objects.create(
-                user=obj, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
-            )
-
-
-class StaffFactory(UserFactory):
-    """Staff with an authenticator, so the MFA-required middleware lets them through."""
-
-    is_staff = True
-
-    @factory.post_generation
-    def mfa(obj, create, extracted, **kwargs):
-        if create and extracted is not False:
-            Authenticator.objects.create(
-                user=obj, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
-            )
-
-
-class OrganisationFactory(DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    kind = OrganisationKind.MAKER_COMPANY
-    name = factory.Sequence(lambda n: f"创客公司{n}")
-    name_en = factory.Sequence(lambda n: f"Maker company {n}")
-    slug = factory.Sequence(lambda n: f"catalog-org-{n}")
 
 
 class MakerspaceOperatorFactory(OrganisationFactory):
     kind = OrganisationKind.MAKERSPACE
 
 
-class BuyerFactory(OrganisationFactory):
+class BuyerFactory(VerifiedGovernmentAgencyFactory):
     """A buying organisation verified by staff (its officers may confirm units)."""
 
-    kind = OrganisationKind.GOVERNMENT_AGENCY
     name = factory.Sequence(lambda n: f"采购单位{n}")
-    is_verified = True
-
-
-class MembershipFactory(DjangoModelFactory):
-    class Meta:
-        model = Membership
-
-    organisation = factory.SubFactory(OrganisationFactory)
-    user = factory.SubFactory(UserFactory)
-    role = MembershipRole.OWNER
-
-
-def member_of(organisation, role=MembershipRole.OWNER, **user_fields) -> User:
-    user = UserFactory(**user_fields)
-    MembershipFactory(organisation=organisation, user=user, role=role)
-    return user
+    name_en = factory.Sequence(lambda n: f"Buyer {n}")
 
 
 class MakerspaceFactory(DjangoModelFactory):

@@ -26,8 +26,10 @@ from tests.catalog.factories import (
     CertificationFactory,
     FirstSetProductFactory,
     InsuranceFactory,
-    StaffFactory,
     certified,
+)
+from tests.factories import (
+    StaffFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +38,7 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 @pytest.fixture
 def superuser(client):
-    user = StaffFactory(is_superuser=True)
+    user = StaffFactory(is_superuser=True, mfa=True)
     client.force_login(user)
     return user
 

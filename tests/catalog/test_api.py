@@ -17,12 +17,14 @@ from tests.catalog.factories import (
     FirstSetProductFactory,
     MakerspaceFactory,
     PublishedProductFactory,
-    StaffFactory,
     certified,
     image_upload,
-    member_of,
     pdf_upload,
     stored_files,
+)
+from tests.factories import (
+    StaffFactory,
+    member_of,
 )
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.utils import timezone
 from catalog.models import FirstSetInsurance, FirstSetUnit
 from catalog.services.first_sets import first_set_unit_record
 from marketplace.accounts.models import MembershipRole
-from tests.catalog.factories import BuyerFactory, FirstSetProductFactory, member_of
+from tests.catalog.factories import BuyerFactory, FirstSetProductFactory
+from tests.factories import member_of
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

@@ -14,7 +14,8 @@ from catalog.selectors import product_is_eligible_for_first_purchase
 from marketplace.core.chronograph import registered_handlers, run_due_handlers
 from marketplace.core.models import AuditEvent
 from marketplace.notifications.models import Notification
-from tests.catalog.factories import PublishedProductFactory, UserFactory, certified
+from tests.catalog.factories import PublishedProductFactory, certified
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 S = Certification.Status

@@ -52,6 +52,7 @@ def test_no_media_url_serves_a_document_but_the_checked_download_does(client, do
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(b"%PDF")
         assert "attachment" in response["Content-Disposition"]
+        assert response["Cache-Control"] == "private, no-store"
     client.force_login(other_maker)
     assert client.get(_download_url(document)).status_code == 404
     client.logout()
@@ -63,6 +64,7 @@ def test_a_lost_file_is_a_404_not_a_500(client, document, staff):
     client.force_login(staff)
     response = client.get(_download_url(document), **EN)
     assert response.status_code == 404
+    assert "This file is not available at the moment" in response.content.decode()
     missing = client.get(reverse("catalog:certification_document",
                                  args=[document.certification_id, document.pk + 99]))
     assert missing.status_code == 404

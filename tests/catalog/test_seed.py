@@ -17,7 +17,7 @@ from catalog.models import (
 from catalog.selectors import product_is_eligible_for_first_purchase, valid_certifications
 from marketplace.accounts.models import Membership, MembershipRole, OrganisationKind
 from marketplace.core.demo import registered_seeders
-from tests.catalog.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -32,6 +32,8 @@ from tests.catalog.factories import (
     ProductFactory,
     PublishedProductFactory,
     certified,
+)
+from tests.factories import (
     member_of,
 )
 

@@ -27,9 +27,11 @@ from tests.catalog.factories import (
     CertificationFactory,
     PublishedProductFactory,
     image_upload,
-    member_of,
     pdf_upload,
     stored_files,
+)
+from tests.factories import (
+    member_of,
 )
 
 pytestmark = pytest.mark.django_db

@@ -32,6 +32,8 @@ from marketplace.notifications.models import Notification
 from tests.catalog.factories import (
     BuyerFactory,
     FirstSetProductFactory,
+)
+from tests.factories import (
     OrganisationFactory,
     StaffFactory,
     member_of,
@@ -143,7 +145,7 @@ def test_who_may_confirm(maker, maker_org, first_set, buyer, officer, outsider, 
     # someone who buys for the buyer but also belongs to the maker confirms nothing
     double_agent = member_of(buyer, role=MembershipRole.APPROVER)
     member_of_maker = member_of(maker_org, role=MembershipRole.MEMBER)
-    from tests.catalog.factories import MembershipFactory
+    from tests.factories import MembershipFactory
 
     MembershipFactory(organisation=maker_org, user=double_agent, role=MembershipRole.MEMBER)
     for user in (maker, member_of_maker, other_officer, plain_member, double_agent, outsider):

@@ -37,8 +37,10 @@ from tests.catalog.factories import (
     MakerspaceOperatorFactory,
     image_bytes,
     image_upload,
-    member_of,
     stored_files,
+)
+from tests.factories import (
+    member_of,
 )
 
 pytestmark = pytest.mark.django_db

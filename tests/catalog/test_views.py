@@ -25,9 +25,11 @@ from tests.catalog.factories import (
     PublishedProductFactory,
     certified,
     image_upload,
-    member_of,
     pdf_upload,
     stored_files,
+)
+from tests.factories import (
+    member_of,
 )
 
 pytestmark = pytest.mark.django_db
