@@ -20,7 +20,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker" / "compose.yaml"
 SECRETS = {"DJANGO_SECRET_KEY": "compose-test-secret", "POSTGRES_PASSWORD": "compose-test-pw"}
-LONG_RUNNING = ("postgres", "redis", "elasticsearch", "web", "worker", "beat")
+LONG_RUNNING = ("postgres", "redis", "elasticsearch", "web", "worker", "beat", "proxy")
 
 
 def _compose_binary() -> Path | None:
@@ -138,6 +138,54 @@ def test_data_lives_in_named_volumes(compose):
         assert "media:/app/var/media" in mounts and "private:/app/var/private" in mounts
 
 
+def test_the_proxy_is_the_only_entrance_and_mounts_the_uploads_read_only(compose):
+    services = compose["services"]
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    assert "./proxy.conf:/etc/nginx/conf.d/default.conf:ro" in proxy["volumes"]
+    assert "media:/srv/media:ro" in proxy["volumes"]
+    # the private documents' volume is nowhere near the proxy
+    assert not any(v.startswith("private:") for v in proxy["volumes"])
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    assert proxy["ports"] == ["${MARKETPLACE_BIND:-127.0.0.1}:${MARKETPLACE_PORT:-8000}:8080"]
+    assert "proxy-healthz" in " ".join(proxy["healthcheck"]["test"])
+    # only the proxy publishes a port
+    published = sorted(name for name, spec in services.items() if spec.get("ports"))
+    assert published == ["proxy"]
+
+
+def test_compose_resolves_the_proxy_mounts_read_only():
+    """What `docker compose` itself makes of the file (as .ci/run validates it)."""
+    result = _compose("config", "--format", "json", env=SECRETS)
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    mounts = {m["target"]: m for m in services["proxy"]["volumes"]}
+    assert mounts["/srv/media"]["type"] == "volume"
+    assert mounts["/srv/media"]["source"] == "media"
+    assert mounts["/srv/media"]["read_only"] is True
+    assert mounts["/etc/nginx/conf.d/default.conf"]["read_only"] is True
+    assert Path(mounts["/etc/nginx/conf.d/default.conf"]["source"]) == ROOT / "docker" / "proxy.conf"
+    assert not any(m.get("source") == "private" for m in services["proxy"]["volumes"])
+    assert services["proxy"]["read_only"] is True
+    assert [(p["host_ip"], p["published"], p["target"]) for p in services["proxy"]["ports"]] == [
+        ("127.0.0.1", "8000", 8080)
+    ]
+    assert "ports" not in services["web"]
+
+
+def test_the_proxy_config_serves_only_the_public_upload_folders():
+    text = (ROOT / "docker" / "proxy.conf").read_text()
+    media_locations = re.findall(r"^\s*location\s+(.*?)\s*\{", text, re.M)
+    assert "~* ^/media/(?:products|makerspaces)/.+\\.(?:jpe?g|png|webp|gif)$" in media_locations
+    assert "/media/" in media_locations
+    assert re.search(r"location /media/ \{\s*return 404;", text)
+    for private in ("kyc", "certifications", "private", "bids"):
+        assert private not in " ".join(media_locations)
+    assert "proxy_set_header Upgrade $http_upgrade;" in text
+    assert "proxy_set_header Connection $connection_upgrade;" in text
+    assert "web:8000" in text
+
+
 # --- docker/Dockerfile -----------------------------------------------------------------
 
 
@@ -202,6 +250,50 @@ def test_ci_fails_on_service_skips_and_requires_services():
     assert "ruff\" check ." in text
     assert "docker/compose.yaml" in text
     assert "skipped for want of a service" in text
+
+
+def _ci_until_postgres(tmp_path: Path, clusters: list[str]) -> tuple[subprocess.CompletedProcess, str]:
+    """Run .ci/run up to its PostgreSQL step: the virtualenv is stamped as installed,
+    pg_isready says "no answer", pg_ctlcluster only records its arguments and fails (so
+    the script stops there), and the cluster folder holds ``clusters``."""
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    (venv / "bin" / "python").chmod(0o755)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    (venv / ".installed-dev").write_text(digest + "\n")
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    calls = tmp_path / "pg_ctlcluster.log"
+    for name, body in (("pg_isready", "exit 2"), ("pg_ctlcluster", f'echo "$*" >> "{calls}"; exit 1')):
+        (tools / name).write_text(f"#!/bin/sh\n{body}\n")
+        (tools / name).chmod(0o755)
+    etc = tmp_path / "etc-postgresql"
+    etc.mkdir()
+    for version in clusters:
+        (etc / version / "main").mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "VENV_DIR")}
+    env.update(VENV_DIR=str(venv), PG_ETC_DIR=str(etc), PATH=f"{tools}:{os.environ['PATH']}")
+    result = subprocess.run(["bash", str(ROOT / ".ci" / "run")], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    return result, (calls.read_text() if calls.exists() else "")
+
+
+def test_ci_says_so_when_postgresql_is_not_installed(tmp_path):
+    result, pg_ctlcluster_calls = _ci_until_postgres(tmp_path, clusters=[])
+    assert result.returncode == 1
+    assert "PostgreSQL does not answer on 127.0.0.1:5432 and no local cluster was found" in (
+        result.stderr
+    )
+    assert "apt-get install postgresql" in result.stderr
+    assert pg_ctlcluster_calls == ""
+
+
+def test_ci_starts_the_newest_local_cluster(tmp_path):
+    result, pg_ctlcluster_calls = _ci_until_postgres(tmp_path, clusters=["9.6", "13", "16"])
+    assert "starting PostgreSQL 16" in result.stdout
+    assert pg_ctlcluster_calls.split() == ["--skip-systemctl-redirect", "16", "main", "start"]
+    assert result.returncode != 0  # the fake pg_ctlcluster failed: set -e stops the script
 
 
 _FAKE_PYTHON = """#!/bin/sh

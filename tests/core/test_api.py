@@ -168,3 +168,34 @@ def test_handler_called_directly_with_a_fake_context():
     response = exception_handler(IllegalTransition(), {"view": None, "request": None})
     assert response.status_code == 409
     assert response.data["code"] == "illegal_transition"
+
+
+# --- throttling -------------------------------------------------------------------------
+
+
+def test_the_default_throttles_are_on(settings):
+    classes = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]
+    assert "rest_framework.throttling.AnonRateThrottle" in classes
+    assert "rest_framework.throttling.UserRateThrottle" in classes
+    assert set(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]) >= {"anon", "user"}
+
+
+@pytest.mark.parametrize(("language", "detail_start"), [
+    ("en", "Request was throttled."),
+    ("zh-hans", "请求已被限流。"),
+])
+def test_more_anonymous_requests_than_the_rate_get_429(client, monkeypatch, language,
+                                                       detail_start):
+    from rest_framework.throttling import AnonRateThrottle
+
+    # DRF binds the rates at import; the dict is shared with api_settings
+    monkeypatch.setitem(AnonRateThrottle.THROTTLE_RATES, "anon", "3/min")
+    for _ in range(3):
+        assert client.get("/raise/ok").status_code == 200
+    response = client.get("/raise/ok", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 429
+    body = response.json()
+    assert body["code"] == "throttled"
+    assert body["detail"].startswith(detail_start)
+    assert set(body) == {"detail", "code"}
+    assert int(response["Retry-After"]) > 0
