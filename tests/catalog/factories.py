@@ -24,6 +24,7 @@ from catalog.models import (
 from marketplace.accounts.models import OrganisationKind
 from tests.factories import (
     OrganisationFactory,
+    StaffFactory,
     UserFactory,
     VerifiedGovernmentAgencyFactory,
 )
@@ -82,8 +83,32 @@ class ProductFactory(DjangoModelFactory):
 
 
 class PublishedProductFactory(ProductFactory):
-    status = Product.Status.PUBLISHED
+    """Created as a draft, then published through the product state machine (audited),
+    as product_publish does (without needing a maker to act)."""
+
     published_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from catalog.services.products import PRODUCT_STATES
+        from marketplace.core.transitions import transition
+
+        product = super()._create(model_class, *args, **kwargs)
+        return transition(product, PRODUCT_STATES, Product.Status.PUBLISHED,
+                          action="catalog.product.published", update_fields=["published_at"])
+
+
+class WithdrawnProductFactory(PublishedProductFactory):
+    """Published, then withdrawn, both through the product state machine."""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from catalog.services.products import PRODUCT_STATES
+        from marketplace.core.transitions import transition
+
+        product = super()._create(model_class, *args, **kwargs)
+        return transition(product, PRODUCT_STATES, Product.Status.WITHDRAWN,
+                          action="catalog.product.withdrawn")
 
 
 class FirstSetProductFactory(PublishedProductFactory):
@@ -92,7 +117,8 @@ class FirstSetProductFactory(PublishedProductFactory):
 
 
 class CertificationFactory(DjangoModelFactory):
-    """An open application (submitted) by default; see ``certified()``."""
+    """An open application (submitted, the state a certification is created in). Any
+    later state is reached through the services: ``certification_in()``, ``certified()``."""
 
     class Meta:
         model = Certification
@@ -100,15 +126,54 @@ class CertificationFactory(DjangoModelFactory):
     product = factory.SubFactory(PublishedProductFactory)
     applicant = factory.SubFactory(UserFactory)
     statement = "具有自主知识产权"
-    status = Certification.Status.SUBMITTED
+
+
+def certification_in(status, *, product=None, staff=None, applicant=None, number=None,
+                     valid_from=None, valid_until=None) -> Certification:
+    """A certification walked to ``status`` through the certification services (each
+    step checked by the state machine and audited, the applicant notified as in real
+    life). An expired one expires the day after its window; dates default to a window
+    valid today."""
+    from catalog.services.certification import (
+        certification_certify,
+        certification_expire,
+        certification_reject,
+        certification_revoke,
+        certification_start_review,
+    )
+
+    S = Certification.Status
+    fields = {"product": product} if product is not None else {}
+    certification = CertificationFactory(applicant=applicant or UserFactory(), **fields)
+    if status == S.SUBMITTED:
+        return certification
+    staff = staff or StaffFactory()
+    certification_start_review(actor=staff, certification=certification)
+    if status == S.UNDER_REVIEW:
+        return certification
+    if status == S.REJECTED:
+        return certification_reject(actor=staff, certification=certification, reason="材料不全")
+    today = timezone.localdate()
+    valid_from = valid_from or today - timedelta(days=30)
+    valid_until = valid_until or today + timedelta(days=300)
+    certification_certify(
+        actor=staff, certification=certification, valid_from=valid_from, valid_until=valid_until,
+        certificate_number=number or f"QD-{certification.product_id:05d}-{certification.pk:05d}",
+    )
+    if status == S.EXPIRED:
+        certification_expire(certification=certification, today=valid_until + timedelta(days=1))
+    elif status == S.REVOKED:
+        certification_revoke(actor=staff, certification=certification, reason="检测数据不实")
+    return certification
 
 
 def certified(product, *, days_left=300, days_since=30, number=None, applicant=None) -> Certification:
+    """A certification of ``product`` valid from ``days_since`` days ago for ``days_left``
+    more days, granted through the services."""
     today = timezone.localdate()
-    return CertificationFactory(
-        product=product, applicant=applicant or UserFactory(),
-        status=Certification.Status.CERTIFIED,
-        certificate_number=number or f"QD-{product.pk:05d}-{days_left}",
+    return certification_in(
+        Certification.Status.CERTIFIED, product=product, applicant=applicant,
+        number=number or f"QD-{product.pk:05d}-{days_left}",
         valid_from=today - timedelta(days=days_since), valid_until=today + timedelta(days=days_left),
     )
 

@@ -105,8 +105,52 @@ def test_filters(api_client, maker_org, category):
         assert _ids(response) == expected, query
 
 
+def test_price_filter_compares_amounts_in_one_currency(api_client, maker_org, settings):
+    """100 CNY is not 100 USD: with a price bound the currency defaults to the
+    marketplace's, another one is asked for explicitly."""
+    settings.MARKETPLACE_CURRENCY = "CNY"
+    yuan = PublishedProductFactory(organisation=maker_org, price_amount=Decimal("500"))
+    dollars = PublishedProductFactory(organisation=maker_org, price_amount=Decimal("500"),
+                                      price_currency="USD")
+    cheap_dollars = PublishedProductFactory(organisation=maker_org, price_amount=Decimal("50"),
+                                            price_currency="USD")
+    assert yuan.price_currency == "CNY"  # the model's default follows the setting
+    cases = {
+        "price_min=100": {yuan.pk},
+        "price_max=1000": {yuan.pk},
+        "price_min=100&currency=USD": {dollars.pk},
+        "price_max=100&currency=usd": {cheap_dollars.pk},
+        "currency=USD": {dollars.pk, cheap_dollars.pk},
+        "": {yuan.pk, dollars.pk, cheap_dollars.pk},
+    }
+    for query, expected in cases.items():
+        response = api_client.get(f"{PRODUCTS}?{query}")
+        assert response.status_code == 200, query
+        assert _ids(response) == expected, query
+    settings.MARKETPLACE_CURRENCY = "USD"
+    assert _ids(api_client.get(f"{PRODUCTS}?price_min=100")) == {dollars.pk}
+    bad = api_client.get(f"{PRODUCTS}?price_min=100&currency=XYZ", **EN)
+    assert bad.status_code == 400 and "Unknown currency: XYZ" in str(bad.json()["errors"])
+
+
+def test_first_purchase_eligibility_comes_from_the_selector(as_user, maker, maker_org, staff):
+    certified_published = PublishedProductFactory(organisation=maker_org)
+    certified(certified_published)
+    uncertified = PublishedProductFactory(organisation=maker_org)
+    certified_withdrawn = PublishedProductFactory(organisation=maker_org)
+    certified(certified_withdrawn)
+    from catalog.services.products import product_withdraw
+
+    product_withdraw(actor=maker, product=certified_withdrawn)
+    client = as_user(maker)
+    for product, eligible in ((certified_published, True), (uncertified, False),
+                              (certified_withdrawn, False)):
+        assert client.get(f"{PRODUCTS}{product.pk}/").json()["eligible_for_first_purchase"] is eligible
+
+
 @pytest.mark.parametrize("query", ["district=atlantis", "category=nope", "stage=vapour",
-                                   "price_min=-5", "price_min=abc", "makerspace=nowhere"])
+                                   "price_min=-5", "price_min=abc", "makerspace=nowhere",
+                                   "currency=EURO"])
 def test_unknown_filter_values_are_400(api_client, query):
     response = api_client.get(f"{PRODUCTS}?{query}", **EN)
     assert response.status_code == 400

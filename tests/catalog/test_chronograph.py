@@ -11,6 +11,7 @@ from django.utils import timezone
 from catalog.deadlines import certification_expiry
 from catalog.models import Certification
 from catalog.selectors import product_is_eligible_for_first_purchase
+from catalog.services.certification import certification_revoke
 from marketplace.core.chronograph import registered_handlers, run_due_handlers
 from marketplace.core.models import AuditEvent
 from marketplace.notifications.models import Notification
@@ -53,13 +54,13 @@ def test_certification_expires_the_day_after_its_last_valid_day(
     assert event.object_id == str(cert.pk) and event.actor_id is None
     assert event.data["from"] == "certified" and event.data["to"] == "expired"
     assert changed_products == [product.pk]
-    note = Notification.objects.get(user=applicant)
+    note = Notification.objects.get(user=applicant, kind="catalog.certification.expired")
     assert note.kind == "catalog.certification.expired" and "has expired" in note.title
 
 
-def test_revoked_and_rejected_rows_are_left_alone(product):
+def test_revoked_and_rejected_rows_are_left_alone(product, staff):
     cert = certified(product, days_left=1)
-    Certification.objects.filter(pk=cert.pk).update(status=S.REVOKED)
+    certification_revoke(actor=staff, certification=cert, reason="检测数据不实")
     with time_machine.travel(timezone.now() + timedelta(days=30), tick=False):
         assert certification_expiry(timezone.now()) == 0
     assert Certification.objects.get(pk=cert.pk).status == S.REVOKED

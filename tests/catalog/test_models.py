@@ -1,5 +1,6 @@
 """Model rules: the category tree's materialised path and the database constraints that
-back the services."""
+back the services. The constraint tests write rows directly on purpose: they show what
+the database refuses when something bypasses the services."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -95,9 +96,11 @@ def test_granted_certification_needs_number_and_window():
 
 
 def test_certificate_numbers_are_unique():
-    certified(PublishedProductFactory(), number="QD-1")
+    first = certified(PublishedProductFactory(), number="QD-1")
     with pytest.raises(IntegrityError), transaction.atomic():
-        certified(PublishedProductFactory(), number="QD-1")
+        CertificationFactory(product=PublishedProductFactory(), status=Certification.Status.CERTIFIED,
+                             certificate_number="QD-1", valid_from=first.valid_from,
+                             valid_until=first.valid_until)
 
 
 def test_insurance_rate_above_3_percent_is_refused_by_the_database():

@@ -25,12 +25,13 @@ from catalog.selectors import (
 from marketplace.core.errors import NotFoundError
 from tests.catalog.factories import (
     CategoryFactory,
-    CertificationFactory,
     FirstSetProductFactory,
     InsuranceFactory,
     MakerspaceFactory,
     ProductFactory,
     PublishedProductFactory,
+    WithdrawnProductFactory,
+    certification_in,
     certified,
 )
 from tests.factories import (
@@ -46,8 +47,7 @@ def catalogue(maker_org, other_org, category):
         "mine_draft": ProductFactory(organisation=maker_org, category=category),
         "mine_published": PublishedProductFactory(organisation=maker_org, category=category),
         "other_draft": ProductFactory(organisation=other_org, category=category),
-        "other_withdrawn": ProductFactory(organisation=other_org, category=category,
-                                          status=Product.Status.WITHDRAWN),
+        "other_withdrawn": WithdrawnProductFactory(organisation=other_org, category=category),
         "other_published": PublishedProductFactory(organisation=other_org, category=category),
     }
 
@@ -73,6 +73,26 @@ def test_product_get_hides_others_drafts_as_not_found(catalogue, maker, outsider
         product_get(user=maker, slug="does-not-exist")
 
 
+def test_first_purchase_eligibility_is_one_rule_for_lists_and_single_products(
+    maker, maker_org, django_assert_num_queries
+):
+    from catalog.selectors import product_is_eligible_for_first_purchase
+    from catalog.services.products import product_withdraw
+
+    products = [PublishedProductFactory(organisation=maker_org) for _ in range(4)]
+    certified(products[0])
+    certified(products[1])
+    product_withdraw(actor=maker, product=products[1])
+    certification_in(Certification.Status.REVOKED, product=products[2])
+    with django_assert_num_queries(1):
+        listed = {p.pk: p.eligible_for_first_purchase
+                  for p in product_list(user=None, base=Product.objects.all())}
+    assert listed == {products[0].pk: True, products[1].pk: False, products[2].pk: False,
+                      products[3].pk: False}
+    for product in products:
+        assert product_is_eligible_for_first_purchase(product) is listed[product.pk]
+
+
 def test_list_annotations(product):
     certified(product, days_left=40)
     item = product_list(user=None).get(pk=product.pk)
@@ -85,9 +105,9 @@ def test_current_certification_is_the_latest_valid(product):
     today = timezone.localdate()
     certified(product, days_left=30, number="A")
     later = certified(product, days_left=300, number="B")
-    CertificationFactory(product=PublishedProductFactory(), status=Certification.Status.EXPIRED,
-                         certificate_number="C", valid_from=today - timedelta(days=9),
-                         valid_until=today + timedelta(days=900))
+    # expired by status, although its window would still cover today
+    certification_in(Certification.Status.EXPIRED, product=PublishedProductFactory(), number="C",
+                     valid_from=today - timedelta(days=9), valid_until=today + timedelta(days=900))
     assert product_current_certification(product) == later
     assert valid_certifications().filter(certificate_number="C").count() == 0
 

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from catalog.models import Certification, CertificationDocument
 from catalog.selectors import product_is_eligible_for_first_purchase
@@ -24,8 +24,8 @@ from marketplace.core.errors import ConflictError, IllegalTransition, Permission
 from marketplace.core.models import AuditEvent
 from marketplace.notifications.models import Notification
 from tests.catalog.factories import (
-    CertificationFactory,
     PublishedProductFactory,
+    certification_in,
     image_upload,
     pdf_upload,
     stored_files,
@@ -175,9 +175,8 @@ def test_certify_validates_the_window_and_number(in_review, staff):
     with pytest.raises(CatalogValidationError, match="required"):
         certification_certify(actor=staff, certification=in_review, certificate_number=" ",
                               valid_from=today, valid_until=today + timedelta(days=1))
-    other = CertificationFactory(product=PublishedProductFactory(), status=S.CERTIFIED,
-                                 certificate_number="TAKEN", valid_from=today,
-                                 valid_until=today + timedelta(days=9))
+    other = certification_in(S.CERTIFIED, product=PublishedProductFactory(), number="TAKEN",
+                             staff=staff)
     with pytest.raises(ConflictError):
         _certify(staff, in_review, number=other.certificate_number)
     assert Certification.objects.get(pk=in_review.pk).status == S.UNDER_REVIEW
@@ -189,12 +188,7 @@ def test_certify_validates_the_window_and_number(in_review, staff):
      ("start", S.CERTIFIED), ("certify", S.REJECTED), ("revoke", S.EXPIRED), ("certify", S.REVOKED)],
 )
 def test_illegal_transitions_are_refused(staff, product, step, status):
-    today = timezone.localdate()
-    extra = {}
-    if status in (S.CERTIFIED, S.EXPIRED, S.REVOKED):
-        extra = {"certificate_number": f"N-{status}", "valid_from": today - timedelta(days=9),
-                 "valid_until": today + timedelta(days=9)}
-    cert = CertificationFactory(product=product, status=status, **extra)
+    cert = certification_in(status, product=product, staff=staff, number=f"N-{status}")
     call = {
         "start": lambda: certification_start_review(actor=staff, certification=cert),
         "certify": lambda: _certify(staff, cert),
@@ -206,12 +200,20 @@ def test_illegal_transitions_are_refused(staff, product, step, status):
     assert Certification.objects.get(pk=cert.pk).status == status
 
 
-def test_only_staff_review(application, maker, other_maker):
+def test_a_refused_decision_names_the_states_in_the_users_language(application, staff):
+    with translation.override("zh-hans"), pytest.raises(IllegalTransition) as exc:
+        _certify(staff, application)
+    assert str(exc.value.message) == "状态不能从“已提交”变为“已认定”。"
+    with translation.override("en"), pytest.raises(IllegalTransition) as exc:
+        certification_reject(actor=staff, certification=application, reason="r")
+    assert str(exc.value.message) == "The status cannot change from “Submitted” to “Rejected”."
+
+
+def test_only_staff_review(application, maker, other_maker, staff):
     for user in (maker, other_maker):
         with pytest.raises(PermissionDeniedError):
             certification_start_review(actor=user, certification=application)
-    application.status = S.UNDER_REVIEW
-    application.save()
+    certification_start_review(actor=staff, certification=application)
     with pytest.raises(PermissionDeniedError):
         _certify(maker, application)
     assert Certification.objects.get(pk=application.pk).status == S.UNDER_REVIEW
@@ -220,8 +222,8 @@ def test_only_staff_review(application, maker, other_maker):
 def test_eligibility_respects_the_validity_window(product, staff):
     today = timezone.localdate()
     assert not product_is_eligible_for_first_purchase(product)
-    CertificationFactory(product=product, status=S.CERTIFIED, certificate_number="W-1",
-                         valid_from=today + timedelta(days=10), valid_until=today + timedelta(days=400))
+    certification_in(S.CERTIFIED, product=product, staff=staff, number="W-1",
+                     valid_from=today + timedelta(days=10), valid_until=today + timedelta(days=400))
     assert not product_is_eligible_for_first_purchase(product)
     assert product_is_eligible_for_first_purchase(product, on=today + timedelta(days=10))
     assert product_is_eligible_for_first_purchase(product, on=today + timedelta(days=400))
@@ -232,8 +234,9 @@ def test_unpublished_product_is_not_eligible(maker, product):
     from catalog.services.products import product_withdraw
 
     today = timezone.localdate()
-    CertificationFactory(product=product, status=S.CERTIFIED, certificate_number="W-2",
-                         valid_from=today, valid_until=today + timedelta(days=30))
+    certification_in(S.CERTIFIED, product=product, number="W-2", valid_from=today,
+                     valid_until=today + timedelta(days=30))
+    assert product_is_eligible_for_first_purchase(product)
     product_withdraw(actor=maker, product=product)
     product.refresh_from_db()
     assert not product_is_eligible_for_first_purchase(product)

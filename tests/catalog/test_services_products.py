@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from catalog.models import Product, ProductImage
@@ -245,6 +246,20 @@ def test_draft_cannot_be_withdrawn_and_published_cannot_be_published_again(maker
         product_publish(actor=maker, product=product)
 
 
+def test_a_refused_move_names_the_states_in_the_users_language(maker, draft):
+    """A stale copy (someone published meanwhile) reaches the state machine, whose 409
+    names the states with their labels, not their codes."""
+    stale = Product.objects.get(pk=draft.pk)
+    product_publish(actor=maker, product=draft)
+    with translation.override("zh-hans"), pytest.raises(IllegalTransition) as exc:
+        product_publish(actor=maker, product=stale)
+    assert str(exc.value.message) == "状态不能从“已发布”变为“已发布”。"
+    assert exc.value.status_code == 409
+    with translation.override("en"), pytest.raises(IllegalTransition) as exc:
+        product_publish(actor=maker, product=stale)
+    assert str(exc.value.message) == "The status cannot change from “Published” to “Published”."
+
+
 def test_publish_needs_a_summary(maker, draft):
     Product.objects.filter(pk=draft.pk).update(summary="", summary_en="")
     draft.refresh_from_db()
@@ -312,6 +327,30 @@ def test_bad_uploads_are_refused_and_nothing_is_written(maker, draft, upload, me
         product_image_add(actor=maker, product=draft, file=upload)
     assert not ProductImage.objects.exists()
     assert stored_files(settings.MEDIA_ROOT) == []
+
+
+def test_create_with_an_image_is_one_write_all_or_nothing(maker, maker_org, category):
+    product = _create(maker, maker_org, category, image=image_upload())
+    assert product.images.count() == 1
+    assert AuditEvent.objects.filter(object_id=str(product.pk), action__in=[
+        "catalog.product.created", "catalog.product.image_added"]).count() == 2
+    with pytest.raises(CatalogValidationError, match="not a valid image"):
+        _create(maker, maker_org, category, name="坏图片", image=SimpleUploadedFile(
+            "x.png", b"not an image", content_type="image/png"))
+    assert Product.objects.count() == 1  # the refused image stored no product either
+    assert stored_files(settings.MEDIA_ROOT) == [product.images.get().image.name]
+
+
+def test_update_with_an_image_is_one_write_all_or_nothing(maker, draft):
+    for _ in range(MAX_IMAGES_PER_PRODUCT):
+        product_image_add(actor=maker, product=draft, file=image_upload())
+    with pytest.raises(CatalogValidationError, match="at most"):
+        product_update(actor=maker, product=draft, name="新名称", image=image_upload())
+    assert Product.objects.get(pk=draft.pk).name != "新名称"  # the field change rolled back
+    draft.images.first().delete()
+    product_update(actor=maker, product=draft, name="新名称", image=image_upload())
+    assert Product.objects.get(pk=draft.pk).name == "新名称"
+    assert draft.images.count() == MAX_IMAGES_PER_PRODUCT
 
 
 def test_image_limit_per_product(maker, draft):

@@ -322,3 +322,58 @@ def test_product_list_page_queries_do_not_grow(client, maker_org, category, djan
         assert client.get(reverse("catalog:product_list")).status_code == 200
 
 
+
+
+def test_makerspace_page_queries_do_not_grow(client, makerspace, maker_org,
+                                             django_assert_max_num_queries):
+    from catalog.models import MakerspacePhoto
+    from tests.factories import OrganisationFactory
+
+    def fill(n):
+        for _ in range(n):
+            resident = OrganisationFactory()
+            makerspace.residents.add(resident)
+            product = PublishedProductFactory(organisation=resident, makerspace=makerspace)
+            certified(product)
+            ProductImage.objects.create(product=product, image=f"products/{product.pk}/a.png",
+                                        thumbnail=f"products/{product.pk}/t.webp")
+            MakerspacePhoto.objects.create(makerspace=makerspace, image="makerspaces/p.png",
+                                           caption=resident.name)
+
+    fill(2)
+    url = reverse("catalog:makerspace_detail", args=[makerspace.slug])
+    with django_assert_max_num_queries(12) as few:
+        assert client.get(url).status_code == 200
+    fill(15)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url, **EN).content.decode()
+    assert html.count('class="card product-card"') == 17 and html.count("<figure>") == 17
+
+
+def test_my_products_lists_drafts_and_the_makerspaces_one_runs(client, maker, maker_org, category,
+                                                              makerspace,
+                                                              django_assert_max_num_queries):
+    """The operator's makerspaces (selectors.makerspaces_operated_by) appear with an edit
+    link; the page's queries do not grow with the number of products."""
+    from catalog.models import Product as ProductModel
+
+    operator = member_of(makerspace.operator)
+    client.force_login(operator)
+    html = client.get(reverse("catalog:my_products"), **EN).content.decode()
+    assert "Makerspaces you run" in html
+    assert reverse("catalog:makerspace_edit", args=[makerspace.slug]) in html
+
+    client.force_login(maker)
+    PublishedProductFactory(organisation=maker_org, category=category)
+    with django_assert_max_num_queries(20) as few:
+        html = client.get(reverse("catalog:my_products"), **EN).content.decode()
+    assert "Makerspaces you run" not in html
+    for product in PublishedProductFactory.create_batch(10, organisation=maker_org, category=category):
+        certified(product)
+    from tests.catalog.factories import ProductFactory
+
+    ProductFactory.create_batch(5, organisation=maker_org, category=category)  # drafts too
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("catalog:my_products"), **EN)
+    assert len(response.context["page"]) == 16
+    assert ProductModel.objects.filter(organisation=maker_org, status="draft").count() == 5
