@@ -8,7 +8,9 @@ from django.urls import reverse
 from marketplace.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from marketplace.accounts.models import KycRequest, Membership, Organisation, User
 from marketplace.accounts.rules import is_government_buyer, is_org_member, requires_mfa
+from marketplace.accounts.selectors import buyer_organisations_for
 from marketplace.core.demo import registered_seeders
+from marketplace.core.models import AuditEvent
 from tests.accounts.factories import totp_code
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +36,12 @@ def test_seeding_twice_gives_the_same_data():
     first = run_seeder()
     after_first = counts()
     password_hash = User.objects.get(email="maker@demo.local").password
+    verified_events = AuditEvent.objects.filter(action="accounts.organisation.verified").count()
     second = run_seeder()
     assert second == first
     assert counts() == after_first
+    assert verified_events == 3
+    assert AuditEvent.objects.filter(action="accounts.organisation.verified").count() == 3
     assert User.objects.get(email="maker@demo.local").password == password_hash
     assert first["users"] == 7
     assert first["totp_secret"] == DEMO_TOTP_SECRET
@@ -60,7 +65,14 @@ def test_the_demo_people_have_their_roles():
     bureau = Organisation.objects.get(slug="qingdao-sti-bureau")
     assert bureau.kind == "government_agency"
     assert is_org_member(users["buyer@demo.local"], bureau, {"buyer_officer"})
+    # buyer powers because the demo staff member verified the bureau (audited)
+    assert bureau.is_verified
     assert is_government_buyer(users["buyer@demo.local"])
+    assert list(buyer_organisations_for(users["buyer@demo.local"])) == [bureau]
+    verified = AuditEvent.objects.get(action="accounts.organisation.verified",
+                                      object_id=str(bureau.pk))
+    assert verified.actor_id == users["staff@demo.local"].pk
+    assert maker_org.is_verified and investor_org.is_verified
 
     assert users["investor@demo.local"].is_real_name_verified
     assert KycRequest.objects.get(user=users["investor@demo.local"]).status == "approved"
