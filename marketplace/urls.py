@@ -1,7 +1,6 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -38,4 +37,6 @@ handler403 = "marketplace.core.views.permission_denied"
 handler404 = "marketplace.core.views.page_not_found"
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # The embedded run serves uploads itself, and only what the production proxy serves
+    # (docker/proxy.conf): the public upload folders.
+    urlpatterns += [re_path(core_views.PUBLIC_MEDIA_PATH, core_views.public_media)]

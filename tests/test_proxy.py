@@ -152,6 +152,8 @@ def test_public_images_are_served_from_the_media_folder(proxy, path, content, co
     "/media/kyc/1/id-card.png",
     "/media/products/7/page.html",            # not an image
     "/media/products/../kyc/1/id-card.png",   # normalised to /media/kyc/…
+    "/media/products/%2e%2e/kyc/1/id-card.png",
+    "/media/products/7/..%2f..%2fkyc/1/id-card.png",
     "/media/products/7/missing.webp",
     "/media/",
 ])

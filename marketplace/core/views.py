@@ -1,8 +1,11 @@
+import posixpath
+
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 
 from marketplace.core.health import health_report
 from marketplace.core.pages import user_facing_message
@@ -24,6 +27,23 @@ def healthz(request):
 
 def home(request):
     return render(request, "home.html")
+
+
+# The public upload folders: what the production proxy serves (docker/proxy.conf) and
+# what the embedded run (DEBUG) serves itself. Private documents are never under them.
+PUBLIC_MEDIA_PATH = r"^media/(?P<path>(?:products|makerspaces)/.+)$"
+
+
+PUBLIC_MEDIA_FOLDERS = ("products/", "makerspaces/")
+
+
+def public_media(request, path: str):
+    """DEBUG only (marketplace/urls.py): a public upload, from MEDIA_ROOT as it is now.
+    The folder is checked after normalising, so ``products/../kyc/…`` is refused."""
+    normal = posixpath.normpath(path)
+    if normal != path or not normal.startswith(PUBLIC_MEDIA_FOLDERS):
+        raise Http404()
+    return serve(request, normal, document_root=settings.MEDIA_ROOT)
 
 
 # --- error handlers (marketplace/urls.py names them) ----------------------------------
