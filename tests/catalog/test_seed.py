@@ -4,6 +4,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.db import models
 from django.utils import timezone
 
 from catalog.demo import seed_catalog
@@ -17,6 +18,7 @@ from catalog.models import (
 from catalog.selectors import product_is_eligible_for_first_purchase, valid_certifications
 from marketplace.accounts.models import Membership, MembershipRole, OrganisationKind
 from marketplace.core.demo import registered_seeders
+from marketplace.core.models import AuditEvent
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +98,25 @@ def test_seed_builds_the_demo_catalogue_quickly_and_idempotently(demo_accounts):
     assert first_sets.count() == 10
     assert all(p.units_in_use.exists() and p.insurances.exists() for p in first_sets)
     assert FirstSetUnit.objects.filter(counts_as_first_set=False).exists()  # some pass the three
+    # claimed by the maker, confirmed by the buyer's officer through the service
+    units = FirstSetUnit.objects.all()
+    assert set(units.values_list("status", flat=True)) == {"confirmed"}
+    assert not units.filter(decided_by__isnull=True).exists()
+    assert units.exclude(decided_by__memberships__organisation=models.F("buyer")).count() == 0
+    for action in ("catalog.first_set.unit_claimed", "catalog.first_set.unit_confirmed"):
+        assert AuditEvent.objects.filter(action=action).count() == units.count()
+    # every product and certification got there through its state machine, audited
+    published = Product.objects.filter(status="published").count()
+    assert AuditEvent.objects.filter(action="catalog.product.created").count() == 200
+    assert AuditEvent.objects.filter(action="catalog.product.published").count() == (
+        published + Product.objects.filter(status="withdrawn").count())
+    for cert in Certification.objects.exclude(status="submitted"):
+        history = list(AuditEvent.objects.filter(object_type="catalog.certification",
+                                                 object_id=str(cert.pk)).order_by("seq")
+                       .values_list("data__to", flat=True))
+        assert history[0] is None and history[-1] == cert.status  # submitted, ..., its status
+    assert FirstSetInsurance.objects.count() == AuditEvent.objects.filter(
+        action="catalog.first_set.insurance_recorded").count()
     for policy in FirstSetInsurance.objects.all():
         assert policy.rate <= 0.03 and policy.subsidy_amount <= policy.premium_amount * 8 / 10
 
