@@ -183,21 +183,32 @@ def first_set_unit_reject(*, actor, unit: FirstSetUnit, reason: str) -> FirstSet
                                      code="reason_required")
     if len(reason) > 2000:
         raise CatalogValidationError(_("The reason is too long (at most 2000 characters)."))
+    previous = (unit.decision_reason, unit.decided_by, unit.decided_at)
     unit.decision_reason = reason
     unit.decided_by = actor
     unit.decided_at = timezone.now()
-    with transaction.atomic():
-        transition(
-            unit, UNIT_STATES, U.REJECTED, actor=actor, action="catalog.first_set.unit_rejected",
-            data={"product": unit.product_id, "buyer": unit.buyer_id, "reason": reason},
-            update_fields=["decision_reason", "decided_by", "decided_at"],
-        )
-        if unit.recorded_by_id and unit.recorded_by_id != getattr(actor, "pk", None):
-            _notify(unit.recorded_by, unit, "catalog.first_set.unit_rejected",
-                    _("Your unit %(serial)s of “%(product)s” was not confirmed"),
-                    _("%(buyer)s: %(reason)s"))
-        send_after_commit(product_changed, product_id=unit.product_id)
+    try:
+        with transaction.atomic():
+            transition(
+                unit, UNIT_STATES, U.REJECTED, actor=actor,
+                action="catalog.first_set.unit_rejected",
+                data={"product": unit.product_id, "buyer": unit.buyer_id, "reason": reason},
+                update_fields=["decision_reason", "decided_by", "decided_at"],
+            )
+            _after_rejection(unit, actor)
+    except BaseException:
+        unit.decision_reason, unit.decided_by, unit.decided_at = previous
+        raise
     return unit
+
+
+def _after_rejection(unit: FirstSetUnit, actor) -> None:
+    """Tell whoever recorded the unit why it was turned down; announce the change."""
+    if unit.recorded_by_id and unit.recorded_by_id != getattr(actor, "pk", None):
+        _notify(unit.recorded_by, unit, "catalog.first_set.unit_rejected",
+                _("Your unit %(serial)s of “%(product)s” was not confirmed"),
+                _("%(buyer)s: %(reason)s"))
+    send_after_commit(product_changed, product_id=unit.product_id)
 
 
 def _notify_buyer(unit: FirstSetUnit) -> None:

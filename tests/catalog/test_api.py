@@ -188,6 +188,19 @@ def test_product_list_query_count_does_not_grow(api_client, maker_org, category,
         assert len(api_client.get(PRODUCTS).json()["results"]) == 18
 
 
+def test_district_names_come_from_the_region_pack_in_the_request_language(api_client):
+    """One source of districts (marketplace.core.regions): names, filter choices and
+    the service's validation agree."""
+    MakerspaceFactory(district="laoshan")
+    en = api_client.get("/api/catalog/makerspaces/", **EN).json()["results"][0]
+    zh = api_client.get("/api/catalog/makerspaces/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()["results"][0]
+    assert (en["district_name"], zh["district_name"]) == ("Laoshan District", "崂山区")
+    from catalog.filters import MakerspaceFilter
+    from marketplace.core.regions import district_choices
+
+    assert dict(MakerspaceFilter().filters["district"].extra["choices"]()) == dict(district_choices())
+
+
 def test_makerspace_list_query_count_and_filters(api_client, django_assert_max_num_queries):
     for i in range(12):
         space = MakerspaceFactory(district="laoshan" if i % 2 else "pingdu",
