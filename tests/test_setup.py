@@ -80,6 +80,8 @@ def test_compose_resolves_the_environment_into_every_app_service():
         assert env["REDIS_URL"].startswith("redis://redis:6379/")
         assert env["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
         assert env["ELASTICSEARCH_URL"] == "http://elasticsearch:9200"
+        assert env["EMAIL_TIMEOUT"] == "10"
+        assert (env["API_THROTTLE_ANON"], env["API_THROTTLE_USER"]) == ("120/min", "600/min")
         assert services[name]["image"] == services["web"]["image"]
 
 
