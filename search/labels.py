@@ -5,6 +5,7 @@ enumerations are labelled here."""
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.numbers import format_currency
 from django.conf import settings
@@ -74,7 +75,11 @@ def _locale(language: str) -> str:
 
 
 def price_label(key: str, language: str) -> str:
-    currency = settings.MARKETPLACE_CURRENCY
+    return _price_label(key, language, settings.MARKETPLACE_CURRENCY)
+
+
+@lru_cache(maxsize=256)
+def _price_label(key: str, language: str, currency: str) -> str:
     for bucket_key, low, high in PRICE_BUCKETS:
         if bucket_key != key:
             continue
@@ -92,27 +97,33 @@ def price_label(key: str, language: str) -> str:
     return key
 
 
-def value_label(facet: str, value: str, language: str, *, zh: str = "", en: str = "") -> str:
-    """The label of one facet value; ``zh``/``en`` are labels stored with the documents."""
-    with override(language):
-        if facet == "doc_type":
-            return str(DOC_TYPE_LABELS.get(value, value))
-        if facet in BOOLEAN_LABELS:
-            return str(BOOLEAN_LABELS[facet].get(value, value))
-        if facet == "stage":
-            return str(stage_labels().get(value, value))
-        if facet == "status":
-            return str(STATUS_LABELS.get(value, value))
-        if facet == "district":
-            names = district_names().get(value)
-            if names:
-                return names[1] if _is_english(language) else names[0]
-            return value
-    if facet == "price":
-        return price_label(value, language)
-    if _is_english(language):
-        return en or zh or value
-    return zh or en or value
+class Labeller:
+    """Labels of facet values in one language. Built once per search: the enumerations
+    are translated once, not once per value (switching languages is not free)."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self.english = _is_english(language)
+        with override(language):
+            self.maps = {
+                "doc_type": {k: str(v) for k, v in DOC_TYPE_LABELS.items()},
+                "stage": {k: str(v) for k, v in stage_labels().items()},
+                "status": {k: str(v) for k, v in STATUS_LABELS.items()},
+                **{facet: {k: str(v) for k, v in values.items()}
+                   for facet, values in BOOLEAN_LABELS.items()},
+            }
+        self.maps["district"] = {code: (en if self.english else zh)
+                                 for code, (zh, en) in district_names().items()}
+
+    def __call__(self, facet: str, value: str, *, zh: str = "", en: str = "") -> str:
+        """The label of one facet value; ``zh``/``en``: labels stored with the data."""
+        if facet in self.maps:
+            return self.maps[facet].get(value, value)
+        if facet == "price":
+            return price_label(value, self.language)
+        if self.english:
+            return en or zh or value
+        return zh or en or value
 
 
 def facet_title(facet: str, language: str) -> str:

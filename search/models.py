@@ -1,11 +1,19 @@
-"""The database backend's denormalised index: one row per searchable document.
+"""The database backend's index (the Elasticsearch backend does not use these tables).
 
-On PostgreSQL ``search_vector`` holds the Chinese bigrams (segmented in Python, see
-``search.text``) in the ``simple`` form and the English text through the ``english``
-configuration, weighted A (title) / B (summary) / C (description) / D (other words);
-it has a GIN index, and ``title_all`` a pg_trgm GIN index for typo tolerance and
-suggestions (both created by migration 0001 only on PostgreSQL). On SQLite the vector
-stays empty and the text columns are matched directly.
+* ``SearchEntry``: one row per searchable document with only what matching,
+  filtering, facet counting and ranking read. On PostgreSQL ``search_vector`` holds
+  the Chinese bigrams of every text (segmented in Python, see ``search.text``), the
+  English words through the ``english`` configuration and one lexeme per facet value,
+  without positions (nothing needs them), under a GIN index; ``rank_vector`` holds the
+  titles with positions and weights for ranking. Rebuilt by swapping in a new table
+  (``search.backends.database_rebuild``).
+* ``SearchEntryText``: what a result shows (titles, texts, URL, display data), read
+  for one page of hits; its titles have a trigram index for suggestions.
+* ``SearchFacetLabel``: labels of data-valued facets (category, makerspace).
+* ``SearchLexicon``: the English lexemes of the index, for typo tolerance.
+
+On SQLite (the embedded default) the vectors stay empty and the texts are matched with
+LIKE.
 """
 
 from django.contrib.postgres.search import SearchVectorField
@@ -15,35 +23,17 @@ from django.db import models
 class SearchEntry(models.Model):
     doc_type = models.CharField(max_length=20)
     object_id = models.BigIntegerField()
-    url = models.CharField(max_length=300)
-
-    title_zh = models.CharField(max_length=300, blank=True)
-    title_en = models.CharField(max_length=300, blank=True)
-    title_all = models.CharField(max_length=601, blank=True)
-    summary_zh = models.TextField(blank=True)
-    summary_en = models.TextField(blank=True)
-    body_zh = models.TextField(blank=True)
-    body_en = models.TextField(blank=True)
-    keywords = models.TextField(blank=True)
-    search_vector = SearchVectorField(null=True)
-
     category_path = models.CharField(max_length=500, blank=True)
-    category_label_zh = models.CharField(max_length=300, blank=True)
-    category_label_en = models.CharField(max_length=300, blank=True)
     district = models.CharField(max_length=50, blank=True)
     makerspace = models.CharField(max_length=80, blank=True)
-    makerspace_label_zh = models.CharField(max_length=200, blank=True)
-    makerspace_label_en = models.CharField(max_length=200, blank=True)
     stage = models.CharField(max_length=20, blank=True)
     certified = models.BooleanField(null=True)
     first_set = models.BooleanField(null=True)
     price = models.DecimalField(max_digits=14, decimal_places=2, null=True)
-    currency = models.CharField(max_length=3, blank=True)
     status = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField()
-    suggest = models.JSONField(default=list)
-    extra = models.JSONField(default=dict)
-    indexed_at = models.DateTimeField(auto_now=True)
+    search_vector = SearchVectorField(null=True)
+    rank_vector = SearchVectorField(null=True)
 
     class Meta:
         constraints = [
@@ -56,4 +46,56 @@ class SearchEntry(models.Model):
         ]
 
     def __str__(self):
+        return f"{self.doc_type}:{self.object_id}"
+
+
+class SearchEntryText(models.Model):
+    doc_type = models.CharField(max_length=20)
+    object_id = models.BigIntegerField()
+    url = models.CharField(max_length=300)
+    title_zh = models.CharField(max_length=300, blank=True)
+    title_en = models.CharField(max_length=300, blank=True)
+    summary_zh = models.TextField(blank=True)
+    summary_en = models.TextField(blank=True)
+    body_zh = models.TextField(blank=True)
+    body_en = models.TextField(blank=True)
+    keywords = models.TextField(blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    suggest = models.JSONField(default=list)
+    extra = models.JSONField(default=dict)
+    indexed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["doc_type", "object_id"], name="search_text_unique")
+        ]
+
+    def __str__(self):
         return f"{self.doc_type}:{self.object_id} {self.title_zh or self.title_en}"
+
+
+class SearchFacetLabel(models.Model):
+    facet = models.CharField(max_length=20)
+    value = models.CharField(max_length=500)
+    label_zh = models.CharField(max_length=300, blank=True)
+    label_en = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["facet", "value"], name="search_facet_label_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.facet}={self.value}"
+
+
+class SearchLexicon(models.Model):
+    """Every English lexeme of the index, for typo tolerance on PostgreSQL: a query word
+    the index does not know is widened to the known lexemes within its edit distance,
+    found through a trigram index on this small table (as the pg_trgm manual suggests,
+    rather than comparing the word with every document)."""
+
+    word = models.CharField(max_length=100, unique=True)
+
+    def __str__(self):
+        return self.word

@@ -35,7 +35,7 @@ from search.contract import (
 )
 from search.cursor import decode_cursor, encode_cursor
 from search.documents import pick
-from search.labels import value_label
+from search.labels import Labeller
 from search.text import excerpt
 
 _BACKEND_SETTINGS = {"SEARCH_BACKEND", "ELASTICSEARCH_URL", "SEARCH_INDEX_PREFIX",
@@ -62,8 +62,9 @@ def search(query: SearchQuery, *, backend: SearchBackend | None = None) -> Searc
     after = decode_cursor(query.cursor, query, backend.name) if query.cursor else None
     offset = 0 if after is not None else (query.page - 1) * query.page_size
     raw = backend.search(BackendQuery(query=query, after=after, offset=offset))
-    hits = [_present_hit(hit, query) for hit in raw.hits]
-    facets = _present_facets(raw.facets, query)
+    labeller = Labeller(query.language)
+    hits = [_present_hit(hit, query, labeller) for hit in raw.hits]
+    facets = _present_facets(raw.facets, query, labeller)
     next_cursor = encode_cursor(query, backend.name, raw.next_after) if raw.next_after else None
     return SearchResult(
         total=raw.total, hits=hits, facets=facets, next_cursor=next_cursor,
@@ -101,7 +102,7 @@ def _is_english(language: str) -> bool:
     return (language or "").lower().startswith("en")
 
 
-def _present_hit(raw: RawHit, query: SearchQuery) -> SearchHit:
+def _present_hit(raw: RawHit, query: SearchQuery, label: Labeller) -> SearchHit:
     doc = raw.document
     lang = query.language
     mine, other = ("en", "zh") if _is_english(lang) else ("zh", "en")
@@ -126,18 +127,17 @@ def _present_hit(raw: RawHit, query: SearchQuery) -> SearchHit:
         title_html=title_html, snippet_html=snippet, highlights=hl,
         price=doc.price, currency=doc.currency,
         category=doc.category,
-        category_label=value_label("category", doc.category, lang, zh=doc.category_label_zh,
-                                   en=doc.category_label_en) if doc.category else "",
+        category_label=label("category", doc.category, zh=doc.category_label_zh,
+                             en=doc.category_label_en) if doc.category else "",
         district=doc.district,
-        district_label=value_label("district", doc.district, lang) if doc.district else "",
+        district_label=label("district", doc.district) if doc.district else "",
         makerspace=doc.makerspace,
-        makerspace_label=value_label("makerspace", doc.makerspace, lang,
-                                     zh=doc.makerspace_label_zh,
-                                     en=doc.makerspace_label_en) if doc.makerspace else "",
+        makerspace_label=label("makerspace", doc.makerspace, zh=doc.makerspace_label_zh,
+                               en=doc.makerspace_label_en) if doc.makerspace else "",
         stage=doc.stage,
-        stage_label=value_label("stage", doc.stage, lang) if doc.stage else "",
+        stage_label=label("stage", doc.stage) if doc.stage else "",
         certified=doc.certified, first_set=doc.first_set, status=doc.status,
-        status_label=value_label("status", doc.status, lang) if doc.status else "",
+        status_label=label("status", doc.status) if doc.status else "",
         created_at=doc.created_at, score=raw.score, extra=doc.extra,
     )
 
@@ -151,9 +151,8 @@ def _selected(facet: str, query: SearchQuery) -> set[str]:
     return set(query.filters.get(facet, ()))
 
 
-def _present_facets(raw: dict[str, list[RawFacetValue]], query: SearchQuery) -> dict[
-    str, list[FacetValue]
-]:
+def _present_facets(raw: dict[str, list[RawFacetValue]], query: SearchQuery,
+                    label: Labeller) -> dict[str, list[FacetValue]]:
     out: dict[str, list[FacetValue]] = {}
     for facet in FACETS:
         selected = _selected(facet, query)
@@ -165,8 +164,7 @@ def _present_facets(raw: dict[str, list[RawFacetValue]], query: SearchQuery) -> 
         # a chosen value stays visible (and can be unchosen) even when nothing matches
         values += [RawFacetValue(v, 0) for v in sorted(selected - present)]
         out[facet] = [
-            FacetValue(value=v.value, label=value_label(facet, v.value, query.language,
-                                                        zh=v.label_zh, en=v.label_en),
+            FacetValue(value=v.value, label=label(facet, v.value, zh=v.label_zh, en=v.label_en),
                        count=v.count, selected=v.value in selected)
             for v in values
         ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from itertools import combinations
 
 from django.utils.html import strip_tags
 
@@ -103,9 +104,9 @@ def _lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def cjk_tsvector_literal(fields: list[tuple[str, str]]) -> str:
-    """``[(text, weight)]`` -> a tsvector literal of the CJK bigrams with positions, so
-    phrase queries work. Fields are separated by a gap so a phrase never spans two."""
+def cjk_tsvector_literal(fields: list[tuple[str, str]], extra: tuple[str, ...] = ()) -> str:
+    """``[(text, weight)]`` -> a tsvector literal of the CJK bigrams with positions and
+    weights, plus ``extra`` lexemes (facet values, see :func:`facet_lexeme`)."""
     parts: list[str] = []
     position = 1
     for text, weight in fields:
@@ -113,21 +114,56 @@ def cjk_tsvector_literal(fields: list[tuple[str, str]]) -> str:
             for token in bigrams(run):
                 parts.append(f"{_lexeme(token)}:{min(position, TSVECTOR_MAX_POSITION)}{weight}")
                 position += 1
-            position += 1  # a run boundary breaks phrases too
+            position += 1  # runs are not adjacent
         position += 10
+    parts += [_lexeme(token) for token in extra]
     return " ".join(parts)
 
 
+def cjk_lexemes_literal(texts: list[str], extra: tuple[str, ...] = ()) -> str:
+    """A tsvector literal of the distinct CJK bigrams of ``texts`` plus ``extra``
+    lexemes, without positions or weights (for matching only)."""
+    tokens: dict[str, None] = {}
+    for text in texts:
+        for run in cjk_runs((text or "")[:MAX_INDEXED_CHARS]):
+            tokens.update(dict.fromkeys(bigrams(run)))
+    tokens.update(dict.fromkeys(extra))
+    return " ".join(_lexeme(t) for t in tokens)
+
+
 def cjk_tsquery_literal(runs: tuple[str, ...]) -> str:
-    """Each run must occur: a phrase of its bigrams; a single character matches as the
-    first character of a bigram (or a one-character run)."""
-    clauses = []
+    """Every bigram of every run must occur (what Elasticsearch's ``cjk`` analyzer with
+    ``operator: and`` asks); a single character matches as the start of a bigram.
+
+    Deliberately no phrase operator: a GIN index answers a plain conjunction exactly,
+    while a phrase makes PostgreSQL re-read every candidate's vector."""
+    clauses: list[str] = []
     for run in runs:
         if len(run) == 1:
             clauses.append(f"{_lexeme(run)}:*")
         else:
-            clauses.append("(" + " <-> ".join(_lexeme(b) for b in bigrams(run)) + ")")
-    return " & ".join(clauses)
+            clauses += [_lexeme(b) for b in dict.fromkeys(bigrams(run))]
+    return " & ".join(dict.fromkeys(clauses))
+
+
+def facet_lexeme(facet: str, value: str) -> str:
+    """A lexeme that stands for a facet value inside the full-text vector, so the GIN
+    index answers text and filters together. Neither the English parser nor the bigram
+    segmentation can produce it (it contains ``__`` and ``:``)."""
+    return f"__{facet}:{value}"
+
+
+def facet_tsquery_literal(groups: list[list[str]], *, at_least: int) -> str:
+    """``groups``: per active filter, the lexemes of its accepted values (OR). The
+    literal asks for at least ``at_least`` of the groups (all of them: the filter; all
+    but one: what disjunctive facet counts need). Empty when nothing is asked."""
+    ors = ["(" + " | ".join(_lexeme(v) for v in group) + ")" for group in groups]
+    if at_least <= 0 or not ors:
+        return ""
+    if at_least >= len(ors):
+        return " & ".join(ors)
+    combos = [" & ".join(c) for c in combinations(ors, at_least)]
+    return " | ".join(f"({c})" for c in combos)
 
 
 # ---------------------------------------------------------------------------------------

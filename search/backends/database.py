@@ -1,21 +1,26 @@
 """The database backend: the embedded default, and a capable one on PostgreSQL.
 
-Documents live in ``search.SearchEntry``. On PostgreSQL: weighted tsvector full text
-(Chinese as bigrams segmented in Python, English through the ``english`` configuration),
-ts_rank, trigram typo tolerance on titles, ts_headline for English highlights. On SQLite:
-LIKE matching with a field-weighted rank. Same facets, sorting, keyset pagination and
-result shape either way; two SQL statements per search (see ``database_sql``).
+Documents live in ``search.SearchEntry`` (narrow: what matching, filters, facets and
+ranking read), ``search.SearchEntryText`` (what a hit shows) and
+``search.SearchFacetLabel``. On PostgreSQL: weighted tsvector full text (Chinese as
+bigrams segmented in Python, English through the ``english`` configuration) with the
+facet values as lexemes, ts_rank, typo tolerance through a trigram-indexed lexicon,
+ts_headline for English highlights. On SQLite: LIKE matching with a field-weighted
+rank. Same facets, sorting, keyset pagination and result shape either way, and one SQL
+statement per search (see ``database_sql``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections, transaction
+from django.db import ProgrammingError, connections, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -32,7 +37,9 @@ from search.contract import (
 from search.cursor import bad_cursor
 from search.documents import SearchDocument
 from search.text import (
+    MAX_INDEXED_CHARS,
     QueryTerms,
+    cjk_lexemes_literal,
     cjk_runs,
     cjk_tsvector_literal,
     has_marks,
@@ -43,21 +50,42 @@ from search.text import (
 
 BATCH = 500
 FRAGMENT = 160
-WRITE_COLUMNS = (
-    "doc_type", "object_id", "url", "title_zh", "title_en", "title_all", "summary_zh",
-    "summary_en", "body_zh", "body_en", "keywords", "category_path", "category_label_zh",
-    "category_label_en", "district", "makerspace", "makerspace_label_zh",
-    "makerspace_label_en", "stage", "certified", "first_set", "price", "currency", "status",
-    "created_at", "suggest", "extra", "indexed_at",
-)
+ENTRY_WRITE = ("doc_type", "object_id", "category_path", "district", "makerspace", "stage",
+               "certified", "first_set", "price", "status", "created_at")
+TEXT_WRITE = ("doc_type", "object_id", "url", "title_zh", "title_en", "summary_zh",
+              "summary_en", "body_zh", "body_en", "keywords", "currency", "suggest", "extra",
+              "indexed_at")
 HIGHLIGHT_FIELDS = ("title_zh", "title_en", "summary_zh", "summary_en", "body_zh", "body_en")
-VECTOR_SQL = (
-    "(%s::tsvector"
-    " || setweight(to_tsvector('english', %s), 'A')"
-    " || setweight(to_tsvector('english', %s), 'B')"
-    " || setweight(to_tsvector('english', %s), 'C')"
-    " || setweight(to_tsvector('english', %s), 'D'))"
+# What is matched needs no positions or weights (ranking reads rank_vector): stripped,
+# the vector is a third smaller, and so are the rows a search reads.
+VECTOR_SQL = "(%s::tsvector || strip(to_tsvector('english', %s)))"
+RANK_VECTOR_SQL = "(%s::tsvector || setweight(to_tsvector('english', %s), 'A'))"
+# the English lexemes of the rows just written, for typo tolerance
+LEXICON_SQL = (
+    "INSERT INTO search_searchlexicon (word) "
+    "SELECT DISTINCT w FROM {table} e, unnest(tsvector_to_array(e.search_vector)) AS w "
+    "WHERE e.doc_type = %s AND e.object_id = ANY(%s) AND w ~ '^[0-9a-z\u00e0-\u024f]+$' "
+    "AND length(w) <= 100 ON CONFLICT (word) DO NOTHING"
 )
+LABEL_SQL = (
+    "INSERT INTO search_searchfacetlabel (facet, value, label_zh, label_en) "
+    "VALUES (%s, %s, %s, %s) ON CONFLICT (facet, value) DO UPDATE SET "
+    "label_zh = excluded.label_zh, label_en = excluded.label_en"
+)
+
+
+def _upsert(table: str, columns: list[str], placeholders: list[str], *,
+            keep_existing: bool = False) -> str:
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns
+                        if c not in ("doc_type", "object_id"))
+    action = "DO NOTHING" if keep_existing else f"DO UPDATE SET {updates}"
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(placeholders)}) "  # noqa: S608
+            f"ON CONFLICT (doc_type, object_id) {action}")
+
+
+def _latin(*texts) -> str:
+    """English text plus the Latin words inside Chinese text ("5G 模组")."""
+    return " ".join(without_cjk(t) if cjk_runs(t) else t for t in texts if t)
 
 
 class DatabaseBackend(SearchBackend):
@@ -77,12 +105,12 @@ class DatabaseBackend(SearchBackend):
     # -- health and setup ---------------------------------------------------------------
     def health(self) -> dict:
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM {q.TABLE} LIMIT 1")  # noqa: S608 (constant)
+            cursor.execute(f"SELECT 1 FROM {q.ENTRY} LIMIT 1")  # noqa: S608 (constant)
             cursor.fetchall()
         return {"vendor": self.connection.vendor, "typo_tolerance": self.postgres}
 
     def setup(self) -> None:
-        """The table and its indexes come from the migrations."""
+        """The tables and their indexes come from the migrations."""
 
     def count(self, doc_type: str) -> int:
         from search.models import SearchEntry
@@ -90,72 +118,90 @@ class DatabaseBackend(SearchBackend):
         return SearchEntry.objects.using(self.using).filter(doc_type=doc_type).count()
 
     # -- writing ------------------------------------------------------------------------
-    def _row(self, doc: SearchDocument, now: datetime) -> list:
-        ops = self.connection.ops
-        title_all = f"{doc.title_zh} {doc.title_en}".strip()
-        return [
-            doc.doc_type, doc.object_id, doc.url[:300], doc.title_zh[:300], doc.title_en[:300],
-            title_all[:601], doc.summary_zh, doc.summary_en, doc.body_zh, doc.body_en,
-            doc.keywords, doc.category, doc.category_label_zh[:300],
-            doc.category_label_en[:300], doc.district, doc.makerspace,
-            doc.makerspace_label_zh[:200], doc.makerspace_label_en[:200], doc.stage,
-            doc.certified, doc.first_set,
-            None if doc.price is None else Decimal(doc.price), doc.currency, doc.status,
-            ops.adapt_datetimefield_value(doc.created_at),
-            json.dumps(doc.suggest, ensure_ascii=False),
-            json.dumps(doc.extra, cls=DjangoJSONEncoder, ensure_ascii=False),
-            ops.adapt_datetimefield_value(now),
-        ]
-
-    @staticmethod
-    def _vector_params(doc: SearchDocument) -> list:
-        literal = cjk_tsvector_literal([
-            (doc.title_zh, "A"), (doc.title_en, "A"), (doc.summary_zh, "B"),
-            (doc.summary_en, "B"), (doc.body_zh, "C"), (doc.body_en, "C"), (doc.keywords, "D"),
-        ])
-
-        def latin(*texts):
-            # English text plus the Latin words inside Chinese text ("5G 模组")
-            return " ".join(without_cjk(t) if cjk_runs(t) else t for t in texts if t)
-
-        return [
-            literal,
-            latin(doc.title_en, doc.title_zh),
-            latin(doc.summary_en, doc.summary_zh),
-            latin(doc.body_en, doc.body_zh)[:20_000],
-            latin(doc.keywords),
-        ]
-
-    def _upsert_sql(self) -> str:
-        placeholders = []
-        for column in WRITE_COLUMNS:
-            placeholders.append("%s::jsonb" if self.postgres and column in ("suggest", "extra")
-                                else "%s")
-        columns = list(WRITE_COLUMNS)
+    def _entry_row(self, doc: SearchDocument) -> list:
+        row = [doc.doc_type, doc.object_id, doc.category, doc.district, doc.makerspace,
+               doc.stage, doc.certified, doc.first_set,
+               None if doc.price is None else Decimal(doc.price), doc.status,
+               self.connection.ops.adapt_datetimefield_value(doc.created_at)]
         if self.postgres:
-            columns.append("search_vector")
-            placeholders.append(VECTOR_SQL)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns
-                            if c not in ("doc_type", "object_id"))
-        return (
-            f"INSERT INTO {q.TABLE} ({', '.join(columns)}) VALUES ({', '.join(placeholders)}) "  # noqa: S608
-            f"ON CONFLICT (doc_type, object_id) DO UPDATE SET {updates}"
-        )
+            texts = [doc.title_zh, doc.title_en, doc.summary_zh, doc.summary_en, doc.body_zh,
+                     doc.body_en, doc.keywords]
+            row += [cjk_lexemes_literal(texts, extra=q.document_lexemes(doc)),
+                    _latin(*texts)[: 3 * MAX_INDEXED_CHARS],
+                    cjk_tsvector_literal([(doc.title_zh, "A"), (doc.title_en, "A")]),
+                    _latin(doc.title_en, doc.title_zh)]
+        return row
 
-    def _write(self, documents: list[SearchDocument]) -> int:
+    def _text_row(self, doc: SearchDocument, now) -> list:
+        return [doc.doc_type, doc.object_id, doc.url[:300], doc.title_zh[:300],
+                doc.title_en[:300], doc.summary_zh, doc.summary_en, doc.body_zh, doc.body_en,
+                doc.keywords, doc.currency, json.dumps(doc.suggest, ensure_ascii=False),
+                json.dumps(doc.extra, cls=DjangoJSONEncoder, ensure_ascii=False),
+                self.connection.ops.adapt_datetimefield_value(now)]
+
+    def entry_targets(self) -> list[str]:
+        """Entry tables a write must reach besides the live one: the table a rebuild is
+        loading, so the write survives the swap."""
+        if not self.postgres:
+            return []
+        from search.backends.database_rebuild import marker_key
+
+        building = cache.get(marker_key(self.using))
+        return [building] if building else []
+
+    def write(self, documents: list[SearchDocument], *, bulk_into: str | None = None) -> int:
+        """Write one batch. ``bulk_into``: a rebuild's table, where a row already there
+        is newer (a concurrent write reached it first) and is kept."""
         if not documents:
             return 0
+        entry_columns, entry_values = list(ENTRY_WRITE), ["%s"] * len(ENTRY_WRITE)
+        if self.postgres:
+            entry_columns += ["search_vector", "rank_vector"]
+            entry_values += [VECTOR_SQL, RANK_VECTOR_SQL]
+        text_values = [("%s::jsonb" if self.postgres and c in ("suggest", "extra") else "%s")
+                       for c in TEXT_WRITE]
         now = timezone.now()
-        sql = self._upsert_sql()
-        rows = []
+        labels = {}
         for doc in documents:
-            row = self._row(doc, now)
-            if self.postgres:
-                row += self._vector_params(doc)
-            rows.append(row)
+            if doc.category:
+                labels[("category", doc.category)] = (doc.category_label_zh,
+                                                      doc.category_label_en)
+            if doc.makerspace:
+                labels[("makerspace", doc.makerspace)] = (doc.makerspace_label_zh,
+                                                          doc.makerspace_label_en)
+        entry_rows = [self._entry_row(d) for d in documents]
         with self.connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
-        return len(rows)
+            cursor.executemany(_upsert(q.TEXT, list(TEXT_WRITE), text_values),
+                               [self._text_row(d, now) for d in documents])
+            if labels:
+                cursor.executemany(LABEL_SQL, [[f, v, zh[:300], en[:300]]
+                                               for (f, v), (zh, en) in sorted(labels.items())])
+            if bulk_into:
+                cursor.executemany(
+                    _upsert(bulk_into, entry_columns, entry_values, keep_existing=True),
+                    entry_rows)
+                self._add_to_lexicon(cursor, bulk_into, documents)
+                return len(documents)
+            for table in self.entry_targets():
+                # before the live table: if the rebuild swaps in between, this write
+                # fails harmlessly and the live write below reaches the new table
+                with contextlib.suppress(ProgrammingError), \
+                        transaction.atomic(using=self.using):
+                    cursor.executemany(_upsert(table, entry_columns, entry_values),
+                                       entry_rows)
+            cursor.executemany(_upsert(q.ENTRY, entry_columns, entry_values), entry_rows)
+            self._add_to_lexicon(cursor, q.ENTRY, documents)
+        return len(documents)
+
+    def _add_to_lexicon(self, cursor, table: str, documents: list[SearchDocument]) -> None:
+        """The English words a misspelt query word may be widened to (PostgreSQL)."""
+        if not self.postgres:
+            return
+        by_type: dict[str, list[int]] = {}
+        for doc in documents:
+            by_type.setdefault(doc.doc_type, []).append(doc.object_id)
+        for doc_type, ids in by_type.items():
+            cursor.execute(LEXICON_SQL.format(table=table), [doc_type, ids])
 
     def upsert(self, documents: Iterable[SearchDocument]) -> int:
         written, batch = 0, []
@@ -163,105 +209,133 @@ class DatabaseBackend(SearchBackend):
             for doc in documents:
                 batch.append(doc)
                 if len(batch) >= BATCH:
-                    written += self._write(batch)
+                    written += self.write(batch)
                     batch = []
-            written += self._write(batch)
+            written += self.write(batch)
         return written
 
     def delete(self, doc_type: str, object_ids: Iterable[int]) -> int:
-        from search.models import SearchEntry
+        from search.models import SearchEntry, SearchEntryText
 
         ids = list(object_ids)
         if not ids:
             return 0
-        deleted, _ = SearchEntry.objects.using(self.using).filter(
-            doc_type=doc_type, object_id__in=ids
-        ).delete()
+        with transaction.atomic(using=self.using):
+            SearchEntryText.objects.using(self.using).filter(
+                doc_type=doc_type, object_id__in=ids).delete()
+            for table in self.entry_targets():
+                with contextlib.suppress(ProgrammingError), \
+                        transaction.atomic(using=self.using), self.connection.cursor() as cursor:
+                    cursor.execute(f"DELETE FROM {table} WHERE doc_type = %s "  # noqa: S608
+                                   "AND object_id = ANY(%s)", [doc_type, ids])
+            deleted, _ = SearchEntry.objects.using(self.using).filter(
+                doc_type=doc_type, object_id__in=ids).delete()
         return deleted
 
     def reindex(self, doc_type: str, documents: Iterable[SearchDocument], *, total: int,
                 progress: Progress | None = None) -> ReindexReport:
-        """One transaction: readers keep seeing the old rows (MVCC) until the commit."""
-        from search.models import SearchEntry
+        """Without downtime: on PostgreSQL a new table swapped in (see
+        ``database_rebuild``); elsewhere one transaction, readers seeing the old rows
+        until it commits."""
+        if self.postgres:
+            from search.backends.database_rebuild import rebuild_postgres
+
+            return rebuild_postgres(self, doc_type, documents, total=total, progress=progress,
+                                    batch=BATCH)
+        from search.models import SearchEntry, SearchEntryText
 
         indexed, batch = 0, []
         with transaction.atomic(using=self.using):
+            SearchEntryText.objects.using(self.using).filter(doc_type=doc_type).delete()
             SearchEntry.objects.using(self.using).filter(doc_type=doc_type).delete()
             for doc in documents:
                 batch.append(doc)
                 if len(batch) >= BATCH:
-                    indexed += self._write(batch)
+                    indexed += self.write(batch)
                     batch = []
                     if progress:
                         progress(indexed, total)
-            indexed += self._write(batch)
+            indexed += self.write(batch)
             if progress:
                 progress(indexed, total)
-        if self.postgres:
-            with self.connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {q.TABLE}")
-        return ReindexReport(doc_type=doc_type, indexed=indexed, errors=0, target=q.TABLE,
+        return ReindexReport(doc_type=doc_type, indexed=indexed, errors=0, target=q.ENTRY,
                              removed=[])
 
-    # -- reading ------------------------------------------------------------------------
-    def _fetch(self, fragment: q.Fragment) -> list[dict]:
+    def settle(self) -> None:
+        """After a bulk load (PostgreSQL): move the GIN indexes' pending entries into
+        the index proper (until then every search scans the pending list) and refresh
+        the planner's statistics; VACUUM the in-place tables when no transaction is
+        open (it cannot run inside one; autovacuum does it later)."""
         with self.connection.cursor() as cursor:
-            cursor.execute(fragment.sql, fragment.params)
-            columns = [c[0] for c in cursor.description]
-            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+            for index in ("search_entry_vector", "search_text_titles_trgm",
+                          "search_lexicon_trgm"):
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+            command = "ANALYZE" if self.connection.in_atomic_block else "VACUUM (ANALYZE)"
+            for table in (q.ENTRY, q.TEXT, "search_searchlexicon", q.LABEL):
+                cursor.execute(f"{command} {table}")
 
+    # -- reading ------------------------------------------------------------------------
     def search(self, query: BackendQuery) -> RawResult:
         terms = QueryTerms.parse(query.text)
-        dialect = q.Dialect(self.connection.vendor)
         try:
-            sql = q.hits_sql(dialect, query, terms, query.after, query.size + 1,
-                             self.connection.ops.adapt_datetimefield_value)
+            sql = q.search_sql(q.Dialect(self.connection.vendor), query, terms, query.after,
+                               query.size + 1, self.connection.ops.adapt_datetimefield_value)
         except (ValueError, TypeError, IndexError, ArithmeticError) as exc:
             raise bad_cursor() from exc
-        rows = self._fetch(sql)
-        more = len(rows) > query.size
-        rows = rows[: query.size]
-        hits = [self._hit(row, terms) for row in rows]
-        facet_rows = self._fetch(q.facets_sql(dialect, query, terms))
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql.sql, sql.params)
+            hits_json, facets_json = cursor.fetchone()
+        hits = [self._decode_hit(h) for h in _json(hits_json, [])]
+        hits.sort(key=lambda h: q.sort_key(query.sort, h))
+        more = len(hits) > query.size
+        hits = hits[: query.size]
         total, facets = 0, {}
-        for row in facet_rows:
+        for row in _json(facets_json, []):
             if row["facet"] == "#total":
-                total = row["n"]
+                total = int(row["n"])
                 continue
             facets.setdefault(row["facet"], []).append(
-                RawFacetValue(str(row["value"]), int(row["n"]), row["label_zh"] or "",
-                              row["label_en"] or "")
-            )
+                RawFacetValue(str(row["value"]), int(row["n"]), row.get("zh") or "",
+                              row.get("en") or ""))
         for name, values in facets.items():
             values.sort(key=lambda v: (-v.count, v.value))
             facets[name] = values[:FACET_SIZE]
-        next_after = q.sort_values(query.sort, rows[-1]) if more and rows else None
-        return RawResult(total=total, hits=hits, facets=facets, next_after=next_after)
+        next_after = q.sort_values(query.sort, hits[-1]) if more and hits else None
+        return RawResult(total=total, hits=[self._hit(h, terms) for h in hits], facets=facets,
+                         next_after=next_after)
 
-    def _hit(self, row: dict, terms: QueryTerms) -> RawHit:
-        created = row["created_at"]
+    @staticmethod
+    def _decode_hit(hit: dict) -> dict:
+        created = hit["created_at"]
         if not isinstance(created, datetime):
             created = parse_datetime(str(created))
         if created is not None and timezone.is_naive(created):
-            created = timezone.make_aware(created, timezone.utc)
+            created = timezone.make_aware(created, UTC)
+        hit["created_at"] = created
+        price = hit.get("price")
+        hit["price"] = None if price is None else Decimal(str(price))
+        hit["rank"] = 0.0 if hit.get("rank") is None else float(hit["rank"])
+        return hit
+
+    def _hit(self, row: dict, terms: QueryTerms) -> RawHit:
         doc = SearchDocument(
             doc_type=row["doc_type"], object_id=row["object_id"], url=row["url"],
             title_zh=row["title_zh"], title_en=row["title_en"], summary_zh=row["summary_zh"],
             summary_en=row["summary_en"], body_zh=row["body_zh"], body_en=row["body_en"],
             keywords=row["keywords"], category=row["category_path"],
-            category_label_zh=row["category_label_zh"],
-            category_label_en=row["category_label_en"], district=row["district"],
-            makerspace=row["makerspace"], makerspace_label_zh=row["makerspace_label_zh"],
-            makerspace_label_en=row["makerspace_label_en"], stage=row["stage"],
+            category_label_zh=row.get("category_label_zh") or "",
+            category_label_en=row.get("category_label_en") or "", district=row["district"],
+            makerspace=row["makerspace"],
+            makerspace_label_zh=row.get("makerspace_label_zh") or "",
+            makerspace_label_en=row.get("makerspace_label_en") or "", stage=row["stage"],
             certified=None if row["certified"] is None else bool(row["certified"]),
             first_set=None if row["first_set"] is None else bool(row["first_set"]),
-            price=None if row["price"] is None else Decimal(str(row["price"])),
-            currency=row["currency"], status=row["status"], created_at=created,
-            suggest=_json(row["suggest"], []), extra=_json(row["extra"], {}),
+            price=row["price"], currency=row["currency"], status=row["status"],
+            created_at=row["created_at"], suggest=_json(row["suggest"], []),
+            extra=_json(row["extra"], {}),
         )
         highlights: dict[str, list[str]] = {}
         for name in HIGHLIGHT_FIELDS:
-            fragment = None
             headline = row.get(f"hl_{name}")
             if headline and has_marks(headline):
                 fragment = mark_sentinels(headline)
@@ -271,7 +345,7 @@ class DatabaseBackend(SearchBackend):
                                      fuzzy=self.postgres)
             if fragment:
                 highlights[name] = [fragment]
-        return RawHit(document=doc, score=float(row["rank"]) if terms.text else None,
+        return RawHit(document=doc, score=row["rank"] if terms.text else None,
                       highlights=highlights)
 
     def suggest(self, text: str, *, doc_types: tuple[str, ...], limit: int) -> list[
@@ -282,33 +356,34 @@ class DatabaseBackend(SearchBackend):
             return []
         like = f"%{_escape_like(text)}%"
         prefix = f"{_escape_like(text)}%"
-        where = ["(title_zh LIKE %s ESCAPE '\\' OR title_en LIKE %s ESCAPE '\\')"]
-        params: list = [like, like]
-        order_params: list = [prefix, prefix]
         if self.postgres:
-            where = ["(title_all ILIKE %s ESCAPE '\\' OR %s <%% title_all)"]
-            params = [like, text]
+            # the trigram index of the titles answers both the substring and the typo
+            where = [f"({q.TITLES} ILIKE %s ESCAPE '\\' OR %s <%% {q.TITLES})"]
+            params: list = [like, text]
             order = ("CASE WHEN title_zh ILIKE %s ESCAPE '\\' OR title_en ILIKE %s ESCAPE '\\' "
-                     "THEN 0 ELSE 1 END, word_similarity(%s, title_all) DESC, id")
-            order_params = [prefix, prefix, text]
+                     f"THEN 0 ELSE 1 END, word_similarity(%s, {q.TITLES}) DESC, id")
+            order_params: list = [prefix, prefix, text]
         else:
+            where = ["(title_zh LIKE %s ESCAPE '\\' OR title_en LIKE %s ESCAPE '\\')"]
+            params = [like, like]
             order = ("CASE WHEN title_zh LIKE %s ESCAPE '\\' OR title_en LIKE %s ESCAPE '\\' "
                      "THEN 0 ELSE 1 END, id")
+            order_params = [prefix, prefix]
         if doc_types:
             where.append(f"doc_type IN ({', '.join(['%s'] * len(doc_types))})")
             params += list(doc_types)
-        sql = (f"SELECT doc_type, object_id, url, title_zh, title_en FROM {q.TABLE} "  # noqa: S608
+        sql = (f"SELECT doc_type, object_id, url, title_zh, title_en FROM {q.TEXT} "  # noqa: S608
                f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT %s")
-        rows = self._fetch(q.Fragment(sql, [*params, *order_params, limit]))
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *order_params, limit])
+            rows = cursor.fetchall()
         lowered = text.lower()
         out = []
-        for row in rows:
-            title = row["title_zh"] if lowered in row["title_zh"].lower() else (
-                row["title_en"] if lowered in row["title_en"].lower()
-                else row["title_en"] or row["title_zh"]
-            )
-            out.append(RawSuggestion(text=title, doc_type=row["doc_type"],
-                                     object_id=row["object_id"], url=row["url"]))
+        for doc_type, object_id, url, title_zh, title_en in rows:
+            title = title_zh if lowered in title_zh.lower() else (
+                title_en if lowered in title_en.lower() else title_en or title_zh)
+            out.append(RawSuggestion(text=title, doc_type=doc_type, object_id=object_id,
+                                     url=url))
         return out
 
 
@@ -316,7 +391,7 @@ def _json(value, default):
     if value is None:
         return default
     if isinstance(value, str):
-        return json.loads(value)
+        return json.loads(value, parse_float=Decimal)
     return value
 
 

@@ -22,16 +22,22 @@ def corpus(db_backend):
     return data
 
 
-def test_vector_holds_chinese_bigrams_and_stemmed_english(requires_postgres, corpus):
+def test_vectors_hold_bigrams_stemmed_english_and_facet_values(requires_postgres, corpus):
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT search_vector::text FROM search_searchentry WHERE doc_type = 'product' "
-            "AND object_id = %s", [corpus.buoy.pk])
-        vector = cursor.fetchone()[0]
-    for token in ("'海洋':1A", "'洋浮':2A", "'浮标':3A", "'ocean'", "'drone'", "'水文'",
-                  "'hydrolog'"):
+            "SELECT search_vector::text, rank_vector::text FROM search_searchentry "
+            "WHERE doc_type = 'product' AND object_id = %s", [corpus.buoy.pk])
+        vector, rank_vector = cursor.fetchone()
+    for token in ("'海洋'", "'洋浮'", "'浮标'", "'ocean'", "'drone'", "'水文'", "'hydrolog'",
+                  "'__type:product'", "'__cat:t-marine'", "'__cat:t-marine/t-buoys'",
+                  "'__stage:prototype'", "'__certified:true'", "'__first_set:true'",
+                  "'__district:blue_silicon_valley'", "'__space:t-blue-valley'",
+                  "'__price:5'"):
         assert token in vector
-    assert "'浮标无'" not in vector
+    assert "'浮标无'" not in vector and ":1" not in vector  # no positions: not needed
+    # ranking reads the titles' own small vector, with positions and weights
+    assert "'海洋':1A" in rank_vector and "'drone':" in rank_vector
+    assert "水文" not in rank_vector
 
 
 def test_number_of_queries_does_not_grow_with_the_page_size(requires_postgres, db_backend):
@@ -47,7 +53,8 @@ def test_number_of_queries_does_not_grow_with_the_page_size(requires_postgres, d
             result = run(db_backend, "海洋", page_size=size,
                          filters={"stage": ("prototype",), "certified": ("false",)})
         assert len(result.hits) == size
-        assert len(queries) == 2, [q["sql"][:80] for q in queries]
+        # hits, texts, labels, total and every facet: one statement
+        assert len(queries) == 1, [q["sql"][:80] for q in queries]
 
 
 def _annotated(products):
@@ -95,3 +102,94 @@ def test_health(db_backend):
     report = db_backend.health()
     assert report["vendor"] == connection.vendor
     assert DatabaseBackend().name == "database"
+
+
+def _table_oid():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'search_searchentry'::regclass::oid")
+        return cursor.fetchone()[0]
+
+
+def _tables():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname FROM pg_class WHERE relname LIKE 'search_searchentry%%' "
+                       "AND relkind = 'r' ORDER BY relname")
+        return [r[0] for r in cursor.fetchall()]
+
+
+def test_rebuild_swaps_in_a_new_table_without_downtime(requires_postgres, corpus, db_backend):
+    before = _table_oid()
+    corpus.buoy.name = "海洋浮标无人机二代"
+    corpus.buoy.save(update_fields=["name"])
+    seen = []
+
+    def progress(done, total):
+        # mid-rebuild the live table answers, complete and unchanged
+        seen.append((run(db_backend, "二代").total, run(db_backend, "海洋浮标").total,
+                     _table_oid()))
+
+    report = rebuild("product", backend=db_backend, progress=progress)
+    assert report.indexed == 4
+    assert seen and all(s == (0, 1, before) for s in seen)
+    assert _table_oid() != before
+    assert _tables() == ["search_searchentry", "search_searchentrytext"]
+    assert ids(run(db_backend, "二代")) == [corpus.buoy.pk]
+    # the other types' entries moved over
+    assert ids(run(db_backend, "蓝谷"), "makerspace") == [corpus.blue.pk]
+    # and the swapped-in table works for writes and a second rebuild
+    from search.indexing import index_objects
+
+    index_objects("product", [corpus.sensor.pk], backend=db_backend)
+    assert rebuild("product", backend=db_backend).indexed == 4
+
+
+def test_writes_during_a_rebuild_survive_the_swap(requires_postgres, corpus, db_backend):
+    from search.indexing import index_objects
+
+    def progress(done, total):
+        if done == total:
+            corpus.sensor.name = "智能水质传感器 Pro"
+            corpus.sensor.save(update_fields=["name"])
+            index_objects("product", [corpus.sensor.pk], backend=db_backend)
+            corpus.robot.status = "withdrawn"
+            corpus.robot.save(update_fields=["status"])
+            index_objects("product", [corpus.robot.pk], backend=db_backend)
+
+    rebuild("product", backend=db_backend, progress=progress)
+    assert ids(run(db_backend, "Pro", language="en")) == [corpus.sensor.pk]
+    assert corpus.robot.pk not in ids(run(db_backend, "机器人"))
+
+
+def test_a_failed_rebuild_leaves_the_live_table(requires_postgres, corpus, db_backend):
+    before = _table_oid()
+
+    def broken(done, total):
+        raise RuntimeError("worker killed")
+
+    with pytest.raises(RuntimeError):
+        rebuild("product", backend=db_backend, progress=broken)
+    assert _table_oid() == before
+    assert _tables() == ["search_searchentry", "search_searchentrytext"]
+    assert corpus.buoy.pk in ids(run(db_backend, "海洋"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_one_rebuild_at_a_time(requires_postgres, db_backend):
+    import psycopg
+
+    from tests.search.factories import ProductFactory
+
+    ProductFactory()
+    from search.backends.base import SearchUnavailable
+    from search.backends.database_rebuild import LOCK_ID
+
+    settings = connection.settings_dict
+    other = psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432,
+                            user=settings["USER"], dbname=settings["NAME"], autocommit=True)
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", [LOCK_ID])
+        with pytest.raises(SearchUnavailable, match="another rebuild"):
+            rebuild("product", backend=db_backend)
+    finally:
+        other.close()  # its lock goes with it
+    assert rebuild("product", backend=db_backend).indexed == 1

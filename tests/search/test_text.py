@@ -6,6 +6,8 @@ from search.text import (
     cjk_tsquery_literal,
     cjk_tsvector_literal,
     excerpt,
+    facet_lexeme,
+    facet_tsquery_literal,
     highlight,
     mark_sentinels,
     plain_text,
@@ -33,9 +35,19 @@ def test_tsvector_literal_has_positions_weights_and_escapes():
     assert cjk_tsvector_literal([("no chinese here", "A")]) == ""
 
 
-def test_tsquery_literal_is_a_phrase_per_run():
-    assert cjk_tsquery_literal(("海洋浮标",)) == "('海洋' <-> '洋浮' <-> '浮标')"
-    assert cjk_tsquery_literal(("海", "水质")) == "'海':* & ('水质')"
+def test_tsquery_literal_asks_for_every_bigram():
+    assert cjk_tsquery_literal(("海洋浮标",)) == "'海洋' & '洋浮' & '浮标'"
+    assert cjk_tsquery_literal(("海", "水质", "水质")) == "'海':* & '水质'"
+
+
+def test_facet_lexemes_and_their_queries():
+    assert facet_lexeme("stage", "prototype") == "__stage:prototype"
+    groups = [["__a:1", "__a:2"], ["__b:1"], ["__c:1"]]
+    assert facet_tsquery_literal(groups, at_least=3) == "('__a:1' | '__a:2') & ('__b:1') & ('__c:1')"
+    assert facet_tsquery_literal(groups, at_least=2) == (
+        "(('__a:1' | '__a:2') & ('__b:1')) | (('__a:1' | '__a:2') & ('__c:1')) | "
+        "(('__b:1') & ('__c:1'))")
+    assert facet_tsquery_literal(groups[:1], at_least=0) == ""
 
 
 def test_highlight_escapes_everything_but_the_marks():
