@@ -471,6 +471,7 @@ def test_run_script_serves_the_demo_and_stops_the_worker_with_the_server(tmp_pat
     import json
     import signal
     import time
+    import urllib.parse
     import urllib.request
 
     if not (Path(sys.executable).parent / "daphne").exists():
@@ -511,6 +512,22 @@ def test_run_script_serves_the_demo_and_stops_the_worker_with_the_server(tmp_pat
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
             assert "众创空间交易平台" in r.read().decode()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/js/site.js", timeout=5) as r:
+            assert r.status == 200
+        # the embedded search (database backend on SQLite) over the seeded catalogue:
+        # the CI suite runs on PostgreSQL, so this is where the SQLite path is exercised
+        query = urllib.parse.quote("海洋浮标")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/search/?q={query}", timeout=10) as r:
+            page = re.sub(r"</?mark>", "", r.read().decode())  # highlights split the title
+            assert "海洋浮标无人机" in page
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/api/search/?q=sensor&type=product", timeout=10
+        ) as r:
+            found = json.loads(r.read())
+            assert found["total"] > 0
+            assert any("sensor" in json.dumps(hit).lower() for hit in found["hits"])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/catalog/products/", timeout=10) as r:
+            assert r.status == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/catalog/makerspaces/", timeout=10) as r:
             assert r.status == 200
         worker = checkout / "var" / "celery.log"
         assert worker.exists()
