@@ -193,3 +193,31 @@ def test_only_one_rebuild_at_a_time(requires_postgres, db_backend):
     finally:
         other.close()  # its lock goes with it
     assert rebuild("product", backend=db_backend).indexed == 1
+
+
+def test_price_decades_narrow_the_index_and_the_rows_decide():
+    from decimal import Decimal
+
+    from search.backends.database_sql import price_decade, price_lexemes
+
+    assert [price_decade(Decimal(v)) for v in ("0", "0.99", "1", "9.99", "10", "12000")] == [
+        0, 0, 1, 1, 2, 5]
+    assert price_lexemes(Decimal(1000), Decimal(100000)) == [
+        "__price:4", "__price:5"]  # 1000 ... 99999.99
+    assert price_lexemes(Decimal(150), None)[0] == "__price:3"
+    assert price_lexemes(None, Decimal(1)) == ["__price:0"]
+
+
+def test_typos_widen_only_words_the_index_does_not_know(requires_postgres, db_backend):
+    from tests.search.factories import ProductFactory
+
+    model = ProductFactory(name="智能模型", name_en="Smart model kit")
+    module = ProductFactory(name="智能模组", name_en="Smart module kit")
+    rebuild("product", backend=db_backend)
+    # a known word is taken as written (stemmed), never widened
+    assert ids(run(db_backend, "module", language="en")) == [module.pk]
+    assert ids(run(db_backend, "model", language="en")) == [model.pk]
+    # an unknown one is widened to the known words within one edit (AUTO for 5 letters)
+    assert sorted(ids(run(db_backend, "modle", language="en"))) == sorted([model.pk, module.pk])
+    # and too far is too far
+    assert run(db_backend, "mxdxle", language="en").total == 0

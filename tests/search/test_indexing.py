@@ -163,3 +163,32 @@ def test_a_broken_broker_never_reaches_the_maker(maker, draft, monkeypatch,
 def test_task_refuses_unknown_document_types():
     with pytest.raises(ValueError):
         index_documents("unicorn", [1])
+
+
+def test_certification_decisions_reach_the_certified_facet(django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from catalog.services.certification import certification_certify, certification_revoke
+    from tests.search.factories import CertificationFactory
+
+    product = ProductFactory(name="深海声呐", name_en="Deep sea sonar")
+    with django_capture_on_commit_callbacks(execute=True):
+        index_documents.delay("product", [product.pk])
+    backend = get_backend()
+    assert [h.certified for h in run(backend, "声呐").hits] == [False]
+    staff = UserFactory(is_staff=True)
+    application = CertificationFactory(product=product, status="under_review",
+                                       certificate_number="", valid_from=None, valid_until=None)
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        certification_certify(actor=staff, certification=application,
+                              certificate_number="RD-2026-0042", valid_from=today,
+                              valid_until=today + timedelta(days=365))
+    hit = run(backend, "声呐").hits[0]
+    assert hit.certified is True and hit.extra["certified_until"]
+    assert ids(run(backend, "声呐", filters={"certified": ("true",)})) == [product.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        certification_revoke(actor=staff, certification=application, reason="false claims")
+    assert [h.certified for h in run(backend, "声呐").hits] == [False]
