@@ -70,20 +70,29 @@ ERRORS = (ApiError, TransportError, BulkIndexError)
 
 
 def _float32(value: float) -> float:
-    """The exact value of a float32 score. Scores are float32; the JSON gives them
-    rounded to 8 digits. Elasticsearch parses ``search_after`` back to float32 either
-    way, but servers that compare in double precision (osmem) would otherwise see the
-    last hit of a page as lying after its own rounded score and repeat it."""
+    """The exact value of a float32 score (the JSON gives it rounded to 8 digits)."""
     return struct.unpack("f", struct.pack("f", value))[0]
 
 
-def _relevance_key(sort_values) -> tuple:
-    """Order of the relevance sort (score desc, created desc, key asc) as an ascending
-    tuple, comparing scores as the float32 they are. Used to keep only hits strictly
-    after a cursor: servers that compare the cursor's rounded score in double precision
-    (osmem) return the boundary hit again."""
-    score, created, key = sort_values
-    return (-_float32(float(score)), -int(created), str(key))
+def _position(query: BackendQuery) -> tuple[list | None, int, int]:
+    """``search_after`` values, ``from`` and the absolute position of the page.
+
+    A relevance cursor also carries the offset of its page. Within the result window
+    the page is fetched by offset: scores are floats, and not every server compares a
+    ``_score`` cursor exactly (osmem ignores it on ties); beyond the window,
+    ``search_after`` on score, date and key, as Elasticsearch does correctly."""
+    if query.after is None:
+        return None, query.offset, query.offset
+    if query.sort != "relevance":
+        return list(query.after), 0, 0
+    if len(query.after) != 4:
+        raise bad_cursor()
+    *sort_values, offset = query.after
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise bad_cursor()
+    if offset + query.size < MAX_RESULT_WINDOW:
+        return None, offset, offset
+    return sort_values, 0, offset
 
 
 def _unavailable(exc: Exception) -> SearchUnavailable:
@@ -329,15 +338,13 @@ class ElasticsearchBackend(SearchBackend):
                   for key, low, high in PRICE_BUCKETS]
         s.aggs.bucket("price", "filter", filter=Q("bool", filter=others)).bucket(
             "values", "range", field="price", ranges=ranges)
-        relevance_after = query.after is not None and query.sort == "relevance"
-        # one extra hit says whether there is a next page; after a relevance cursor a few
-        # more, because boundary hits a server repeats are dropped below
-        fetch = query.size * 2 + 1 if relevance_after else query.size + 1
-        s = s.sort(*SORTS[query.sort]).extra(track_total_hits=True, size=fetch)
-        if query.after is not None:
-            s = s.extra(search_after=list(query.after))
-        elif query.offset:
-            s = s.extra(from_=query.offset)
+        search_after, offset, position = _position(query)
+        # one extra hit says whether there is a next page
+        s = s.sort(*SORTS[query.sort]).extra(track_total_hits=True, size=query.size + 1)
+        if search_after is not None:
+            s = s.extra(search_after=search_after)
+        elif offset:
+            s = s.extra(from_=offset)
         if query.text:
             s = s.highlight_options(pre_tags=[MARK_OPEN], post_tags=[MARK_CLOSE],
                                     fragment_size=160, number_of_fragments=1,
@@ -353,9 +360,6 @@ class ElasticsearchBackend(SearchBackend):
         except ERRORS as exc:
             raise _unavailable(exc) from exc
         hits = list(response.hits)
-        if relevance_after:
-            boundary = _relevance_key(query.after)
-            hits = [h for h in hits if _relevance_key(h.meta.sort) > boundary]
         more = len(hits) > query.size
         hits = hits[: query.size]
         raw_hits = [self._hit(hit, query.text) for hit in hits]
@@ -363,8 +367,9 @@ class ElasticsearchBackend(SearchBackend):
         next_after = None
         if more and hits:
             next_after = list(hits[-1].meta.sort)
-            if query.sort == "relevance" and isinstance(next_after[0], float):
-                next_after[0] = _float32(next_after[0])
+            if query.sort == "relevance":
+                next_after[0] = _float32(float(next_after[0]))
+                next_after.append(position + len(hits))
             next_after = tuple(next_after)
         return RawResult(total=int(response.hits.total.value), hits=raw_hits, facets=facets,
                          next_after=next_after)

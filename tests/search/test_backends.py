@@ -263,3 +263,27 @@ def test_campaign_status_facet(backend, corpus):
 def test_empty_index_answers(backend, db):
     result = search(SearchQuery(text="海洋"), backend=backend)
     assert result.total == 0 and result.hits == [] and result.next_cursor is None
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_deep_pagination_through_many_ties(backend, db, sort):
+    from types import SimpleNamespace
+
+    from search.sources.crowdfunding import build_campaign
+
+    created = build_campaign(SimpleNamespace(pk=0, title="x", status="live")).created_at
+    backend.upsert([
+        build_campaign(SimpleNamespace(pk=pk, title="海洋牧场众筹", status="live",
+                                       created_at=created))
+        for pk in range(1, 46)
+    ])
+    seen, cursor = [], None
+    for _ in range(20):
+        page = run(backend, "海洋牧场", doc_types=("campaign",), sort=sort, page_size=7,
+                   cursor=cursor)
+        assert page.total == 45
+        seen += ids(page, "campaign")
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert sorted(seen) == list(range(1, 46)) and len(seen) == 45

@@ -131,3 +131,21 @@ def test_client_is_built_from_settings(settings, osmem_url):
     assert backend.client.info()["cluster_name"]
     node = next(iter(backend.client.transport.node_pool.all()))
     assert isinstance(node, PlainJsonHttpNode)
+
+
+def test_relevance_cursor_pages_by_offset_within_the_window_then_search_after():
+    from search.backends.elasticsearch import _position
+    from search.contract import BackendQuery, InvalidSearch, SearchQuery
+
+    q = SearchQuery(text="海洋", page_size=20)
+    assert _position(BackendQuery(q)) == (None, 0, 0)
+    assert _position(BackendQuery(q, after=(0.5, 1700000000000, "product:9", 40))) == (
+        None, 40, 40)
+    assert _position(BackendQuery(q, after=(0.5, 1700000000000, "product:9", 9990))) == (
+        [0.5, 1700000000000, "product:9"], 0, 9990)
+    newest = SearchQuery(page_size=20, sort="newest")
+    assert _position(BackendQuery(newest, after=(1700000000000, "product:9"))) == (
+        [1700000000000, "product:9"], 0, 0)
+    for bad in ((0.5, 1, "k"), (0.5, 1, "k", -1), (0.5, 1, "k", "x"), (0.5, 1, "k", True)):
+        with pytest.raises(InvalidSearch):
+            _position(BackendQuery(q, after=bad))
