@@ -191,7 +191,10 @@ def test_only_one_rebuild_at_a_time(requires_postgres, db_backend):
         with pytest.raises(SearchUnavailable, match="another rebuild"):
             rebuild("product", backend=db_backend)
     finally:
-        other.close()  # its lock goes with it
+        # release explicitly: closing alone ends the server session asynchronously, so
+        # the lock could still be held when the next rebuild asks for it
+        other.execute("SELECT pg_advisory_unlock(%s)", [LOCK_ID])
+        other.close()
     assert rebuild("product", backend=db_backend).indexed == 1
 
 
