@@ -2,14 +2,14 @@
 
 What the services own is read-only here: statuses, sequences, certificates and their
 validity, insurance amounts and dates, uploaded files (they are checked on upload), the
-maker of a product. Rows the services create cannot be added or deleted here. The
-fields staff may correct go through the services (product_moderate) or, for reference
-data (makerspaces, categories), are audited and announced to search after commit.
+maker of a product. Rows the services create cannot be added or deleted here. Every edit
+staff may make goes through a service: products (``product_moderate``), makerspaces
+(``makerspace_create`` / ``makerspace_moderate``, publication through the actions) and
+categories (``category_save``), so the same rules, audit events and search updates apply.
 """
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -28,29 +28,37 @@ from catalog.models import (
 )
 from catalog.services.first_sets import first_set_unit_confirm
 from catalog.services.images import product_image_delete
+from catalog.services.makerspaces import (
+    CATEGORY_FIELDS,
+    category_changes_clean,
+    category_save,
+    makerspace_changes_clean,
+    makerspace_create,
+    makerspace_moderate,
+    makerspace_publish,
+    makerspace_unpublish,
+)
+from catalog.services.makerspaces import (
+    EDITABLE_FIELDS as MAKERSPACE_FIELDS,
+)
 from catalog.services.products import EDITABLE_FIELDS, product_changes_clean, product_moderate
-from catalog.signals import makerspace_changed, send_after_commit
-from marketplace.accounts.admin import AuditedAdminMixin
+from marketplace.core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceFormMixin
 from marketplace.core.errors import DomainError
 from marketplace.core.regions import district_choices
 
 
-class ReadOnlyAdminMixin:
-    """Rows written only by the services: viewable, never added, changed or deleted."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
-    extra = 0
-    can_delete = False
+def _each(modeladmin, request, queryset, service, done_message, *, as_: str):
+    """Run ``service(actor=..., <as_>=row)`` on each selected row; refusals are listed,
+    not raised."""
+    done = 0
+    for obj in queryset.order_by("pk"):
+        try:
+            service(actor=request.user, **{as_: obj})
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.WARNING)
+        else:
+            done += 1
+    modeladmin.message_user(request, done_message % {"count": done})
 
 
 # --- makerspaces and categories (reference data) ---------------------------------------
@@ -62,27 +70,45 @@ class MakerspacePhotoInline(ReadOnlyInline):
 
 
 class MakerspaceAdminForm(forms.ModelForm):
+    """Runs the makerspace service's cleaning (region pack districts and focus areas,
+    sanitised descriptions) on the changed fields."""
+
     district = forms.ChoiceField(choices=district_choices, label=_("district"))
 
     class Meta:
         model = Makerspace
-        fields = ("slug", "name", "name_en", "district", "address", "focus_areas", "operator",
-                  "description", "description_en", "services", "equipment", "opening_hours",
-                  "is_published")
+        fields = ("slug", "operator", *MAKERSPACE_FIELDS)
+
+    def clean(self):
+        # the operator and slug are the creation's business; the rest is the service's
+        cleaned = super().clean()
+        changes = {f: cleaned[f] for f in self.changed_data
+                   if f in cleaned and f in MAKERSPACE_FIELDS}
+        if changes:
+            try:
+                makerspace_changes_clean(self.instance, changes)
+            except DomainError as exc:
+                raise forms.ValidationError(str(exc.message)) from exc
+        return cleaned
 
 
 @admin.register(Makerspace)
-class MakerspaceAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    """Residents change through the operator's page (leaving detaches products)."""
+class MakerspaceAdmin(admin.ModelAdmin):
+    """Residents change through the operator's page (leaving detaches products); the
+    status through the publish / unpublish actions."""
 
-    audit_action = "catalog.makerspace"
     form = MakerspaceAdminForm
-    list_display = ("name", "name_en", "district", "operator", "is_published", "updated_at")
-    list_filter = ("district", "is_published")
+    list_display = ("name", "name_en", "district", "operator", "status", "updated_at")
+    list_filter = ("district", "status")
     search_fields = ("name", "name_en", "slug", "address")
     raw_id_fields = ("operator",)
-    readonly_fields = ("resident_names",)
+    readonly_fields = ("status", "resident_names")
     inlines = [MakerspacePhotoInline]
+    actions = ["publish_selected", "unpublish_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "slug", "operator") if obj is not None else fields
 
     def has_delete_permission(self, request, obj=None):
         return False  # products and residents refer to it; unpublish instead
@@ -92,19 +118,46 @@ class MakerspaceAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return ", ".join(o.name for o in obj.residents.all()) if obj.pk else ""
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        send_after_commit(makerspace_changed, makerspace_id=obj.pk)
+        data = form.cleaned_data
+        if change:
+            changes = {f: data[f] for f in form.changed_data if f in MAKERSPACE_FIELDS}
+            if changes:
+                makerspace_moderate(actor=request.user, makerspace=obj, **changes)
+            return
+        created = makerspace_create(
+            actor=request.user, operator=data["operator"], slug=data.get("slug", ""),
+            **{f: data[f] for f in MAKERSPACE_FIELDS if f in data},
+        )
+        obj.pk, obj._state.adding = created.pk, False
+
+    @admin.action(description=_("Publish the selected makerspaces"))
+    def publish_selected(self, request, queryset):
+        _each(self, request, queryset, makerspace_publish,
+              _("%(count)d makerspace(s) published."), as_="makerspace")
+
+    @admin.action(description=_("Unpublish the selected makerspaces"))
+    def unpublish_selected(self, request, queryset):
+        _each(self, request, queryset, makerspace_unpublish,
+              _("%(count)d makerspace(s) unpublished."), as_="makerspace")
 
 
 @admin.register(MakerspacePhoto)
-class MakerspacePhotoAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class MakerspacePhotoAdmin(ReadOnlyAdmin):
     list_display = ("makerspace", "caption", "position")
     list_select_related = ("makerspace",)
 
 
+class CategoryAdminForm(ServiceFormMixin, forms.ModelForm):
+    clean_changes = staticmethod(category_changes_clean)
+
+    class Meta:
+        model = Category
+        fields = CATEGORY_FIELDS
+
+
 @admin.register(Category)
-class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    audit_action = "catalog.category"
+class CategoryAdmin(admin.ModelAdmin):
+    form = CategoryAdminForm
     list_display = ("path", "name", "name_en", "position")
     search_fields = ("name", "name_en", "slug")
     readonly_fields = ("path",)
@@ -112,6 +165,12 @@ class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # products are protected by it; the tree is reference data
+
+    def save_model(self, request, obj, form, change):
+        fields = form.changed_data if change else CATEGORY_FIELDS
+        changes = {f: form.cleaned_data[f] for f in fields if f in form.cleaned_data}
+        saved = category_save(actor=request.user, category=obj if change else None, **changes)
+        obj.pk, obj.path, obj._state.adding = saved.pk, saved.path, False
 
 
 # --- products ---------------------------------------------------------------------------
@@ -125,23 +184,15 @@ class ProductImageInline(ReadOnlyInline):
     fields = readonly_fields = ("image", "thumbnail", "alt", "width", "height", "format")
 
 
-class ProductAdminForm(forms.ModelForm):
+class ProductAdminForm(ServiceFormMixin, forms.ModelForm):
     """Runs the product service's cleaning on the changed fields, so the admin refuses
     what the maker's form would refuse (negative price, first set without reference...)."""
+
+    clean_changes = staticmethod(product_changes_clean)
 
     class Meta:
         model = Product
         fields = EDITABLE_FIELDS
-
-    def clean(self):
-        cleaned = super().clean()
-        changes = {f: cleaned[f] for f in self.changed_data if f in cleaned}
-        if changes and self.instance.pk:
-            try:
-                product_changes_clean(Product.objects.get(pk=self.instance.pk), changes)
-            except DomainError as exc:
-                raise ValidationError(str(exc.message)) from exc
-        return cleaned
 
 
 @admin.register(Product)
@@ -176,7 +227,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProductImage)
-class ProductImageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ProductImageAdmin(ReadOnlyAdmin):
     list_display = ("product", "alt", "position", "width", "height", "format")
     list_select_related = ("product",)
 
@@ -210,7 +261,7 @@ def _document_link(document):
 
 
 @admin.register(Certification)
-class CertificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CertificationAdmin(ReadOnlyAdmin):
     """Decisions are taken on the review page (catalog:certification_review), which
     checks the transition and notifies the applicant."""
 
@@ -223,7 +274,7 @@ class CertificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CertificationDocument)
-class CertificationDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CertificationDocumentAdmin(ReadOnlyAdmin):
     list_display = ("certification", "original_name", "content_type", "size", "uploaded_at")
     list_select_related = ("certification", "certification__product")
     exclude = ("file",)
@@ -238,15 +289,17 @@ class CertificationDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(FirstSetUnit)
-class FirstSetUnitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class FirstSetUnitAdmin(ReadOnlyAdmin):
     list_display = ("product", "buyer", "serial_number", "status", "sequence",
                     "counts_as_first_set", "put_into_use_on")
+    exclude = ("purchase_document",)  # private: through the permission-checked view
     list_filter = ("status", "counts_as_first_set")
     list_select_related = ("product", "buyer")
     search_fields = ("serial_number", "product__name", "buyer__name")
     actions = ["confirm_units"]
 
-    @admin.action(description=_("Confirm the selected claimed units"))
+    @admin.action(description=_("Confirm the selected claimed units (on their purchase "
+                                "documents)"))
     def confirm_units(self, request, queryset):
         confirmed = 0
         for unit in queryset.filter(status=FirstSetUnit.Status.CLAIMED).select_related(
@@ -262,12 +315,12 @@ class FirstSetUnitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(FirstSetUnitCounter)
-class FirstSetUnitCounterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class FirstSetUnitCounterAdmin(ReadOnlyAdmin):
     list_display = ("product", "buyer", "last_sequence")
 
 
 @admin.register(FirstSetInsurance)
-class FirstSetInsuranceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class FirstSetInsuranceAdmin(ReadOnlyAdmin):
     list_display = ("product", "insurer", "policy_number", "starts_on", "ends_on", "rate",
                     "premium_amount", "subsidy_amount", "currency")
     list_select_related = ("product",)

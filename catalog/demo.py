@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from catalog import demo_data as D
@@ -23,15 +24,29 @@ from catalog.models import (
     Product,
     ProductStage,
 )
-from catalog.services.certification import CERTIFICATION_STATES
+from catalog.services.common import upload_name
 from catalog.services.first_sets import (
     add_years,
     first_set_insurance_record,
     first_set_unit_confirm,
 )
-from catalog.services.products import PRODUCT_STATES
-from marketplace.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind
+from catalog.services.makerspaces import makerspace_publish
+from catalog.states import (
+    CERTIFICATION_STATES,
+    MAKERSPACE_STATES,
+    PRODUCT_STATES,
+    CatalogAction,
+)
+from marketplace.accounts.models import (
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+    OrganisationVerification,
+)
 from marketplace.accounts.rules import BUYER_ROLES
+from marketplace.accounts.services.organisations import organisation_verify
+from marketplace.accounts.states import ORGANISATION_VERIFICATION_STATES, AccountsAction
 from marketplace.core.audit import audit_log
 from marketplace.core.demo import demo_seeder
 from marketplace.core.regions import region_pack
@@ -48,15 +63,33 @@ FIRST_SET_CATEGORIES = {
 }
 
 
+_DEMO_PDF = b"%PDF-1.4\n% demo purchase contract\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _staff():
+    return get_user_model().objects.filter(email="staff@demo.local").first()
+
+
 def _ensure_orgs(rows: list[tuple[str, str, str, str, str]]) -> dict[str, Organisation]:
-    """rows: (slug, kind, name, name_en, district)."""
+    """rows: (slug, kind, name, name_en, district). New organisations are verified by the
+    demo staff member through the service (audited), as in production."""
     existing = set(Organisation.objects.filter(slug__in=[r[0] for r in rows]).values_list("slug", flat=True))
     Organisation.objects.bulk_create([
-        Organisation(slug=slug, kind=kind, name=name, name_en=name_en, district=district,
-                     is_verified=True)
+        Organisation(slug=slug, kind=kind, name=name, name_en=name_en, district=district)
         for slug, kind, name, name_en, district in rows if slug not in existing
     ])
-    return {o.slug: o for o in Organisation.objects.filter(slug__in=[r[0] for r in rows])}
+    staff = _staff()
+    found = {o.slug: o for o in Organisation.objects.filter(slug__in=[r[0] for r in rows])}
+    for organisation in found.values():
+        if organisation.verification_status == OrganisationVerification.VERIFIED:
+            continue
+        if staff is not None:
+            organisation_verify(organisation=organisation, actor=staff)
+        else:  # seeded without the accounts seeder: the platform itself, audited
+            transition(organisation, ORGANISATION_VERIFICATION_STATES,
+                       OrganisationVerification.VERIFIED,
+                       action=AccountsAction.ORGANISATION_VERIFIED)
+    return found
 
 
 def _owners(makers: dict[str, Organisation]) -> dict[str, object]:
@@ -184,9 +217,9 @@ def seed_catalog(log) -> dict:
         Makerspace(
             slug=slug, name=name, name_en=name_en, district=district, focus_areas=focus,
             address=address, operator=operators[f"{slug}-operator"],
-            description=f"{name}是青岛市众创空间计划的成员，为创客提供场地、设备与创业服务。",
-            description_en=f"{name_en} is part of the city's makerspace programme and offers "
-                           "space, equipment and start-up services to makers.",
+            description=f"<p>{name}是青岛市众创空间计划的成员，为创客提供场地、设备与创业服务。</p>",
+            description_en=f"<p>{name_en} is part of the city's makerspace programme and offers "
+                           "space, equipment and start-up services to makers.</p>",
             services=D.SERVICES[: 3 + i % 4], equipment=D.EQUIPMENT[speciality],
             opening_hours="周一至周六 8:30-21:00 · Mon-Sat 8:30-21:00",
         )
@@ -194,6 +227,15 @@ def seed_catalog(log) -> dict:
         if slug not in known_spaces
     ])
     makerspaces = {m.slug: m for m in Makerspace.objects.filter(slug__in=[s[0] for s in spaces])}
+    staff = _staff()
+    for space in makerspaces.values():  # onboarded as drafts; staff publish them
+        if space.status != Makerspace.Status.DRAFT:
+            continue
+        if staff is not None:
+            makerspace_publish(actor=staff, makerspace=space)
+        else:
+            transition(space, MAKERSPACE_STATES, Makerspace.Status.PUBLISHED,
+                       action=CatalogAction.MAKERSPACE_PUBLISHED)
     space_of_speciality = {}
     for slug, *_rest, speciality in spaces:
         space_of_speciality.setdefault(speciality, makerspaces[slug])
@@ -247,7 +289,7 @@ def seed_catalog(log) -> dict:
         "insurance_policies": created_policies,
     }
     if any(created.values()):
-        audit_log(actor=None, action="catalog.demo.seeded", data=created, stream="catalog.demo")
+        audit_log(actor=None, action=CatalogAction.DEMO_SEEDED, data=created, stream="catalog.demo")
     return {"makerspaces": len(makerspaces), "makers": len(makers), "products": len(products),
             "created": created}
 
@@ -259,16 +301,17 @@ def _record_products(statuses: dict[str, str], products, owners) -> None:
     for slug, status in statuses.items():
         product = products[slug]
         owner = owners[product.organisation.slug]
-        audit_log(actor=owner, action="catalog.product.created", obj=product,
+        audit_log(actor=owner, action=CatalogAction.PRODUCT_CREATED, obj=product,
                   data={"organisation": product.organisation_id, "name": product.name,
                         "demo": True})
         if status == Product.Status.DRAFT:
             continue
         transition(product, PRODUCT_STATES, Product.Status.PUBLISHED, actor=owner,
-                   action="catalog.product.published", update_fields=["published_at"])
+                   action=CatalogAction.PRODUCT_PUBLISHED,
+                   changes={"published_at": product.published_at})
         if status == Product.Status.WITHDRAWN:
             transition(product, PRODUCT_STATES, Product.Status.WITHDRAWN, actor=owner,
-                       action="catalog.product.withdrawn")
+                       action=CatalogAction.PRODUCT_WITHDRAWN)
 
 
 # The path of each demo application through the certification state machine.
@@ -333,12 +376,12 @@ def _seed_certifications(specs, products, owners, today, now) -> int:
         cert(slug, status, **fields)
     Certification.objects.bulk_create(rows)
     for certification, status in zip(rows, targets, strict=True):
-        audit_log(actor=certification.applicant, action="catalog.certification.submitted",
+        audit_log(actor=certification.applicant, action=CatalogAction.CERTIFICATION_SUBMITTED,
                   obj=certification, data={"product": certification.product_id, "demo": True})
         for step in CERTIFICATION_PATHS[status]:
             transition(certification, CERTIFICATION_STATES, step,
                        actor=None if step == "expired" else staff,
-                       action=f"catalog.certification.{step}")
+                       action=CatalogAction.resolve(f"catalog.certification.{step}"))
     return len(rows)
 
 
@@ -368,9 +411,10 @@ def _buyer_officers(buyers: list[Organisation]) -> dict[int, object]:
 
 
 def _seed_first_sets(first_set_specs, products, owners, today) -> tuple[int, int]:
-    """Units are claimed by the maker and confirmed by the buyer's officer through the
-    first-set service (sequence under the counter lock, audited), some buyers beyond the
-    three that count; insurance goes through the insurance service (its caps apply)."""
+    """Units are recorded by the maker with a purchase document and confirmed by the
+    buyer's officer through the first-set service (sequence under the counter lock,
+    audited), some buyers beyond the three that count; insurance goes through the
+    insurance service (its caps apply)."""
     buyer_rows = [(slug, OrganisationKind.GOVERNMENT_AGENCY, name, name_en, "")
                   for slug, name, name_en in D.BUYERS]
     buyers = list(_ensure_orgs(buyer_rows).values())
@@ -390,16 +434,22 @@ def _seed_first_sets(first_set_specs, products, owners, today) -> tuple[int, int
             for b, buyer in enumerate(buyers[: 1 + j % len(buyers)]):
                 count = 1 + (j + b) % 5  # some buyers pass the three that count
                 for seq in range(1, count + 1):
-                    units.append(FirstSetUnit(
+                    unit = FirstSetUnit(
                         product=product, buyer=buyer, status=FirstSetUnit.Status.CLAIMED,
                         serial_number=f"{spec['series']}-{spec['number']}-{b + 1}{seq:02d}",
                         put_into_use_on=today - timedelta(days=300 - 20 * seq),
-                        recorded_by=owner,
-                    ))
+                        recorded_by=owner, maker_confirmed_by=owner,
+                        maker_confirmed_at=timezone.now(),
+                        purchase_document_name="contract.pdf",
+                        purchase_document_type="application/pdf",
+                    )
+                    unit.purchase_document.save(upload_name("pdf"), ContentFile(_DEMO_PDF),
+                                                save=False)
+                    units.append(unit)
         policies += _seed_insurance(product, owner, spec, j, today)
     FirstSetUnit.objects.bulk_create(units)
     for unit in units:
-        audit_log(actor=unit.recorded_by, action="catalog.first_set.unit_claimed", obj=unit,
+        audit_log(actor=unit.recorded_by, action=CatalogAction.FIRST_SET_UNIT_CLAIMED, obj=unit,
                   data={"product": unit.product_id, "buyer": unit.buyer_id,
                         "serial_number": unit.serial_number, "demo": True})
         first_set_unit_confirm(actor=officers[unit.buyer_id], unit=unit)

@@ -7,17 +7,17 @@ refused with a 400 and a message, never silently ignored.
 from __future__ import annotations
 
 import django_filters
-from babel.numbers import list_currencies
 from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Category, Makerspace, Product, ProductStage
-from catalog.selectors import category_subtree_ids
+from catalog.models import Makerspace, Product, ProductStage
+from catalog.selectors import categories, category_subtree_ids, makerspaces_published
+from marketplace.core.money import LEGAL_TENDER
 from marketplace.core.regions import district_choices, focus_area_choices
 
-KNOWN_CURRENCIES = frozenset(list_currencies())
+KNOWN_CURRENCIES = LEGAL_TENDER
 
 
 class ProductFilterForm(forms.Form):
@@ -31,11 +31,11 @@ class ProductFilterForm(forms.Form):
 class ProductFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Text"), max_length=200)
     category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.all(), to_field_name="slug", method="filter_category",
+        queryset=lambda request: categories(), to_field_name="slug", method="filter_category",
         label=_("Category"),
     )
     makerspace = django_filters.ModelChoiceFilter(
-        queryset=Makerspace.objects.filter(is_published=True), to_field_name="slug",
+        queryset=lambda request: makerspaces_published(), to_field_name="slug",
         label=_("Makerspace"),
     )
     district = django_filters.ChoiceFilter(

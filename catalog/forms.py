@@ -7,8 +7,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Category, Makerspace, ProductStage
+from catalog.models import ProductStage
+from catalog.selectors import categories, makerspaces_for_resident
 from catalog.validators import MAX_SPEC_KEYS
+from marketplace.core.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 from marketplace.core.regions import district_choices, focus_area_choices
 
 
@@ -61,11 +63,9 @@ def format_specifications(specs: dict) -> str:
 
 class ProductForm(forms.Form):
     organisation = forms.ModelChoiceField(queryset=None, label=_("Maker organisation"))
-    category = forms.ModelChoiceField(queryset=Category.objects.order_by("path"), label=_("Category"))
-    makerspace = forms.ModelChoiceField(
-        queryset=Makerspace.objects.filter(is_published=True).order_by("name"), required=False,
-        label=_("Makerspace"),
-    )
+    category = forms.ModelChoiceField(queryset=None, label=_("Category"))
+    # only the published makerspaces the maker is a resident of (set in __init__)
+    makerspace = forms.ModelChoiceField(queryset=None, required=False, label=_("Makerspace"))
     name = forms.CharField(max_length=200, label=_("Name"))
     name_en = forms.CharField(max_length=200, required=False, label=_("English name"))
     summary = forms.CharField(max_length=300, required=False, label=_("Summary"))
@@ -82,7 +82,8 @@ class ProductForm(forms.Form):
         help_text=_("One per line: name: value (at most 50)."),
     )
     price_amount = forms.DecimalField(
-        max_digits=14, decimal_places=2, required=False, label=_("Price"),
+        max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES, required=False,
+        label=_("Price"),
         help_text=_("Leave empty for “price on request”."),
     )
     price_currency = forms.CharField(
@@ -100,7 +101,11 @@ class ProductForm(forms.Form):
     )
 
     def __init__(self, *args, organisations=None, editing=False, **kwargs):
+        """``organisations``: the maker companies the product may belong to (when
+        creating), or the product's own organisation (when editing)."""
         super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories()
+        self.fields["makerspace"].queryset = makerspaces_for_resident(organisations)
         if editing:
             del self.fields["organisation"]
         else:
@@ -184,16 +189,24 @@ class FirstSetUnitForm(forms.Form):
     serial_number = forms.CharField(max_length=100, label=_("Serial number"))
     put_into_use_on = forms.DateField(label=_("Put into use on"),
                                       widget=forms.DateInput(attrs={"type": "date"}))
+    purchase_document = forms.FileField(
+        label=_("Purchase contract or invoice"),
+        help_text=_("PDF, JPEG or PNG, at most 10 MB. Only the two sides and the platform "
+                    "staff can open it."),
+    )
 
 
 class InsuranceForm(forms.Form):
     insurer = forms.CharField(max_length=200, label=_("Insurer"))
     policy_number = forms.CharField(max_length=100, label=_("Policy number"))
-    insured_amount = forms.DecimalField(max_digits=14, decimal_places=2, label=_("Insured amount"))
+    insured_amount = forms.DecimalField(max_digits=AMOUNT_MAX_DIGITS,
+                                        decimal_places=AMOUNT_DECIMAL_PLACES,
+                                        label=_("Insured amount"))
     rate_percent = forms.DecimalField(max_digits=7, decimal_places=4, label=_("Premium rate (%)"),
                                       help_text=_("At most 3 %."))
     premium_amount = forms.DecimalField(
-        max_digits=14, decimal_places=2, required=False, label=_("Premium"),
+        max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES, required=False,
+        label=_("Premium"),
         help_text=_("Insured amount × rate; leave empty to have it computed."),
     )
     starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))

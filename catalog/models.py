@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Organisation
+from marketplace.core.money import amount_field, money_attribute
 from marketplace.core.storage import private_storage
 
 
@@ -20,6 +21,11 @@ def default_currency() -> str:
 
 class Makerspace(models.Model):
     """A makerspace (众创空间) of the programme."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -40,7 +46,10 @@ class Makerspace(models.Model):
         Organisation, blank=True, related_name="resident_makerspaces",
         verbose_name=_("resident makers"),
     )
-    is_published = models.BooleanField(default=True)
+    # through catalog.states.MAKERSPACE_STATES only
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -50,6 +59,10 @@ class Makerspace(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
 
 def makerspace_photo_path(instance, filename):
@@ -143,11 +156,11 @@ class Product(models.Model):
     description = models.TextField(_("description"), blank=True, help_text=_("Sanitised HTML"))
     description_en = models.TextField(_("English description"), blank=True)
     specifications = models.JSONField(_("specifications"), default=dict, blank=True)
-    price_amount = models.DecimalField(
-        _("price"), max_digits=14, decimal_places=2, null=True, blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
+    price_amount = amount_field(
+        _("price"), null=True, blank=True, validators=[MinValueValidator(Decimal("0"))],
     )
     price_currency = models.CharField(_("currency"), max_length=3, default=default_currency)
+    price = money_attribute("price_amount", "price_currency")
     stage = models.CharField(_("stage"), max_length=20, choices=ProductStage.choices)
     stock = models.PositiveIntegerField(_("stock"), default=0)
     status = models.CharField(
@@ -313,13 +326,14 @@ FIRST_SETS_PER_BUYER = 3
 class FirstSetUnit(models.Model):
     """A unit of a first-set product put into use by a buying organisation.
 
-    The maker's record is only a claim: it counts once the buying organisation (an
-    owner, buyer officer or approver) or staff confirms it. The sequence per (product,
+    A record (by the maker or by the buyer, with the purchase document) is a claim: it
+    counts once the other side confirms it too, or staff confirm it on the document. The
+    buyer is a verified organisation unrelated to the maker. The sequence per (product,
     buyer) is handed out at confirmation, and the first three confirmed units per buyer
     count as first sets. Claimed and rejected units have no sequence and never count."""
 
     class Status(models.TextChoices):
-        CLAIMED = "claimed", _("Awaiting the buyer's confirmation")
+        CLAIMED = "claimed", _("Awaiting confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
         REJECTED = "rejected", _("Rejected")
 
@@ -339,6 +353,24 @@ class FirstSetUnit(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The evidence: a contract or invoice, private (the two sides and staff only).
+    purchase_document = models.FileField(
+        _("purchase document"), upload_to="first-sets/", storage=private_storage,
+        max_length=200, blank=True,
+    )
+    purchase_document_name = models.CharField(max_length=200, blank=True)
+    purchase_document_type = models.CharField(max_length=50, blank=True)
+    # Each side's confirmation; the unit counts when both are there (or staff confirmed).
+    maker_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("confirmed for the maker by"),
+    )
+    maker_confirmed_at = models.DateTimeField(null=True, blank=True)
+    buyer_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("confirmed for the buyer by"),
+    )
+    buyer_confirmed_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", verbose_name=_("confirmed or rejected by"),
@@ -419,14 +451,14 @@ class FirstSetInsurance(models.Model):
     )
     insurer = models.CharField(_("insurer"), max_length=200)
     policy_number = models.CharField(_("policy number"), max_length=100)
-    insured_amount = models.DecimalField(_("insured amount"), max_digits=14, decimal_places=2)
-    premium_amount = models.DecimalField(_("premium"), max_digits=14, decimal_places=2)
+    insured_amount = amount_field(_("insured amount"))
+    premium_amount = amount_field(_("premium"))
     currency = models.CharField(_("currency"), max_length=3, default=default_currency)
     rate = models.DecimalField(
         _("premium rate"), max_digits=6, decimal_places=4,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_INSURANCE_RATE)],
     )
-    subsidy_amount = models.DecimalField(_("premium subsidy"), max_digits=14, decimal_places=2)
+    subsidy_amount = amount_field(_("premium subsidy"))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     recorded_by = models.ForeignKey(
@@ -474,6 +506,10 @@ class FirstSetInsurance(models.Model):
                 fields=["insurer", "policy_number"], name="insurance_policy_number_unique"
             ),
         ]
+
+    insured = money_attribute("insured_amount", "currency")
+    premium = money_attribute("premium_amount", "currency")
+    subsidy = money_attribute("subsidy_amount", "currency")
 
     def __str__(self):
         return f"{self.insurer} {self.policy_number}"

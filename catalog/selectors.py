@@ -28,12 +28,11 @@ from catalog.models import (
     Product,
     ProductImage,
 )
-from catalog.rules import MAKER_ROLES
-from marketplace.accounts.rules import BUYER_ROLES
-from marketplace.accounts.selectors import memberships_for_user
+from catalog.rules import MAKER_ROLES, CatalogPerm
+from marketplace.accounts import rules as account_rules
 from marketplace.core.errors import NotFoundError
 from marketplace.core.money import Money, money_sum
-from marketplace.core.permissions import has_perm
+from marketplace.core.permissions import has_perm, scope_for
 
 # --- certification -------------------------------------------------------------------
 
@@ -98,7 +97,7 @@ def certification_get_for_viewer(*, user, pk: int) -> Certification:
         .filter(pk=pk)
         .first()
     )
-    if certification is None or not has_perm(user, "catalog.view_certification", certification):
+    if certification is None or not has_perm(user, CatalogPerm.VIEW_CERTIFICATION, certification):
         raise NotFoundError()
     return certification
 
@@ -125,24 +124,17 @@ def certifications_of_product(product: Product) -> QuerySet[Certification]:
 def organisation_ids_of(user, roles=MAKER_ROLES) -> list[int]:
     """Organisations where ``user`` holds one of ``roles`` (makers by default; any role
     when ``roles`` is None)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    memberships = memberships_for_user(user)
-    if roles is not None:
-        memberships = memberships.filter(role__in=roles)
-    return list(memberships.values_list("organisation_id", flat=True))
+    return account_rules.organisation_ids_of(user, roles)
 
 
 def products_visible_to(user) -> QuerySet[Product]:
-    """Published products for everyone; drafts and withdrawn products only for their own
-    organisation; staff see everything."""
-    qs = Product.objects.all()
-    if getattr(user, "is_authenticated", False) and user.is_staff:
-        return qs
-    org_ids = organisation_ids_of(user)
-    if org_ids:
-        return qs.filter(Q(status=Product.Status.PUBLISHED) | Q(organisation_id__in=org_ids))
-    return qs.filter(status=Product.Status.PUBLISHED)
+    """Published products for everyone; drafts and withdrawn products for those the
+    view rule allows (their organisation, staff)."""
+    others = scope_for(user, CatalogPerm.VIEW_PRODUCT, Product.objects.exclude(
+        status=Product.Status.PUBLISHED))
+    return Product.objects.filter(
+        Q(status=Product.Status.PUBLISHED) | Q(pk__in=others.values("pk"))
+    )
 
 
 def _cover(qs: QuerySet[Product]) -> QuerySet[Product]:
@@ -180,7 +172,32 @@ def product_get(*, user, slug: str | None = None, pk: int | None = None) -> Prod
 
 
 def product_is_visible(product: Product, user) -> bool:
-    return product.status == Product.Status.PUBLISHED or has_perm(user, "catalog.view_product", product)
+    return product.status == Product.Status.PUBLISHED or has_perm(
+        user, CatalogPerm.VIEW_PRODUCT, product)
+
+
+def product_detail_get(*, user, pk: int) -> Product:
+    """One product for its detail view: what a list row has, plus its images."""
+    product_get(user=user, pk=pk)  # visibility: 404 for others' drafts
+    return (
+        product_list(user=user, base=Product.objects.filter(pk=pk))
+        .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by(
+            "position", "pk")))
+        .get()
+    )
+
+
+def product_images(product: Product) -> list[ProductImage]:
+    return list(product.images.order_by("position", "pk"))
+
+
+def product_image_get(*, user, product: Product, pk: int) -> ProductImage:
+    """An image of a product ``user`` may see (draft images only for whoever sees the
+    draft)."""
+    image = ProductImage.objects.filter(product=product, pk=pk).first()
+    if image is None or not product_is_visible(product, user):
+        raise NotFoundError()
+    return image
 
 
 def products_of_organisations(org_ids: list[int]) -> QuerySet[Product]:
@@ -259,28 +276,22 @@ def first_set_units_for_viewer(*, user, product: Product) -> QuerySet[FirstSetUn
     qs = _units().filter(product=product).order_by(
         "buyer__name", "buyer_id", F("sequence").asc(nulls_last=True), "pk"
     )
-    if has_perm(user, "catalog.view_first_set_records", product):
-        return qs
-    return qs.filter(buyer_id__in=organisation_ids_of(user, BUYER_ROLES))
+    return scope_for(user, CatalogPerm.VIEW_FIRST_SET_UNITS, qs)
 
 
 def first_set_unit_get(*, user, pk: int) -> FirstSetUnit:
     unit = _units().filter(pk=pk).first()
-    if unit is None or not has_perm(user, "catalog.view_first_set_unit", unit):
+    if unit is None or not has_perm(user, CatalogPerm.VIEW_FIRST_SET_UNIT, unit):
         raise NotFoundError()
     return unit
 
 
 def first_set_units_awaiting(user) -> QuerySet[FirstSetUnit]:
-    """Claims ``user`` is asked to confirm, oldest first: every claim for staff; for a
-    buyer, the claims naming a verified organisation they buy for (never their own
-    maker's units: see rule catalog.confirm_first_set_unit)."""
+    """Claims ``user`` is asked to confirm, oldest first: the rule of
+    catalog.confirm_first_set_unit decides (the side that has not confirmed yet; staff on
+    the purchase document)."""
     qs = _units().filter(status=FirstSetUnit.Status.CLAIMED).order_by("created_at", "pk")
-    if getattr(user, "is_authenticated", False) and user.is_staff:
-        return qs
-    return qs.filter(
-        buyer_id__in=organisation_ids_of(user, BUYER_ROLES), buyer__is_verified=True
-    ).exclude(product__organisation_id__in=organisation_ids_of(user, None))
+    return scope_for(user, CatalogPerm.CONFIRM_FIRST_SET_UNIT, qs)
 
 
 # --- makerspaces and categories ------------------------------------------------------
@@ -288,7 +299,7 @@ def first_set_units_awaiting(user) -> QuerySet[FirstSetUnit]:
 
 def makerspace_list(*, include_unpublished: bool = False) -> QuerySet[Makerspace]:
     qs = Makerspace.objects.all() if include_unpublished else Makerspace.objects.filter(
-        is_published=True
+        status=Makerspace.Status.PUBLISHED
     )
     return qs.select_related("operator").annotate(
         resident_count=Count("residents", distinct=True),
@@ -296,6 +307,11 @@ def makerspace_list(*, include_unpublished: bool = False) -> QuerySet[Makerspace
             "products", filter=Q(products__status=Product.Status.PUBLISHED), distinct=True
         ),
     ).order_by("district", "name")
+
+
+def makerspaces_published() -> QuerySet[Makerspace]:
+    """Published makerspaces by name (filter and form choices)."""
+    return Makerspace.objects.filter(status=Makerspace.Status.PUBLISHED).order_by("name")
 
 
 def makerspace_get(*, user, slug: str) -> Makerspace:
@@ -306,11 +322,21 @@ def makerspace_get(*, user, slug: str) -> Makerspace:
         .first()
     )
     if makerspace is None or (
-        not makerspace.is_published and not has_perm(user, "catalog.change_makerspace", makerspace)
-        and not getattr(user, "is_staff", False)
+        not makerspace.is_published and not has_perm(user, CatalogPerm.VIEW_MAKERSPACE, makerspace)
     ):
         raise NotFoundError()
     return makerspace
+
+
+def makerspace_by_slug(slug: str) -> Makerspace | None:
+    return Makerspace.objects.filter(slug=slug).first()
+
+
+def makerspace_photo_get(*, makerspace: Makerspace, pk: int):
+    photo = makerspace.photos.filter(pk=pk).first()
+    if photo is None:
+        raise NotFoundError()
+    return photo
 
 
 def makerspace_products(makerspace: Makerspace) -> QuerySet[Product]:
@@ -321,19 +347,35 @@ def makerspace_products(makerspace: Makerspace) -> QuerySet[Product]:
 
 
 def makerspaces_for_index(*, ids: list[int] | None = None) -> QuerySet[Makerspace]:
-    qs = Makerspace.objects.filter(is_published=True).select_related("operator")
+    qs = Makerspace.objects.filter(status=Makerspace.Status.PUBLISHED).select_related("operator")
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.order_by("pk")
 
 
 def makerspaces_operated_by(user) -> QuerySet[Makerspace]:
-    return Makerspace.objects.filter(operator_id__in=organisation_ids_of(user)).order_by("name")
+    return scope_for(user, CatalogPerm.CHANGE_MAKERSPACE, Makerspace.objects.all()).order_by(
+        "name")
+
+
+def makerspaces_for_resident(organisations) -> QuerySet[Makerspace]:
+    """Published makerspaces where any of ``organisations`` is a resident (the only ones a
+    maker may name on a product)."""
+    return makerspaces_published().filter(residents__in=organisations).distinct()
+
+
+def categories() -> QuerySet[Category]:
+    """Every category in tree order (form and filter choices)."""
+    return Category.objects.order_by("path")
 
 
 def category_tree() -> list[Category]:
     """Every category in tree order (by materialised path), with ``depth``."""
     return list(Category.objects.order_by("path"))
+
+
+def category_by_slug(slug: str) -> Category | None:
+    return Category.objects.filter(slug=slug).first()
 
 
 def category_subtree_ids(category: Category) -> QuerySet:

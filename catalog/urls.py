@@ -20,6 +20,8 @@ urlpatterns = [
          name="product_first_sets"),
     path("first-sets/awaiting/", first_sets.first_set_units_awaiting_page,
          name="first_set_units_awaiting"),
+    path("first-sets/units/<int:pk>/document/", first_sets.first_set_unit_document,
+         name="first_set_unit_document"),
     path("certifications/", certifications.certification_queue_page, name="certification_queue"),
     path("certifications/<int:pk>/", certifications.certification_review_page,
          name="certification_review"),

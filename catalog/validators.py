@@ -6,17 +6,16 @@ translatable message) and never writes anything, so a refused upload leaves no t
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import nh3
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from marketplace.core.errors import DomainError
+from catalog.errors import CatalogValidationError
 
-
-class CatalogValidationError(DomainError):
-    code = "invalid"
+__all__ = ["CatalogValidationError"]  # re-exported for the forms and older callers
 
 
 # --- rich text -----------------------------------------------------------------------
@@ -74,6 +73,9 @@ def clean_specifications(value) -> dict[str, str]:
     for key, item in value.items():
         if not isinstance(key, str) or not isinstance(item, str):
             raise CatalogValidationError(_("Every specification name and value must be text."))
+        if "\x00" in key or "\x00" in item:
+            raise CatalogValidationError(_("Text must not contain NUL characters."),
+                                         code="nul_character")
         key = key.strip()
         if not key:
             raise CatalogValidationError(_("A specification name cannot be empty."))
@@ -99,6 +101,11 @@ def clean_specifications(value) -> dict[str, str]:
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_SIDE = 8000
+# A decompression bomb is a small file of huge dimensions (an 8000 x 8000 PNG of 200 KB
+# decodes to 256 MB). 24 megapixels hold any photo a 5 MB upload can carry; Pillow
+# refuses anything above it in this process, the thumbnail task included.
+MAX_IMAGE_PIXELS = 24_000_000
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
@@ -120,9 +127,30 @@ def _size_of(upload) -> int:
     return size
 
 
+def _too_large():
+    return CatalogValidationError(
+        _("The image is too large (at most %(max)s x %(max)s pixels and %(mp)s megapixels).")
+        % {"max": MAX_IMAGE_SIDE, "mp": MAX_IMAGE_PIXELS // 1_000_000},
+        code="image_too_large",
+    )
+
+
+@contextmanager
+def open_image(source):
+    """``PIL.Image.open`` that refuses an image above the pixel limits before a single
+    pixel is decoded (the header alone gives the size)."""
+    with Image.open(source) as img:
+        width, height = img.size
+        if width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
+            raise _too_large()
+        yield img
+
+
 def check_image(upload) -> CheckedImage:
-    """A real JPEG, PNG or WebP image, at most 5 MB and 8000 x 8000 pixels. The content is
-    decoded by Pillow: the file name and the declared content type are not trusted."""
+    """A real JPEG, PNG or WebP image, at most 5 MB, 8000 px a side and 24 megapixels.
+    The content is decoded by Pillow (every pixel, so a file with a valid header and
+    broken data is refused here, not in the thumbnail task): the file name and the
+    declared content type are not trusted."""
     if upload is None:
         raise CatalogValidationError(_("Choose an image to upload."))
     size = _size_of(upload)
@@ -135,24 +163,16 @@ def check_image(upload) -> CheckedImage:
         )
     upload.seek(0)
     try:
-        with Image.open(upload) as img:
+        with open_image(upload) as img:
             fmt, (width, height) = img.format, img.size
             if fmt not in IMAGE_FORMATS:
                 raise CatalogValidationError(_("Only JPEG, PNG and WebP images are accepted."))
-            if width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE:
-                raise CatalogValidationError(
-                    _("The image is too large (at most %(max)s x %(max)s pixels).")
-                    % {"max": MAX_IMAGE_SIDE}
-                )
-            img.verify()
+            img.load()
     except CatalogValidationError:
         raise
-    except Image.DecompressionBombError as exc:
-        raise CatalogValidationError(
-            _("The image is too large (at most %(max)s x %(max)s pixels).")
-            % {"max": MAX_IMAGE_SIDE}
-        ) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _too_large() from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise CatalogValidationError(
             _("The file is not a valid image (JPEG, PNG or WebP).")
         ) from exc
@@ -204,9 +224,12 @@ def check_document(upload) -> CheckedDocument:
 
 def check_image_document(upload) -> None:
     try:
-        with Image.open(upload) as img:
-            img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        with open_image(upload) as img:
+            img.load()
+    except CatalogValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
+            Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise CatalogValidationError(
             _("“%(name)s” is not a readable image.") % {"name": getattr(upload, "name", "")}
         ) from exc

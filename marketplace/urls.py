@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -33,8 +34,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# The admin has no login of its own: /admin/login/ sends people to allauth's login, which
+# asks the one-time code of those who have MFA and applies the login rate limits. A
+# password alone never yields a staff session.
+admin.site.login = secure_admin_login(admin.site.login)
+
+handler400 = "marketplace.core.views.bad_request"
 handler403 = "marketplace.core.views.permission_denied"
 handler404 = "marketplace.core.views.page_not_found"
+handler500 = "marketplace.core.views.server_error"
 
 if settings.DEBUG:
     # The embedded run serves uploads itself, and only what the production proxy serves

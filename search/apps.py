@@ -8,7 +8,7 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from search import demo, sources  # noqa: F401  (registers the demo seeder)
+        from search import demo, health, sources  # noqa: F401  (demo seeder, health check)
         from search.receivers import connect_receivers
 
         sources.load()

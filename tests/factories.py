@@ -16,6 +16,7 @@ from marketplace.accounts.models import (
     MembershipRole,
     Organisation,
     OrganisationKind,
+    OrganisationVerification,
     User,
 )
 
@@ -71,12 +72,31 @@ class ExpertFactory(UserFactory):
 
 
 class OrganisationFactory(DjangoModelFactory):
+    """An organisation as its creator made it: not verified. ``verified=True`` verifies it
+    through the verification state machine (audited), as staff do."""
+
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     kind = OrganisationKind.MAKER_COMPANY
     name = factory.Sequence(lambda n: f"Organisation {n}")
     slug = factory.Sequence(lambda n: f"org-{n}")
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        if create and extracted:
+            verify(obj)
+
+
+def verify(organisation: Organisation) -> Organisation:
+    """Verify ``organisation`` through its state machine (no staff member needed)."""
+    from marketplace.accounts.states import ORGANISATION_VERIFICATION_STATES, AccountsAction
+    from marketplace.core.transitions import transition
+
+    return transition(organisation, ORGANISATION_VERIFICATION_STATES,
+                      OrganisationVerification.VERIFIED,
+                      action=AccountsAction.ORGANISATION_VERIFIED)
 
 
 class GovernmentAgencyFactory(OrganisationFactory):
@@ -87,7 +107,12 @@ class GovernmentAgencyFactory(OrganisationFactory):
 
 
 class VerifiedGovernmentAgencyFactory(GovernmentAgencyFactory):
-    is_verified = True
+    """A government agency staff verified (its buyer roles have buyer powers)."""
+
+    verified = factory.PostGeneration(
+        lambda obj, create, extracted, **kw: verify(obj) if create and extracted is not False
+        else None
+    )
 
 
 class MembershipFactory(DjangoModelFactory):

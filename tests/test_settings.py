@@ -86,9 +86,8 @@ def test_embedded_needs_no_server(tmp_path):
     assert s["CELERY_TASK_ALWAYS_EAGER"] is False  # the worker runs tasks, not the request
     options = s["CELERY_BROKER_TRANSPORT_OPTIONS"]
     assert options["data_folder_in"] == options["data_folder_out"] == str(tmp_path / "broker")
-    # kombu does not create its folders; the settings do
-    assert (tmp_path / "broker").is_dir()
-    assert (tmp_path / "broker-processed").is_dir()
+    # importing the settings touches no disk (the Celery app makes the broker folders)
+    assert not (tmp_path / "broker").exists()
     assert "chronograph" in s["CELERY_BEAT_SCHEDULE"]
 
 
@@ -182,7 +181,8 @@ def test_the_test_overlay_finds_local_services_before_base_reads_the_environment
 
 
 def test_debug_is_off_by_default_outside_the_embedded_run(tmp_path):
-    assert load_settings("marketplace.settings.base", tmp_path)["DEBUG"] is False
+    base = load_settings("marketplace.settings.base", tmp_path, DJANGO_SECRET_KEY="k" * 50)
+    assert base["DEBUG"] is False
     production = load_settings("marketplace.settings.production", tmp_path, **PRODUCTION_ENV)
     assert production["DEBUG"] is False
     # even when someone sets DJANGO_DEBUG, production stays off
@@ -190,6 +190,20 @@ def test_debug_is_off_by_default_outside_the_embedded_run(tmp_path):
         "marketplace.settings.production", tmp_path, DJANGO_DEBUG="true", **PRODUCTION_ENV
     )
     assert forced["DEBUG"] is False
+
+
+@pytest.mark.parametrize("module", ["marketplace.settings.base", "marketplace.settings.production"])
+def test_without_a_key_nothing_but_debug_or_the_embedded_run_starts(tmp_path, module):
+    """manage.py, celery.py and asgi.py default to the base settings: without a key they
+    refuse to start instead of signing sessions with a key everyone knows."""
+    result = subprocess.run([sys.executable, "-c", _DUMP, module], cwd=ROOT,
+                            env=_env(tmp_path), capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+    debug = load_settings("marketplace.settings.base", tmp_path, DJANGO_DEBUG="true")
+    assert debug["DEBUG"] is True and debug["SECRET_KEY"].startswith("insecure-")
+    embedded = load_settings("marketplace.settings.embedded", tmp_path)
+    assert embedded["DEBUG"] is True and embedded["SECRET_KEY"]
 
 
 def test_production_requires_a_secret_key(tmp_path):

@@ -19,6 +19,7 @@ from catalog.api.serializers import (
     ReasonInputSerializer,
 )
 from catalog.models import Certification
+from catalog.rules import CatalogPerm
 from catalog.selectors import (
     certification_get_for_viewer,
     certification_review_queue,
@@ -49,7 +50,7 @@ class ProductCertificationListCreateApi(APIView):
     @extend_schema(responses={200: CertificationOutputSerializer(many=True), **errors(403, 404)})
     def get(self, request, pk: int):
         product = product_get(user=request.user, pk=pk)
-        require_perm(request.user, "catalog.apply_certification", product)
+        require_perm(request.user, CatalogPerm.APPLY_CERTIFICATION, product)
         return Response(CertificationOutputSerializer(certifications_of_product(product), many=True).data)
 
     @extend_schema(
@@ -86,7 +87,7 @@ class CertificationQueueApi(generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        require_perm(self.request.user, "catalog.review_certification", None)
+        require_perm(self.request.user, CatalogPerm.REVIEW_CERTIFICATION, None)
         statuses = self.request.query_params.getlist("status") or None
         unknown = set(statuses or ()) - set(Certification.Status.values)
         if unknown:

@@ -7,8 +7,9 @@ from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 
+from catalog import selectors
+from catalog.errors import CatalogValidationError
 from catalog.models import Category, Makerspace
-from catalog.validators import CatalogValidationError
 from marketplace.accounts.models import Organisation
 from marketplace.accounts.selectors import organisation_get
 from marketplace.core.errors import NotFoundError
@@ -52,7 +53,7 @@ def organisation_by_slug(slug: str) -> Organisation:
 
 
 def category_by_slug(slug: str) -> Category:
-    category = Category.objects.filter(slug=slug).first()
+    category = selectors.category_by_slug(slug)
     if category is None:
         raise CatalogValidationError(_("Unknown category “%(slug)s”.") % {"slug": slug})
     return category
@@ -61,7 +62,7 @@ def category_by_slug(slug: str) -> Category:
 def makerspace_by_slug(slug: str | None) -> Makerspace | None:
     if not slug:
         return None
-    makerspace = Makerspace.objects.filter(slug=slug).first()
+    makerspace = selectors.makerspace_by_slug(slug)
     if makerspace is None:
         raise CatalogValidationError(_("Unknown makerspace “%(slug)s”.") % {"slug": slug})
     return makerspace

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +18,7 @@ from catalog.api.serializers import (
     FirstSetUnitOutputSerializer,
     ReasonInputSerializer,
 )
+from catalog.rules import CatalogPerm
 from catalog.selectors import (
     first_set_policies_of,
     first_set_unit_get,
@@ -39,6 +41,7 @@ def _unit_output(request, pk: int):
 
 class FirstSetUnitListCreateApi(APIView):
     permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
         responses={200: FirstSetUnitOutputSerializer(many=True), **errors(403, 404)},
@@ -46,15 +49,15 @@ class FirstSetUnitListCreateApi(APIView):
     )
     def get(self, request, pk: int):
         product = product_get(user=request.user, pk=pk)
-        require_perm(request.user, "catalog.view_first_set_units", product)
+        require_perm(request.user, CatalogPerm.VIEW_FIRST_SET_UNITS, product)
         units = first_set_units_for_viewer(user=request.user, product=product)
         return Response(FirstSetUnitOutputSerializer(units, many=True).data)
 
     @extend_schema(
-        request=FirstSetUnitInputSerializer,
+        request={"multipart/form-data": FirstSetUnitInputSerializer},
         responses={201: FirstSetUnitOutputSerializer, **errors(400, 403, 404, 409)},
-        summary="Record a unit put into use (the maker's record awaits the buyer's "
-                "confirmation; a buyer officer's or staff's is confirmed at once)",
+        summary="Record a unit put into use, with its purchase document (the maker or the "
+                "buyer records; it counts once the other side, or staff, confirms)",
     )
     def post(self, request, pk: int):
         product = product_get(user=request.user, pk=pk)
@@ -85,8 +88,9 @@ class FirstSetUnitConfirmApi(APIView):
 
     @extend_schema(
         request=None, responses={200: FirstSetUnitOutputSerializer, **errors(403, 404, 409)},
-        summary="Confirm a claimed unit (the buying organisation's officers, or staff); it "
-                "then gets its sequence and counts if among the buyer's first three",
+        summary="Confirm a claimed unit (the side that has not confirmed yet, or staff on the "
+                "purchase document); once both sides have, it gets its sequence and counts if "
+                "among the buyer's first three",
     )
     def post(self, request, pk: int):
         first_set_unit_confirm(actor=request.user, unit=first_set_unit_get(user=request.user, pk=pk))
@@ -116,7 +120,7 @@ class FirstSetInsuranceListCreateApi(APIView):
     @extend_schema(responses={200: FirstSetInsuranceOutputSerializer(many=True), **errors(403, 404)})
     def get(self, request, pk: int):
         product = product_get(user=request.user, pk=pk)
-        require_perm(request.user, "catalog.view_first_set_records", product)
+        require_perm(request.user, CatalogPerm.VIEW_FIRST_SET_RECORDS, product)
         policies = first_set_policies_of(product)
         return Response(FirstSetInsuranceOutputSerializer(policies, many=True).data)
 

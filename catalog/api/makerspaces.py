@@ -21,8 +21,7 @@ from catalog.api.serializers import (
     PhotoUploadInputSerializer,
 )
 from catalog.filters import MakerspaceFilter
-from catalog.models import Category, MakerspacePhoto
-from catalog.selectors import makerspace_get, makerspace_list
+from catalog.selectors import categories, makerspace_get, makerspace_list, makerspace_photo_get
 from catalog.services.images import makerspace_photo_add, makerspace_photo_delete
 from catalog.services.makerspaces import (
     makerspace_create,
@@ -30,7 +29,6 @@ from catalog.services.makerspaces import (
     makerspace_resident_remove,
     makerspace_update,
 )
-from marketplace.core.errors import NotFoundError
 
 
 def _detail(request, slug: str):
@@ -43,7 +41,9 @@ class CategoryListApi(generics.ListAPIView):
     serializer_class = CategoryOutputSerializer
     pagination_class = None
     filter_backends: list = []
-    queryset = Category.objects.select_related("parent").order_by("path")
+
+    def get_queryset(self):
+        return categories().select_related("parent")
 
 
 class MakerspaceListCreateApi(generics.ListAPIView):
@@ -145,8 +145,6 @@ class MakerspacePhotoDeleteApi(APIView):
     @extend_schema(request=None, responses={204: None, **errors(403, 404)})
     def delete(self, request, slug: str, photo_id: int):
         makerspace = makerspace_get(user=request.user, slug=slug)
-        photo = MakerspacePhoto.objects.filter(makerspace=makerspace, pk=photo_id).first()
-        if photo is None:
-            raise NotFoundError()
+        photo = makerspace_photo_get(makerspace=makerspace, pk=photo_id)
         makerspace_photo_delete(actor=request.user, photo=photo)
         return Response(status=status.HTTP_204_NO_CONTENT)

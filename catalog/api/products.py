@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -27,8 +26,13 @@ from catalog.api.serializers import (
     ProductWithdrawInputSerializer,
 )
 from catalog.filters import ProductFilter
-from catalog.models import Product, ProductImage
-from catalog.selectors import product_get, product_list
+from catalog.selectors import (
+    product_detail_get,
+    product_get,
+    product_image_get,
+    product_images,
+    product_list,
+)
 from catalog.services.images import product_image_add, product_image_delete
 from catalog.services.products import (
     product_create,
@@ -36,16 +40,10 @@ from catalog.services.products import (
     product_update,
     product_withdraw,
 )
-from marketplace.core.errors import NotFoundError
 
 
 def _detail(request, pk: int):
-    product_get(user=request.user, pk=pk)  # visibility: 404 for others' drafts
-    product = (
-        product_list(user=request.user, base=Product.objects.filter(pk=pk))
-        .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk")))
-        .get()
-    )
+    product = product_detail_get(user=request.user, pk=pk)
     return ProductDetailOutputSerializer(product, context={"request": request}).data
 
 
@@ -125,7 +123,7 @@ class ProductImageListCreateApi(APIView):
     @extend_schema(responses={200: ProductImageOutputSerializer(many=True), **errors(404)})
     def get(self, request, pk: int):
         product = product_get(user=request.user, pk=pk)
-        images = ProductImage.objects.filter(product=product).order_by("position", "pk")
+        images = product_images(product)
         return Response(ProductImageOutputSerializer(images, many=True).data)
 
     @extend_schema(
@@ -151,8 +149,6 @@ class ProductImageDeleteApi(APIView):
     @extend_schema(request=None, responses={204: None, **errors(403, 404)})
     def delete(self, request, pk: int, image_id: int):
         product = product_get(user=request.user, pk=pk)
-        image = ProductImage.objects.filter(product=product, pk=image_id).first()
-        if image is None:
-            raise NotFoundError()
+        image = product_image_get(user=request.user, product=product, pk=image_id)
         product_image_delete(actor=request.user, image=image)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -314,15 +314,29 @@ class FirstSetUnitOutputSerializer(serializers.ModelSerializer):
     product = serializers.SerializerMethodField()
     sequence = serializers.IntegerField(
         allow_null=True, read_only=True,
-        help_text="Handed out when the buyer confirms; null while claimed or if rejected",
+        help_text="Handed out when both sides (or staff) confirmed; null while claimed or if "
+                  "rejected",
     )
+    maker_confirmed = serializers.SerializerMethodField()
+    buyer_confirmed = serializers.SerializerMethodField()
+    has_purchase_document = serializers.SerializerMethodField()
 
     class Meta:
         model = FirstSetUnit
         fields = [
             "id", "product", "buyer", "serial_number", "put_into_use_on", "status", "sequence",
-            "counts_as_first_set", "decided_at", "decision_reason", "created_at",
+            "counts_as_first_set", "maker_confirmed", "buyer_confirmed",
+            "has_purchase_document", "decided_at", "decision_reason", "created_at",
         ]
+
+    def get_maker_confirmed(self, obj) -> bool:
+        return obj.maker_confirmed_at is not None
+
+    def get_buyer_confirmed(self, obj) -> bool:
+        return obj.buyer_confirmed_at is not None
+
+    def get_has_purchase_document(self, obj) -> bool:
+        return bool(obj.purchase_document)
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_product(self, obj):
@@ -333,6 +347,8 @@ class FirstSetUnitInputSerializer(serializers.Serializer):
     buyer = serializers.SlugField(help_text="Slug of the buying organisation")
     serial_number = serializers.CharField(max_length=100)
     put_into_use_on = serializers.DateField()
+    purchase_document = serializers.FileField(
+        help_text="The purchase contract or invoice (PDF, JPEG or PNG, at most 10 MB); private")
 
 
 class FirstSetInsuranceOutputSerializer(serializers.ModelSerializer):

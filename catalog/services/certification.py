@@ -11,37 +11,29 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from catalog.errors import CatalogValidationError, OpenApplicationExists
 from catalog.models import Certification, CertificationDocument, Product
+from catalog.rules import CatalogPerm
 from catalog.services.common import clean_text, upload_name
-from catalog.signals import product_changed, send_after_commit
-from catalog.validators import MAX_DOCUMENTS, CatalogValidationError, check_document
+from catalog.signals import product_changed
+from catalog.states import CERTIFICATION_STATES, CatalogAction
+from catalog.validators import MAX_DOCUMENTS, check_document
 from marketplace.core.audit import audit_log
+from marketplace.core.db import unique_conflicts
 from marketplace.core.errors import ConflictError
 from marketplace.core.permissions import require_perm
-from marketplace.core.transitions import StateMachine, transition
+from marketplace.core.signals import announce
+from marketplace.core.transitions import transition
+from marketplace.core.validation import clean_reason
 from marketplace.notifications.services import notification_create
 
 S = Certification.Status
-CERTIFICATION_STATES = StateMachine(
-    name="catalog.certification",
-    transitions={
-        S.SUBMITTED: {S.UNDER_REVIEW},
-        S.UNDER_REVIEW: {S.CERTIFIED, S.REJECTED},
-        S.CERTIFIED: {S.EXPIRED, S.REVOKED},
-    },
-    labels=dict(S.choices),  # lazy: a refusal names the states in the user's language
-)
 MAX_STATEMENT_CHARS = 10_000
-
-
-class OpenApplicationExists(ConflictError):
-    code = "certification_open"
-    default_message = _("This product already has an application under way.")
 
 
 def certification_apply(
@@ -49,7 +41,7 @@ def certification_apply(
 ) -> Certification:
     """The maker applies with at least one document (PDF, JPEG or PNG, at most 10 MB)."""
     require_perm(
-        actor, "catalog.apply_certification", product,
+        actor, CatalogPerm.APPLY_CERTIFICATION, product,
         message=_("Only the maker of this product can apply for its certification."),
     )
     if product.status == Product.Status.WITHDRAWN:
@@ -75,13 +67,13 @@ def certification_apply(
                 product=product, status__in=Certification.OPEN_STATUSES
             ).exists():
                 raise OpenApplicationExists()
-            try:
-                with transaction.atomic():
-                    certification = Certification.objects.create(
-                        product=product, applicant=actor, statement=statement
-                    )
-            except IntegrityError as exc:  # a concurrent application won the race
-                raise OpenApplicationExists() from exc
+            # a concurrent application that won the race ends here as a 409
+            with unique_conflicts(Certification, {
+                "certification_one_open_per_product": OpenApplicationExists(),
+            }):
+                certification = Certification.objects.create(
+                    product=product, applicant=actor, statement=statement
+                )
             for upload, check in zip(documents, checked, strict=True):
                 doc = CertificationDocument(
                     certification=certification, content_type=check.content_type,
@@ -91,10 +83,10 @@ def certification_apply(
                 stored.append(doc.file)
                 doc.save()
             audit_log(
-                actor=actor, action="catalog.certification.submitted", obj=certification,
+                actor=actor, action=CatalogAction.CERTIFICATION_SUBMITTED, obj=certification,
                 data={"product": product.pk, "documents": len(checked)},
             )
-            send_after_commit(product_changed, product_id=product.pk)
+            announce(product_changed, product_id=product.pk)
     except BaseException:
         for fieldfile in stored:
             fieldfile.storage.delete(fieldfile.name)
@@ -103,13 +95,11 @@ def certification_apply(
 
 
 def certification_start_review(*, actor, certification: Certification) -> Certification:
-    require_perm(actor, "catalog.review_certification", certification)
-    certification.reviewer = actor
-    certification.review_started_at = timezone.now()
+    require_perm(actor, CatalogPerm.REVIEW_CERTIFICATION, certification)
     return transition(
         certification, CERTIFICATION_STATES, S.UNDER_REVIEW, actor=actor,
-        action="catalog.certification.under_review",
-        update_fields=["reviewer", "review_started_at"],
+        action=CatalogAction.CERTIFICATION_UNDER_REVIEW,
+        changes={"reviewer": actor, "review_started_at": timezone.now()},
     )
 
 
@@ -117,7 +107,7 @@ def certification_certify(
     *, actor, certification: Certification, certificate_number: str, valid_from: date,
     valid_until: date,
 ) -> Certification:
-    require_perm(actor, "catalog.review_certification", certification)
+    require_perm(actor, CatalogPerm.REVIEW_CERTIFICATION, certification)
     number = clean_text(Certification, "certificate_number", certificate_number, required=True)
     if not valid_from or not valid_until:
         raise CatalogValidationError(_("Give the validity window of the certificate."))
@@ -125,52 +115,53 @@ def certification_certify(
         raise CatalogValidationError(_("The certificate must end after it starts."))
     if valid_until < timezone.localdate():
         raise CatalogValidationError(_("The certificate would already have expired."))
+    taken = ConflictError(_("This certificate number is already in use."),
+                          code="certificate_number_taken", data={"field": "certificate_number"})
     if Certification.objects.filter(certificate_number=number).exclude(pk=certification.pk).exists():
-        raise ConflictError(_("This certificate number is already in use."))
-    certification.certificate_number = number
-    certification.valid_from = valid_from
-    certification.valid_until = valid_until
-    certification.reviewer = actor
-    certification.decided_at = timezone.now()
-    transition(
-        certification, CERTIFICATION_STATES, S.CERTIFIED, actor=actor,
-        action="catalog.certification.certified",
-        data={"number": number, "valid_from": valid_from, "valid_until": valid_until},
-        update_fields=["certificate_number", "valid_from", "valid_until", "reviewer", "decided_at"],
-    )
-    _after_decision(certification, _("Your product “%(product)s” is certified as innovative"),
-                    _("Certificate %(number)s, valid until %(until)s."))
+        raise taken
+    with transaction.atomic(), unique_conflicts(Certification, {
+        "certification_number_unique": taken,
+    }):
+        transition(
+            certification, CERTIFICATION_STATES, S.CERTIFIED, actor=actor,
+            action=CatalogAction.CERTIFICATION_CERTIFIED,
+            data={"number": number, "valid_from": valid_from, "valid_until": valid_until},
+            changes={"certificate_number": number, "valid_from": valid_from,
+                     "valid_until": valid_until, "reviewer": actor,
+                     "decided_at": timezone.now()},
+        )
+        _after_decision(certification, _("Your product “%(product)s” is certified as innovative"),
+                        _("Certificate %(number)s, valid until %(until)s."))
     return certification
 
 
 def certification_reject(*, actor, certification: Certification, reason: str) -> Certification:
-    require_perm(actor, "catalog.review_certification", certification)
-    reason = _clean_reason(reason, _("Give the reason for the rejection."))
-    certification.decision_reason = reason
-    certification.reviewer = actor
-    certification.decided_at = timezone.now()
-    transition(
-        certification, CERTIFICATION_STATES, S.REJECTED, actor=actor,
-        action="catalog.certification.rejected", data={"reason": reason},
-        update_fields=["decision_reason", "reviewer", "decided_at"],
-    )
-    _after_decision(certification, _("The certification of “%(product)s” was rejected"),
-                    _("Reason: %(reason)s"))
+    require_perm(actor, CatalogPerm.REVIEW_CERTIFICATION, certification)
+    reason = clean_reason(reason, missing=_("Give the reason for the rejection."),
+                          error=CatalogValidationError)
+    with transaction.atomic():
+        transition(
+            certification, CERTIFICATION_STATES, S.REJECTED, actor=actor,
+            action=CatalogAction.CERTIFICATION_REJECTED, data={"reason": reason},
+            changes={"decision_reason": reason, "reviewer": actor, "decided_at": timezone.now()},
+        )
+        _after_decision(certification, _("The certification of “%(product)s” was rejected"),
+                        _("Reason: %(reason)s"))
     return certification
 
 
 def certification_revoke(*, actor, certification: Certification, reason: str) -> Certification:
-    require_perm(actor, "catalog.review_certification", certification)
-    reason = _clean_reason(reason, _("Give the reason for the revocation."))
-    certification.decision_reason = reason
-    certification.ended_at = timezone.now()
-    transition(
-        certification, CERTIFICATION_STATES, S.REVOKED, actor=actor,
-        action="catalog.certification.revoked", data={"reason": reason},
-        update_fields=["decision_reason", "ended_at"],
-    )
-    _after_decision(certification, _("The certification of “%(product)s” was revoked"),
-                    _("Reason: %(reason)s"))
+    require_perm(actor, CatalogPerm.REVIEW_CERTIFICATION, certification)
+    reason = clean_reason(reason, missing=_("Give the reason for the revocation."),
+                          error=CatalogValidationError)
+    with transaction.atomic():
+        transition(
+            certification, CERTIFICATION_STATES, S.REVOKED, actor=actor,
+            action=CatalogAction.CERTIFICATION_REVOKED, data={"reason": reason},
+            changes={"decision_reason": reason, "ended_at": timezone.now()},
+        )
+        _after_decision(certification, _("The certification of “%(product)s” was revoked"),
+                        _("Reason: %(reason)s"))
     return certification
 
 
@@ -178,31 +169,24 @@ def certification_expire(*, certification: Certification, today: date) -> Certif
     """Called by the chronograph for a certified row whose window ended before ``today``."""
     if certification.valid_until is None or certification.valid_until >= today:
         raise CatalogValidationError(_("This certification has not reached its end date."))
-    certification.ended_at = timezone.now()
-    transition(
-        certification, CERTIFICATION_STATES, S.EXPIRED, actor=None,
-        action="catalog.certification.expired", data={"valid_until": certification.valid_until},
-        update_fields=["ended_at"],
-    )
-    _after_decision(certification, _("The certification of “%(product)s” has expired"),
-                    _("It was valid until %(until)s. You can apply again."))
+    with transaction.atomic():
+        transition(
+            certification, CERTIFICATION_STATES, S.EXPIRED, actor=None,
+            action=CatalogAction.CERTIFICATION_EXPIRED,
+            data={"valid_until": certification.valid_until},
+            changes={"ended_at": timezone.now()},
+        )
+        _after_decision(certification, _("The certification of “%(product)s” has expired"),
+                        _("It was valid until %(until)s. You can apply again."))
     return certification
 
 
-def _clean_reason(reason: str, missing_message) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise CatalogValidationError(missing_message, code="reason_required")
-    if len(reason) > 2000:
-        raise CatalogValidationError(_("The reason is too long (at most 2000 characters)."))
-    return reason
-
-
 def _after_decision(certification: Certification, title, body) -> None:
-    """Announce the change to search and tell the applicant, in their language."""
+    """Announce the change to search and tell the applicant, in their language, in the
+    decision's transaction."""
     product = certification.product
     applicant = certification.applicant
-    send_after_commit(product_changed, product_id=product.pk)
+    announce(product_changed, product_id=product.pk)
     values = {
         "product": product.name,
         "number": certification.certificate_number,

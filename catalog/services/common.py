@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from catalog.validators import CatalogValidationError
-from marketplace.core.money import Money
+from catalog.errors import CatalogValidationError
+from marketplace.core.money import InvalidMoney, Money
 
-MAX_PRICE = Decimal("999999999999.99")  # what DecimalField(max_digits=14, decimal_places=2) holds
+MAX_PRICE = Decimal("999999999999")  # a trillion, far below what an amount column holds
 
 
 def clean_text(model: type[models.Model], field: str, value, *, required: bool = False) -> str:
@@ -21,38 +21,32 @@ def clean_text(model: type[models.Model], field: str, value, *, required: bool =
     model_field = model._meta.get_field(field)
     label = model_field.verbose_name
     if required and not value:
-        raise CatalogValidationError(_("%(field)s is required.") % {"field": str(label).capitalize()})
+        raise CatalogValidationError(_("%(field)s is required.") % {"field": str(label).capitalize()},
+                                     data={"field": field})
+    if "\x00" in value:
+        raise CatalogValidationError(_("Text must not contain NUL characters."),
+                                     code="nul_character", data={"field": field})
     max_length = getattr(model_field, "max_length", None)
     if max_length and len(value) > max_length:
         raise CatalogValidationError(
             _("%(field)s is too long (at most %(max)s characters).")
-            % {"field": str(label).capitalize(), "max": max_length}
+            % {"field": str(label).capitalize(), "max": max_length}, data={"field": field},
         )
     return value
 
 
 def clean_price(amount, currency: str) -> tuple[Decimal | None, str]:
-    """A price is optional (on request) but never negative, in a known ISO currency, with
-    no more decimals than the currency allows."""
-    currency = (currency or "").strip().upper()
-    money = Money(Decimal(0), currency)  # refuses unknown currencies with a clear message
-    if amount is None or amount == "":
-        return None, money.currency
+    """A price is optional (on request) but never negative, in a currency that is money
+    (not XXX, XTS or gold), with no more decimals than the currency allows."""
     try:
-        amount = Decimal(str(amount))
-    except (InvalidOperation, ValueError) as exc:
-        raise CatalogValidationError(_("The price must be a number.")) from exc
-    if not amount.is_finite():
-        raise CatalogValidationError(_("The price must be a number."))
-    if amount < 0:
-        raise CatalogValidationError(_("The price cannot be negative."))
-    if amount > MAX_PRICE:
-        raise CatalogValidationError(_("The price is too large."))
-    money = Money(amount, currency)
-    money.to_minor_units()  # refuses more decimals than the currency has
-    if amount != amount.quantize(Decimal("0.01")):
-        raise CatalogValidationError(_("The price can have at most two decimals."))
-    return amount, money.currency
+        if amount is None or amount == "":
+            return None, Money.zero(currency or "").currency
+        money = Money.from_input(amount, currency, label=_("The price"), maximum=MAX_PRICE)
+    except InvalidMoney as exc:
+        field = "price_currency" if (exc.data or {}).get("field") == "currency" else "price_amount"
+        raise CatalogValidationError(exc.message, code="invalid_price",
+                                     data={"field": field}) from exc
+    return money.amount, money.currency
 
 
 def upload_name(extension: str) -> str:

@@ -10,15 +10,21 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import ImageOps
 
+from catalog.errors import CatalogValidationError
 from catalog.models import Makerspace, MakerspacePhoto, Product, ProductImage
+from catalog.rules import CatalogPerm
 from catalog.services.common import clean_text, upload_name
-from catalog.signals import makerspace_changed, product_changed, send_after_commit
-from catalog.validators import CatalogValidationError, check_image
+from catalog.signals import makerspace_changed, product_changed
+from catalog.states import CatalogAction
+from catalog.validators import check_image, open_image
 from marketplace.core.audit import audit_log
 from marketplace.core.permissions import has_perm, require_perm
+from marketplace.core.signals import announce
+from marketplace.core.tasks import enqueue
 
+THUMBNAIL_TASK = "catalog.product_image_make_thumbnail"
 MAX_IMAGES_PER_PRODUCT = 12
 MAX_PHOTOS_PER_MAKERSPACE = 20
 THUMBNAIL_SIZE = (400, 400)
@@ -36,9 +42,7 @@ def _delete_files_after_commit(*files) -> None:
 
 def product_image_add(*, actor, product: Product, file, alt: str = "") -> ProductImage:
     """Store a checked image; its thumbnail is made by a task after commit."""
-    from catalog.tasks import product_image_make_thumbnail
-
-    require_perm(actor, "catalog.change_product", product)
+    require_perm(actor, CatalogPerm.CHANGE_PRODUCT, product)
     alt = clean_text(ProductImage, "alt", alt)
     checked = check_image(file)  # before anything is written
     image = ProductImage(
@@ -56,12 +60,12 @@ def product_image_add(*, actor, product: Product, file, alt: str = "") -> Produc
         image.image.save(upload_name(checked.extension), file, save=False)
         image.save()
         audit_log(
-            actor=actor, action="catalog.product.image_added", obj=product,
+            actor=actor, action=CatalogAction.PRODUCT_IMAGE_ADDED, obj=product,
             data={"image": image.pk, "format": checked.format,
                   "size": [checked.width, checked.height]},
         )
-        product_image_make_thumbnail.delay(image.pk)
-        send_after_commit(product_changed, product_id=product.pk)
+        enqueue(THUMBNAIL_TASK, image.pk)  # after commit, through the outbox
+        announce(product_changed, product_id=product.pk)
     return image
 
 
@@ -80,26 +84,26 @@ def _removing_file_on_error(fieldfile):
 def product_image_delete(*, actor, image: ProductImage) -> None:
     """The maker removes an image; staff may too (moderation, from the admin)."""
     product = image.product
-    if not has_perm(actor, "catalog.moderate_product", product):
-        require_perm(actor, "catalog.change_product", product)
+    if not has_perm(actor, CatalogPerm.MODERATE_PRODUCT, product):
+        require_perm(actor, CatalogPerm.CHANGE_PRODUCT, product)
     with transaction.atomic():
         # Re-read: the thumbnail may have been written by the task since ``image`` was loaded.
         image = ProductImage.objects.select_for_update().get(pk=image.pk)
         image_id = image.pk
         image.delete()
         audit_log(
-            actor=actor, action="catalog.product.image_deleted", obj=product,
+            actor=actor, action=CatalogAction.PRODUCT_IMAGE_DELETED, obj=product,
             data={"image": image_id},
         )
         _delete_files_after_commit(image.image, image.thumbnail)
-        send_after_commit(product_changed, product_id=product.pk)
+        announce(product_changed, product_id=product.pk)
 
 
 def make_thumbnail(source) -> ContentFile:
     """A WebP thumbnail of at most 400 x 400 px, oriented by EXIF."""
     source.open("rb")
     try:
-        with Image.open(source) as img:
+        with open_image(source) as img:
             img = ImageOps.exif_transpose(img)
             if img.mode not in ("RGB", "RGBA"):
                 img = img.convert("RGBA" if "A" in img.getbands() else "RGB")
@@ -125,12 +129,12 @@ def product_image_thumbnail_generate(*, image_id: int) -> bool:
         if not updated:  # another worker won the race; drop our copy
             transaction.on_commit(lambda: image.thumbnail.storage.delete(stored))
             return False
-        send_after_commit(product_changed, product_id=image.product_id)
+        announce(product_changed, product_id=image.product_id)
     return True
 
 
 def makerspace_photo_add(*, actor, makerspace: Makerspace, file, caption: str = "") -> MakerspacePhoto:
-    require_perm(actor, "catalog.change_makerspace", makerspace)
+    require_perm(actor, CatalogPerm.CHANGE_MAKERSPACE, makerspace)
     caption = clean_text(MakerspacePhoto, "caption", caption)
     checked = check_image(file)
     photo = MakerspacePhoto(makerspace=makerspace, caption=caption)
@@ -145,22 +149,22 @@ def makerspace_photo_add(*, actor, makerspace: Makerspace, file, caption: str = 
         photo.image.save(upload_name(checked.extension), file, save=False)
         photo.save()
         audit_log(
-            actor=actor, action="catalog.makerspace.photo_added", obj=makerspace,
+            actor=actor, action=CatalogAction.MAKERSPACE_PHOTO_ADDED, obj=makerspace,
             data={"photo": photo.pk},
         )
-        send_after_commit(makerspace_changed, makerspace_id=makerspace.pk)
+        announce(makerspace_changed, makerspace_id=makerspace.pk)
     return photo
 
 
 def makerspace_photo_delete(*, actor, photo: MakerspacePhoto) -> None:
     makerspace = photo.makerspace
-    require_perm(actor, "catalog.change_makerspace", makerspace)
+    require_perm(actor, CatalogPerm.CHANGE_MAKERSPACE, makerspace)
     with transaction.atomic():
         photo_id = photo.pk
         photo.delete()
         audit_log(
-            actor=actor, action="catalog.makerspace.photo_deleted", obj=makerspace,
+            actor=actor, action=CatalogAction.MAKERSPACE_PHOTO_DELETED, obj=makerspace,
             data={"photo": photo_id},
         )
         _delete_files_after_commit(photo.image)
-        send_after_commit(makerspace_changed, makerspace_id=makerspace.pk)
+        announce(makerspace_changed, makerspace_id=makerspace.pk)

@@ -15,34 +15,22 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from catalog.errors import CatalogValidationError
 from catalog.models import Category, Makerspace, Product, ProductStage
+from catalog.rules import CatalogPerm
 from catalog.services.common import clean_price, clean_text
 from catalog.services.images import product_image_add
-from catalog.signals import product_changed, send_after_commit
-from catalog.validators import (
-    CatalogValidationError,
-    check_image,
-    clean_specifications,
-    sanitise_html,
-)
+from catalog.signals import product_changed
+from catalog.states import PRODUCT_STATES, CatalogAction
+from catalog.validators import check_image, clean_specifications, sanitise_html
 from marketplace.accounts.models import Organisation
 from marketplace.core.audit import audit_log
-from marketplace.core.errors import ConflictError, IllegalTransition
+from marketplace.core.db import unique_conflicts
+from marketplace.core.errors import ConflictError
 from marketplace.core.permissions import require_perm
-from marketplace.core.transitions import StateMachine, transition
-
-# draft -> published -> withdrawn -> published (again). A draft cannot be withdrawn: it
-# was never public, so there is nothing to take down; the maker keeps it as a draft.
-# A published product never goes back to draft: buyers and backers may have seen it.
-PRODUCT_STATES = StateMachine(
-    name="catalog.product",
-    transitions={
-        Product.Status.DRAFT: {Product.Status.PUBLISHED},
-        Product.Status.PUBLISHED: {Product.Status.WITHDRAWN},
-        Product.Status.WITHDRAWN: {Product.Status.PUBLISHED},
-    },
-    labels=dict(Product.Status.choices),  # lazy: a refusal names the states in the user's language
-)
+from marketplace.core.signals import announce
+from marketplace.core.transitions import transition
+from marketplace.core.validation import clean_reason, refuse_unknown_fields
 
 EDITABLE_FIELDS = (
     "category", "makerspace", "name", "name_en", "summary", "summary_en", "description",
@@ -130,7 +118,7 @@ def product_create(
     given (checked before anything is written; product and image are stored together or
     not at all)."""
     require_perm(
-        actor, "catalog.add_product", organisation,
+        actor, CatalogPerm.ADD_PRODUCT, organisation,
         message=_("Only members of a maker company can list products for it."),
     )
     if category is None:
@@ -166,26 +154,25 @@ def product_create(
         check_image(image)
     with transaction.atomic():
         product.slug = _unique_slug(product.name_en, product.name)
-        product.save()
+        # two makers naming a product alike at the same moment: a 409, not a 500
+        with unique_conflicts(Product, {"slug": _("Another product just took this web "
+                                                  "address; save again.")}):
+            product.save()
         audit_log(
-            actor=actor, action="catalog.product.created", obj=product,
+            actor=actor, action=CatalogAction.PRODUCT_CREATED, obj=product,
             data={"organisation": organisation.pk, "name": product.name},
         )
         if image:
             product_image_add(actor=actor, product=product, file=image)
-        send_after_commit(product_changed, product_id=product.pk)
+        announce(product_changed, product_id=product.pk)
     return product
 
 
 def product_update(*, actor, product: Product, image=None, **changes) -> Product:
     """Change the given editable fields (any status) and add ``image`` if given, all or
     nothing. Unknown fields are refused."""
-    require_perm(actor, "catalog.change_product", product)
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise CatalogValidationError(
-            _("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
-        )
+    require_perm(actor, CatalogPerm.CHANGE_PRODUCT, product)
+    refuse_unknown_fields(changes, EDITABLE_FIELDS)
     if image:
         check_image(image)
     with transaction.atomic():
@@ -198,14 +185,10 @@ def product_update(*, actor, product: Product, image=None, **changes) -> Product
 def product_moderate(*, actor, product: Product, **changes) -> Product:
     """Staff correct a product's editable fields (the admin): same cleaning, audit and
     search announcement as the maker's own edits, recorded as a moderation."""
-    require_perm(actor, "catalog.moderate_product", product)
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise CatalogValidationError(
-            _("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
-        )
+    require_perm(actor, CatalogPerm.MODERATE_PRODUCT, product)
+    refuse_unknown_fields(changes, EDITABLE_FIELDS)
     with transaction.atomic():
-        return _update_fields(actor, product, changes, action="catalog.product.moderated")
+        return _update_fields(actor, product, changes, action=CatalogAction.PRODUCT_MODERATED)
 
 
 def product_changes_clean(product: Product, changes: dict) -> dict:
@@ -252,7 +235,7 @@ def product_changes_clean(product: Product, changes: dict) -> dict:
 
 
 def _update_fields(actor, product: Product, changes: dict,
-                   action: str = "catalog.product.updated") -> Product:
+                   action: CatalogAction = CatalogAction.PRODUCT_UPDATED) -> Product:
     """Clean and save ``changes`` in the caller's transaction, with the row locked; audit
     and announce the change after commit."""
     product = Product.objects.select_for_update().get(pk=product.pk)
@@ -264,39 +247,30 @@ def _update_fields(actor, product: Product, changes: dict,
         setattr(product, field, cleaned[field])
     product.save(update_fields=[*changed, "updated_at"])
     audit_log(actor=actor, action=action, obj=product, data={"fields": sorted(changed)})
-    send_after_commit(product_changed, product_id=product.pk)
+    announce(product_changed, product_id=product.pk)
     return product
 
 
 def product_publish(*, actor, product: Product) -> Product:
-    require_perm(actor, "catalog.change_product", product)
-    if product.status == Product.Status.PUBLISHED:
-        raise IllegalTransition(_("The product is already published."))
+    require_perm(actor, CatalogPerm.CHANGE_PRODUCT, product)
     if not (product.summary or product.summary_en):
         raise CatalogValidationError(_("Add a short summary before publishing."))
-    product.published_at = timezone.now()
     with transaction.atomic():
         transition(
             product, PRODUCT_STATES, Product.Status.PUBLISHED, actor=actor,
-            action="catalog.product.published", update_fields=["published_at"],
+            action=CatalogAction.PRODUCT_PUBLISHED, changes={"published_at": timezone.now()},
         )
-        send_after_commit(product_changed, product_id=product.pk)
+        announce(product_changed, product_id=product.pk)
     return product
 
 
 def product_withdraw(*, actor, product: Product, reason: str = "") -> Product:
-    require_perm(actor, "catalog.change_product", product)
-    if product.status == Product.Status.DRAFT:
-        raise IllegalTransition(
-            _("A draft has never been public, so it cannot be withdrawn; it stays a draft.")
-        )
-    if product.status == Product.Status.WITHDRAWN:
-        raise IllegalTransition(_("The product is already withdrawn."))
-    reason = (reason or "").strip()[:500]
+    require_perm(actor, CatalogPerm.CHANGE_PRODUCT, product)
+    reason = clean_reason(reason, required=False, max_chars=500, error=CatalogValidationError)
     with transaction.atomic():
         transition(
             product, PRODUCT_STATES, Product.Status.WITHDRAWN, actor=actor,
-            action="catalog.product.withdrawn", data={"reason": reason} if reason else None,
+            action=CatalogAction.PRODUCT_WITHDRAWN, data={"reason": reason} if reason else None,
         )
-        send_after_commit(product_changed, product_id=product.pk)
+        announce(product_changed, product_id=product.pk)
     return product

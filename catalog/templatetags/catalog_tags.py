@@ -8,10 +8,10 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from catalog.validators import sanitise_html
+from marketplace.core.locale import localized
 from marketplace.core.money import Money
 from marketplace.core.regions import district_choices, focus_area_choices
 
@@ -20,20 +20,10 @@ register = template.Library()
 EXPIRING_SOON_DAYS = 30
 
 
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
 @register.filter
 def bi(obj, field: str):
     """The English variant of ``field`` under English when it is filled, else the Chinese."""
-    if obj is None:
-        return ""
-    if _english():
-        english = getattr(obj, f"{field}_en", "")
-        if english:
-            return english
-    return getattr(obj, field, "")
+    return localized(obj, field)
 
 
 @register.filter

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from catalog.forms import CertificationApplyForm, CertifyForm, ReasonForm
 from catalog.models import Certification
+from catalog.rules import CatalogPerm
 from catalog.selectors import (
     certification_document_get,
     certification_get_for_viewer,
@@ -22,10 +23,10 @@ from catalog.services.certification import (
     certification_revoke,
     certification_start_review,
 )
-from catalog.views.common import form_error, paginate
+from catalog.views.common import paginate
 from marketplace.core.errors import DomainError, PermissionDeniedError
 from marketplace.core.files import private_file_response
-from marketplace.core.pages import domain_errors_as_http
+from marketplace.core.pages import domain_errors_as_http, show_error_on_form
 from marketplace.core.permissions import require_perm
 
 
@@ -33,7 +34,7 @@ from marketplace.core.permissions import require_perm
 @domain_errors_as_http
 def certification_apply_page(request, slug):
     product = product_get(user=request.user, slug=slug)
-    require_perm(request.user, "catalog.apply_certification", product)
+    require_perm(request.user, CatalogPerm.APPLY_CERTIFICATION, product)
     form = CertificationApplyForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -46,7 +47,7 @@ def certification_apply_page(request, slug):
             except PermissionDeniedError:
                 raise
             except DomainError as exc:
-                status = form_error(form, exc)
+                status = show_error_on_form(form, exc)
             else:
                 messages.success(request, _("Application submitted. Staff will review it."))
                 return redirect("catalog:product_detail", slug=slug)
@@ -59,7 +60,7 @@ def certification_apply_page(request, slug):
 @login_required
 @domain_errors_as_http
 def certification_queue_page(request):
-    require_perm(request.user, "catalog.review_certification", None)
+    require_perm(request.user, CatalogPerm.REVIEW_CERTIFICATION, None)
     show = request.GET.get("show", "open")
     statuses = None if show == "open" else [show] if show in Certification.Status.values else None
     return render(request, "catalog/certification_queue.html", {
@@ -72,7 +73,7 @@ def certification_queue_page(request):
 @domain_errors_as_http
 def certification_review_page(request, pk):
     certification = certification_get_for_viewer(user=request.user, pk=pk)
-    require_perm(request.user, "catalog.review_certification", certification)
+    require_perm(request.user, CatalogPerm.REVIEW_CERTIFICATION, certification)
     forms = {"certify": CertifyForm(prefix="certify"), "reject": ReasonForm(prefix="reject"),
              "revoke": ReasonForm(prefix="revoke")}
     status = 200
@@ -104,7 +105,7 @@ def certification_review_page(request, pk):
         except DomainError as exc:
             target = forms.get(action)
             if target is not None and action != "start":
-                status = form_error(target, exc)
+                status = show_error_on_form(target, exc)
             else:
                 messages.error(request, str(exc.message))
                 status = exc.status_code

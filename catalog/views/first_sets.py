@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from catalog.forms import FirstSetUnitForm, InsuranceForm, ReasonForm
+from catalog.rules import CatalogPerm
 from catalog.selectors import (
     first_set_unit_get,
     first_set_units_awaiting,
@@ -22,10 +23,11 @@ from catalog.services.first_sets import (
     first_set_unit_record,
     first_set_unit_reject,
 )
-from catalog.views.common import form_error, paginate
+from catalog.views.common import paginate
 from marketplace.accounts.selectors import organisation_get
 from marketplace.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from marketplace.core.pages import domain_errors_as_http
+from marketplace.core.files import private_file_response
+from marketplace.core.pages import domain_errors_as_http, show_error_on_form
 from marketplace.core.permissions import has_perm, require_perm
 
 FORMS = {"unit": FirstSetUnitForm, "insurance": InsuranceForm, "reject": ReasonForm}
@@ -37,8 +39,8 @@ def product_first_sets_page(request, slug):
     """The maker and staff see every unit and the insurance; a buyer sees, records and
     confirms its own organisation's units."""
     product = product_get(user=request.user, slug=slug)
-    require_perm(request.user, "catalog.view_first_set_units", product)
-    can_see_all = has_perm(request.user, "catalog.view_first_set_records", product)
+    require_perm(request.user, CatalogPerm.VIEW_FIRST_SET_UNITS, product)
+    can_see_all = has_perm(request.user, CatalogPerm.VIEW_FIRST_SET_RECORDS, product)
     forms = {name: cls(prefix=name) for name, cls in FORMS.items()}
     status = 200
     if request.method == "POST":
@@ -52,7 +54,7 @@ def product_first_sets_page(request, slug):
         except DomainError as exc:
             target = forms.get(action)
             if target is not None:
-                status = form_error(target, exc)
+                status = show_error_on_form(target, exc)
             else:
                 messages.error(request, str(exc.message))
                 status = exc.status_code
@@ -79,7 +81,10 @@ def _handle(request, product, action, forms) -> None:
             raise NotFoundError()
         if action == "confirm":
             first_set_unit_confirm(actor=request.user, unit=unit)
-            messages.success(request, _("Unit confirmed."))
+            messages.success(
+                request, _("Unit confirmed.") if unit.status == unit.Status.CONFIRMED
+                else _("Your confirmation is recorded; the unit counts once the other side "
+                       "confirms it too."))
             return
         form = forms["reject"] = ReasonForm(request.POST, prefix="reject")
         if not form.is_valid():
@@ -89,7 +94,7 @@ def _handle(request, product, action, forms) -> None:
         return
     if action not in ("unit", "insurance"):
         raise DomainError(_("Unknown action."))
-    form = forms[action] = FORMS[action](request.POST, prefix=action)
+    form = forms[action] = FORMS[action](request.POST, request.FILES, prefix=action)
     if not form.is_valid():
         raise _Invalid()
     if action == "insurance":
@@ -102,12 +107,9 @@ def _handle(request, product, action, forms) -> None:
     except NotFoundError:
         form.add_error("buyer", _("No organisation has this web address."))
         raise _Invalid() from None
-    unit = first_set_unit_record(actor=request.user, product=product, buyer=buyer, **data)
-    messages.success(
-        request,
-        _("Recorded and confirmed.") if unit.status == unit.Status.CONFIRMED
-        else _("Recorded. It counts once the buying organisation confirms it."),
-    )
+    first_set_unit_record(actor=request.user, product=product, buyer=buyer, **data)
+    messages.success(request, _("Recorded. It counts once the other side of the purchase "
+                                "confirms it."))
 
 
 def _int(value) -> int:
@@ -127,3 +129,17 @@ def first_set_units_awaiting_page(request):
 
 class _Invalid(Exception):
     """A form did not validate (its errors are on the form)."""
+
+
+@login_required
+@domain_errors_as_http
+def first_set_unit_document(request, pk):
+    """The purchase document of a unit: the maker, the buyer and staff (private storage, no
+    URL). Anyone else gets a 404."""
+    unit = first_set_unit_get(user=request.user, pk=pk)
+    if not unit.purchase_document:
+        raise NotFoundError()
+    return private_file_response(
+        unit.purchase_document, filename=unit.purchase_document_name or None,
+        content_type=unit.purchase_document_type or "application/octet-stream",
+    )

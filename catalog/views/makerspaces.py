@@ -10,18 +10,23 @@ from django.views.decorators.http import require_POST
 
 from catalog.filters import MakerspaceFilter
 from catalog.forms import MakerspaceForm, PhotoForm, ResidentForm
-from catalog.models import MakerspacePhoto
-from catalog.selectors import makerspace_get, makerspace_list, makerspace_products
+from catalog.rules import CatalogPerm
+from catalog.selectors import (
+    makerspace_get,
+    makerspace_list,
+    makerspace_photo_get,
+    makerspace_products,
+)
 from catalog.services.images import makerspace_photo_add, makerspace_photo_delete
 from catalog.services.makerspaces import (
     makerspace_resident_add,
     makerspace_resident_remove,
     makerspace_update,
 )
-from catalog.views.common import form_error, paginate, query_without_page
+from catalog.views.common import paginate, query_without_page
 from marketplace.accounts.selectors import organisation_get
 from marketplace.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from marketplace.core.pages import domain_errors_as_http
+from marketplace.core.pages import domain_errors_as_http, show_error_on_form
 from marketplace.core.permissions import has_perm, require_perm
 
 
@@ -45,7 +50,7 @@ def makerspace_detail(request, slug):
         "residents": makerspace.resident_list,
         "page": paginate(request, makerspace_products(makerspace)),
         "query": query_without_page(request),
-        "can_edit": has_perm(request.user, "catalog.change_makerspace", makerspace),
+        "can_edit": has_perm(request.user, CatalogPerm.CHANGE_MAKERSPACE, makerspace),
     })
 
 
@@ -53,7 +58,7 @@ def makerspace_detail(request, slug):
 @domain_errors_as_http
 def makerspace_edit_page(request, slug):
     makerspace = makerspace_get(user=request.user, slug=slug)
-    require_perm(request.user, "catalog.change_makerspace", makerspace)
+    require_perm(request.user, CatalogPerm.CHANGE_MAKERSPACE, makerspace)
     form = MakerspaceForm(request.POST or None, initial=_initial(makerspace))
     status = 200
     if request.method == "POST":
@@ -63,7 +68,7 @@ def makerspace_edit_page(request, slug):
             except PermissionDeniedError:
                 raise
             except DomainError as exc:
-                status = form_error(form, exc)
+                status = show_error_on_form(form, exc)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("catalog:makerspace_detail", slug=slug)
@@ -95,7 +100,7 @@ def _initial(makerspace) -> dict:
 @domain_errors_as_http
 def makerspace_photo_upload_page(request, slug):
     makerspace = makerspace_get(user=request.user, slug=slug)
-    require_perm(request.user, "catalog.change_makerspace", makerspace)
+    require_perm(request.user, CatalogPerm.CHANGE_MAKERSPACE, makerspace)
     form = PhotoForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_edit(request, makerspace, 400, photo_form=form)
@@ -105,7 +110,7 @@ def makerspace_photo_upload_page(request, slug):
     except PermissionDeniedError:
         raise
     except DomainError as exc:
-        return _render_edit(request, makerspace, form_error(form, exc), photo_form=form)
+        return _render_edit(request, makerspace, show_error_on_form(form, exc), photo_form=form)
     messages.success(request, _("Photo added."))
     return redirect("catalog:makerspace_edit", slug=slug)
 
@@ -115,9 +120,7 @@ def makerspace_photo_upload_page(request, slug):
 @domain_errors_as_http
 def makerspace_photo_delete_page(request, slug, photo_id):
     makerspace = makerspace_get(user=request.user, slug=slug)
-    photo = MakerspacePhoto.objects.filter(makerspace=makerspace, pk=photo_id).first()
-    if photo is None:
-        raise NotFoundError()
+    photo = makerspace_photo_get(makerspace=makerspace, pk=photo_id)
     makerspace_photo_delete(actor=request.user, photo=photo)
     messages.success(request, _("Photo removed."))
     return redirect("catalog:makerspace_edit", slug=slug)
@@ -128,7 +131,7 @@ def makerspace_photo_delete_page(request, slug, photo_id):
 @domain_errors_as_http
 def makerspace_resident_page(request, slug):
     makerspace = makerspace_get(user=request.user, slug=slug)
-    require_perm(request.user, "catalog.change_makerspace", makerspace)
+    require_perm(request.user, CatalogPerm.CHANGE_MAKERSPACE, makerspace)
     form = ResidentForm(request.POST)
     if not form.is_valid():
         return _render_edit(request, makerspace, 400, resident_form=form)
@@ -143,6 +146,6 @@ def makerspace_resident_page(request, slug):
     except PermissionDeniedError:
         raise
     except DomainError as exc:
-        return _render_edit(request, makerspace, form_error(form, exc), resident_form=form)
+        return _render_edit(request, makerspace, show_error_on_form(form, exc), resident_form=form)
     messages.success(request, _("Residents updated."))
     return redirect("catalog:makerspace_edit", slug=slug)

@@ -10,9 +10,8 @@ from django.views.decorators.http import require_POST
 
 from catalog.filters import ProductFilter
 from catalog.forms import ImageForm, ProductForm, format_specifications
-from catalog.models import Product, ProductImage
 from catalog.product_sections import product_sections_for
-from catalog.rules import MAKER_ROLES
+from catalog.rules import MAKER_ROLES, CatalogPerm
 from catalog.selectors import (
     certifications_of_product,
     makerspaces_operated_by,
@@ -20,6 +19,8 @@ from catalog.selectors import (
     product_current_certification,
     product_first_set_summary,
     product_get,
+    product_image_get,
+    product_images,
     product_list,
     products_of_organisations,
 )
@@ -30,16 +31,16 @@ from catalog.services.products import (
     product_update,
     product_withdraw,
 )
-from catalog.views.common import form_error, paginate, query_without_page
+from catalog.views.common import paginate, query_without_page
 from marketplace.accounts.models import OrganisationKind
 from marketplace.accounts.selectors import organisations_for_user
 from marketplace.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from marketplace.core.pages import domain_errors_as_http
+from marketplace.core.pages import domain_errors_as_http, show_error_on_form
 from marketplace.core.permissions import has_perm
 
 
 def product_list_page(request):
-    base = product_list(user=None, base=Product.objects.filter(status=Product.Status.PUBLISHED))
+    base = product_list(user=None)  # published products only
     filterset = ProductFilter(request.GET or None, queryset=base)
     status = 200
     if filterset.is_bound and not filterset.is_valid():
@@ -56,15 +57,15 @@ def product_list_page(request):
 @domain_errors_as_http
 def product_detail(request, slug):
     product = product_get(user=request.user, slug=slug)
-    can_edit = has_perm(request.user, "catalog.change_product", product)
+    can_edit = has_perm(request.user, CatalogPerm.CHANGE_PRODUCT, product)
     context = {
         "product": product,
-        "images": list(product.images.order_by("position", "pk")),
+        "images": product_images(product),
         "certification": product_current_certification(product),
         "eligible_for_first_purchase": product.eligible_for_first_purchase,
         "first_set": product_first_set_summary(product),
         "can_view_first_sets": product.is_first_set and not can_edit
-        and has_perm(request.user, "catalog.view_first_set_units", product),
+        and has_perm(request.user, CatalogPerm.VIEW_FIRST_SET_UNITS, product),
         "sections": product_sections_for(product, request),
         "can_edit": can_edit,
         "certifications": list(certifications_of_product(product)) if can_edit else [],
@@ -98,7 +99,7 @@ def product_create_page(request):
             except PermissionDeniedError:
                 raise
             except DomainError as exc:
-                status = form_error(form, exc)
+                status = show_error_on_form(form, exc)
             else:
                 messages.success(request, _("Draft saved. Publish it when it is ready."))
                 return redirect("catalog:product_detail", slug=product.slug)
@@ -111,7 +112,7 @@ def product_create_page(request):
 @domain_errors_as_http
 def product_edit_page(request, slug):
     product = product_get(user=request.user, slug=slug)
-    if not has_perm(request.user, "catalog.change_product", product):
+    if not has_perm(request.user, CatalogPerm.CHANGE_PRODUCT, product):
         raise PermissionDeniedError()
     initial = {
         field: getattr(product, field)
@@ -120,7 +121,8 @@ def product_edit_page(request, slug):
                       "stock", "is_first_set", "first_set_catalogue_ref")
     }
     initial["specifications"] = format_specifications(product.specifications)
-    form = ProductForm(request.POST or None, request.FILES or None, initial=initial, editing=True)
+    form = ProductForm(request.POST or None, request.FILES or None, initial=initial, editing=True,
+                       organisations=[product.organisation])
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -129,7 +131,7 @@ def product_edit_page(request, slug):
             except PermissionDeniedError:
                 raise
             except DomainError as exc:
-                status = form_error(form, exc)
+                status = show_error_on_form(form, exc)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("catalog:product_detail", slug=product.slug)
@@ -201,9 +203,7 @@ def product_image_upload_page(request, slug):
 @domain_errors_as_http
 def product_image_delete_page(request, slug, image_id):
     product = product_get(user=request.user, slug=slug)
-    image = ProductImage.objects.filter(product=product, pk=image_id).first()
-    if image is None:
-        raise NotFoundError()
+    image = product_image_get(user=request.user, product=product, pk=image_id)
     product_image_delete(actor=request.user, image=image)
     messages.success(request, _("Image removed."))
     return redirect("catalog:product_detail", slug=slug)

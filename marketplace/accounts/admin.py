@@ -25,49 +25,20 @@ from marketplace.accounts.models import (
 from marketplace.accounts.services.invitations import invitation_revoke
 from marketplace.accounts.services.kyc import kyc_approve
 from marketplace.accounts.services.organisations import (
+    EDITABLE_FIELDS,
+    organisation_changes_clean,
+    organisation_moderate,
     organisation_verification_withdraw,
     organisation_verify,
 )
-from marketplace.core.audit import audit_log
+from marketplace.accounts.states import AccountsAction
+from marketplace.core.admin import (
+    AuditedAdminMixin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ServiceFormMixin,
+)
 from marketplace.core.errors import DomainError
-
-
-class AuditedAdminMixin:
-    """Admin edits are important writes too: record which fields changed, and by whom."""
-
-    audit_action = ""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        fields = sorted(f for f in form.changed_data if not f.startswith("password"))
-        if fields or not change:
-            audit_log(
-                actor=request.user, obj=obj,
-                action=f"{self.audit_action}.{'admin_changed' if change else 'admin_created'}",
-                data={"fields": fields},
-            )
-
-    def delete_model(self, request, obj):
-        audit_log(actor=request.user, obj=obj, action=f"{self.audit_action}.admin_deleted",
-                  data={"repr": str(obj)})
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """Memberships change only through the services (last-owner rule, audit events)."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class MembershipInline(ReadOnlyInline):
@@ -105,7 +76,11 @@ class UserChangeAdminForm(UserChangeForm):
 class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     """Django's user admin, keyed by email instead of a username."""
 
-    audit_action = "accounts.user"
+    audit_actions = {
+        "changed": AccountsAction.USER_ADMIN_CHANGED,
+        "created": AccountsAction.USER_ADMIN_CREATED,
+        "deleted": AccountsAction.USER_ADMIN_DELETED,
+    }
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
 
@@ -190,17 +165,38 @@ class KycRequestAdmin(admin.ModelAdmin):
         self.message_user(request, _("%(count)d request(s) approved.") % {"count": done})
 
 
+class OrganisationAdminForm(ServiceFormMixin, forms.ModelForm):
+    clean_changes = staticmethod(organisation_changes_clean)
+
+    class Meta:
+        model = Organisation
+        fields = EDITABLE_FIELDS
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    audit_action = "accounts.organisation"
-    list_display = ("name", "kind", "slug", "district", "is_verified", "created_at")
-    list_filter = ("kind", "is_verified", "district")
+class OrganisationAdmin(admin.ModelAdmin):
+    """Organisations are created by their owners; staff correct the editable fields
+    through ``organisation_moderate`` (same cleaning, audited, the verification withdrawn
+    when the identity changes) and verify through the actions below."""
+
+    form = OrganisationAdminForm
+    list_display = ("name", "kind", "slug", "district", "verification_status", "created_at")
+    list_filter = ("kind", "verification_status", "district")
     search_fields = ("name", "name_en", "slug", "unified_credit_code")
-    prepopulated_fields = {"slug": ("name_en",)}
-    # verification changes only through the actions below (service: rule + audit event)
-    readonly_fields = ("is_verified",)
+    readonly_fields = ("kind", "slug", "verification_status", "created_at", "updated_at")
     inlines = [MembershipInline]
     actions = ["verify_selected", "withdraw_verification_selected"]
+
+    def has_add_permission(self, request):
+        return False  # organisations are created by the people who run them
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # products, procedures and audit events refer to it
+
+    def save_model(self, request, obj, form, change):
+        changes = {f: form.cleaned_data[f] for f in form.changed_data if f in EDITABLE_FIELDS}
+        if changes:
+            organisation_moderate(organisation=obj, actor=request.user, **changes)
 
     def _each(self, request, queryset, service, done_message):
         done = 0
@@ -229,20 +225,13 @@ class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
+    """Memberships change only through the services (last-owner rule, audit events)."""
+
     list_display = ("user", "organisation", "role", "created_at")
     list_filter = ("role", "organisation__kind")
     search_fields = ("user__email", "organisation__name")
     list_select_related = ("user", "organisation")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Invitation)

@@ -1,12 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "marketplace.accounts"
     label = "accounts"
-    verbose_name = "Accounts and organisations"
+    verbose_name = _("Accounts and organisations")
 
     def ready(self):
-        # Registers permission rules, the chronograph handler and the demo seeder.
-        from marketplace.accounts import demo, rules  # noqa: F401
-        from marketplace.accounts.services import invitations  # noqa: F401
+        # Registrations: permission rules, the chronograph's deadline handler, Celery
+        # tasks and the demo seeder.
+        from marketplace.accounts import deadlines, demo, rules, tasks  # noqa: F401

@@ -25,6 +25,7 @@ from marketplace.accounts.models import (
 )
 from marketplace.accounts.services.kyc import kyc_approve, kyc_submit
 from marketplace.accounts.services.organisations import membership_add, organisation_verify
+from marketplace.accounts.states import AccountsAction
 from marketplace.core.audit import audit_log
 from marketplace.core.demo import demo_seeder
 
@@ -76,7 +77,7 @@ def _user(spec: dict, log) -> User:
             is_staff=spec.get("is_staff", False), is_superuser=spec.get("is_superuser", False),
             is_panel_expert=spec.get("is_panel_expert", False),
         )
-        audit_log(actor=None, action="accounts.user.demo_created", obj=user)
+        audit_log(actor=None, action=AccountsAction.USER_DEMO_CREATED, obj=user)
         log(f"user {user.email}")
     address, _ = EmailAddress.objects.get_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
@@ -98,7 +99,7 @@ def _organisation(spec: dict, users: dict[str, User], staff: User, log) -> Organ
     fields = {k: spec[k] for k in ("kind", "name", "name_en", "district", "description")}
     organisation, created = Organisation.objects.get_or_create(slug=spec["slug"], defaults=fields)
     if created:
-        audit_log(actor=None, action="accounts.organisation.demo_created", obj=organisation,
+        audit_log(actor=None, action=AccountsAction.ORGANISATION_DEMO_CREATED, obj=organisation,
                   data={"kind": organisation.kind, "slug": organisation.slug})
         log(f"organisation {organisation.slug}")
     email, role = spec["member"]

@@ -53,3 +53,17 @@ class RequireMFAMiddleware:
         from marketplace.accounts.selectors import user_has_mfa
 
         return requires_mfa(user) and not user_has_mfa(user)
+
+
+class MembershipMemoMiddleware:
+    """A request reads each person's memberships once, whatever the number of permission
+    checks (see ``accounts.rules.user_memberships``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from marketplace.accounts.rules import membership_memo
+
+        with membership_memo():
+            return self.get_response(request)

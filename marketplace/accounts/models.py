@@ -159,6 +159,11 @@ class OrganisationKind(models.TextChoices):
     SERVICE_PROVIDER = "service_provider", _("Service provider")
 
 
+class OrganisationVerification(models.TextChoices):
+    UNVERIFIED = "unverified", _("Not yet verified")
+    VERIFIED = "verified", _("Verified by staff")
+
+
 class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
     name = models.CharField(_("name"), max_length=200)
@@ -170,7 +175,11 @@ class Organisation(models.Model):
     district = models.CharField(_("district"), max_length=50, blank=True)
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    is_verified = models.BooleanField(_("verified by staff"), default=False)
+    # through accounts.states.ORGANISATION_VERIFICATION_STATES only
+    verification_status = models.CharField(
+        _("verification"), max_length=20, choices=OrganisationVerification.choices,
+        default=OrganisationVerification.UNVERIFIED, db_index=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -180,6 +189,10 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification_status == OrganisationVerification.VERIFIED
 
 
 class MembershipRole(models.TextChoices):

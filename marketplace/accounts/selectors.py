@@ -3,6 +3,7 @@ accounts models directly."""
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
@@ -13,8 +14,9 @@ from marketplace.accounts.models import (
     Membership,
     Organisation,
     OrganisationKind,
+    OrganisationVerification,
 )
-from marketplace.accounts.rules import BUYER_ROLES
+from marketplace.accounts.rules import BUYER_ROLES, AccountsPerm
 from marketplace.core.errors import NotFoundError, PermissionDeniedError
 from marketplace.core.permissions import has_perm
 
@@ -22,6 +24,15 @@ from marketplace.core.permissions import has_perm
 def user_has_mfa(user) -> bool:
     """An active TOTP authenticator (recovery codes alone do not count)."""
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def unverified_emails(user) -> list[str]:
+    """The user's e-mail addresses not confirmed yet (allauth refuses to add an
+    authenticator while one is unconfirmed)."""
+    return list(
+        EmailAddress.objects.filter(user=user, verified=False).order_by("email")
+        .values_list("email", flat=True)
+    )
 
 
 def user_mfa_types(user) -> set[str]:
@@ -57,7 +68,8 @@ def buyer_organisations_for(user) -> QuerySet[Organisation]:
         return Organisation.objects.none()
     return (
         Organisation.objects.filter(
-            kind=OrganisationKind.GOVERNMENT_AGENCY, is_verified=True,
+            kind=OrganisationKind.GOVERNMENT_AGENCY,
+            verification_status=OrganisationVerification.VERIFIED,
             pk__in=Membership.objects.filter(user=user, role__in=BUYER_ROLES)
             .values("organisation_id"),
         )
@@ -75,7 +87,7 @@ def organisation_get(slug: str) -> Organisation:
 def organisation_get_for_member(*, slug: str, user) -> Organisation:
     """The organisation if ``user`` is a member (or staff); 404 / 403 otherwise."""
     organisation = organisation_get(slug)
-    if not has_perm(user, "accounts.view_organisation_members", organisation):
+    if not has_perm(user, AccountsPerm.VIEW_ORGANISATION_MEMBERS, organisation):
         raise PermissionDeniedError()
     return organisation
 
@@ -152,7 +164,7 @@ def kyc_document_get_for_viewer(*, user, pk: int) -> KycDocument:
     """The document if ``user`` may see it. Anyone else gets 404: the existence of
     someone's identity document is itself private."""
     document = KycDocument.objects.select_related("request").filter(pk=pk).first()
-    if document is None or not has_perm(user, "accounts.view_kyc_document", document):
+    if document is None or not has_perm(user, AccountsPerm.VIEW_KYC_DOCUMENT, document):
         raise NotFoundError()
     return document
 

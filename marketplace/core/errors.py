@@ -21,12 +21,6 @@ class DomainError(Exception):
         super().__init__(str(self.message))
 
 
-class IllegalTransition(DomainError):
-    status_code = 409
-    code = "illegal_transition"
-    default_message = _("This action is not allowed in the current state.")
-
-
 class PermissionDeniedError(DomainError):
     status_code = 403
     code = "permission_denied"
@@ -43,3 +37,10 @@ class ConflictError(DomainError):
     status_code = 409
     code = "conflict"
     default_message = _("The request conflicts with the current state.")
+
+
+class IllegalTransition(ConflictError):
+    """A move the state machine does not allow from the current state (409)."""
+
+    code = "illegal_transition"
+    default_message = _("This action is not allowed in the current state.")

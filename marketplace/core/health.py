@@ -4,12 +4,23 @@ reported as down with a reason, and the endpoint answers 503.
 Each check gives ``{"status": "up" | "down" | "not_configured", ...}``. A failure
 always names the exception type; its message (which may carry host names or driver
 details) is included only when ``detailed`` is true (staff or DEBUG), except for the
-``Unhealthy`` problems this module raises itself, whose messages are safe to show.
+``Unhealthy`` problems probes raise themselves, whose messages are safe to show.
+
+The core checks the database, Redis and Celery; each app registers probes of its own
+services from its ``ready()`` (search registers the search backend)::
+
+    @health_check("search")
+    def _search_probe() -> dict:       # details to report; raise when down
+        ...
+
+A probe returns a dict of details (``{"status": "not_configured"}`` when the service is
+not set up) or raises; ``Unhealthy`` carries a message anyone may read.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,6 +28,23 @@ from django.db import connection
 from django.utils import timezone
 
 UP_STATES = frozenset({"up", "not_configured"})
+
+Probe = Callable[[], dict | None]
+_probes: dict[str, Probe] = {}
+
+
+def health_check(name: str):
+    """Register ``probe() -> dict`` as the check called ``name`` in /healthz."""
+
+    def register(probe: Probe) -> Probe:
+        _probes[name] = probe
+        return probe
+
+    return register
+
+
+def registered_checks() -> dict[str, Probe]:
+    return dict(_probes)
 
 
 class Unhealthy(Exception):
@@ -101,28 +129,13 @@ def _broker_name() -> str:
     return url.split("://", 1)[0] if url else "unknown"
 
 
-def check_search(*, detailed: bool = True) -> dict:
-    def probe():
-        from search.service import get_backend
-
-        backend = get_backend()
-        report = backend.health() or {}
-        if not isinstance(report, dict):
-            raise Unhealthy("the search backend gave no health report")
-        # a backend may report itself down without raising
-        if report.get("status", "up") not in UP_STATES:
-            raise Unhealthy(f"search backend {backend.name} reports {report.get('status')}")
-        return {**report, "backend": backend.name}
-
-    return _timed(probe, detailed=detailed)
-
-
 def health_report(*, detailed: bool = True) -> tuple[bool, dict]:
     checks = {
         "database": check_database(detailed=detailed),
         "redis": check_redis(detailed=detailed),
         "celery": check_celery(detailed=detailed),
-        "search": check_search(detailed=detailed),
     }
+    for name, probe in sorted(_probes.items()):
+        checks[name] = _timed(probe, detailed=detailed)
     ok = all(c["status"] in UP_STATES for c in checks.values())
     return ok, {"status": "ok" if ok else "degraded", "checks": checks}

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.audit import GENESIS
+from marketplace.core.outbox_models import OutboxMessage  # noqa: F401  (a core model)
 
 
 class AppendOnlyError(Exception):

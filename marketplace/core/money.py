@@ -19,13 +19,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
-from babel.numbers import format_currency, get_currency_precision, list_currencies
-from django.utils.translation import get_language
+from babel.core import get_global
+from babel.numbers import format_currency, get_currency_precision, get_territory_currencies
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.errors import DomainError
+from marketplace.core.locale import babel_locale
 
-_KNOWN = frozenset(list_currencies())
+
+def _legal_tender() -> frozenset[str]:
+    """Currencies that are legal tender somewhere today, as Babel's CLDR data says: the
+    ISO codes that are not money (XXX "no currency", XTS "testing", XAU gold, XDR special
+    drawing rights, fund codes) and withdrawn currencies (DEM, HRK) are not in it."""
+    found: set[str] = set()
+    for territory in get_global("territory_currencies"):
+        found.update(get_territory_currencies(territory, tender=True))
+    return frozenset(found)
+
+
+LEGAL_TENDER = _legal_tender()
+_KNOWN = LEGAL_TENDER
+
+# One column scale for every amount: four decimals hold the finest minor unit Babel knows
+# (CLF, UYW: exponent 4; KWD, BHD: 3), sixteen digits before the point.
+AMOUNT_MAX_DIGITS = 20
+AMOUNT_DECIMAL_PLACES = 4
 
 
 class CurrencyMismatch(DomainError):
@@ -40,13 +59,6 @@ class InvalidMoney(DomainError):
 
 def currency_exponent(currency: str) -> int:
     return get_currency_precision(currency)
-
-
-def _babel_locale(language: str) -> str:
-    lang = language.replace("_", "-").lower()
-    if lang.startswith("en"):
-        return "en_US"
-    return "zh_Hans_CN"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,18 +114,30 @@ class Money:
                 )
         return -units if sign else units
 
-    def quantized(self) -> Money:
-        """Rounded half-up to the currency's minor unit (for display and totals)."""
+    def quantized(self, rounding: str = ROUND_HALF_UP) -> Money:
+        """Rounded to the currency's minor unit: half-up by default (display, totals);
+        pass ``decimal.ROUND_DOWN`` where a result must never exceed a cap or a share
+        (a premium capped at 3 %, a subsidy of at most 80 %)."""
         exp = currency_exponent(self.currency)
         _sign, digits, exponent = self.amount.as_tuple()
         with localcontext() as ctx:  # never fail for lack of precision on big amounts
             ctx.prec = max(ctx.prec, len(digits) + abs(exponent) + exp + 2)
-            amount = self.amount.quantize(Decimal(1).scaleb(-exp), ROUND_HALF_UP)
+            amount = self.amount.quantize(Decimal(1).scaleb(-exp), rounding)
         return Money(amount, self.currency)
 
+    def minor_unit(self) -> Money:
+        """The smallest amount of this currency (0.01 CNY, 1 JPY, 0.001 KWD)."""
+        return Money(Decimal(1).scaleb(-currency_exponent(self.currency)), self.currency)
+
     def format(self, locale: str | None = None) -> str:
-        babel_locale = _babel_locale(locale or get_language() or "zh-hans")
-        return format_currency(self.amount, self.currency, locale=babel_locale)
+        return format_currency(self.quantized().amount, self.currency,
+                               locale=babel_locale(locale))
+
+    def as_json(self) -> dict:
+        """The API shape of an amount: exact string, currency, and the reader's format."""
+        money = self.quantized()
+        return {"amount": str(money.amount), "currency": money.currency,
+                "display": money.format()}
 
     def __str__(self) -> str:
         return f"{self.quantized().amount} {self.currency}"
@@ -189,6 +213,55 @@ class Money:
         for i in by_remainder[:leftover]:
             parts[i] += 1
         return [Money.from_minor_units(p, self.currency) for p in parts]
+
+
+    @classmethod
+    def from_input(cls, amount, currency: str, *, label=None, positive: bool = False,
+                   maximum: Decimal | None = None) -> Money:
+        """Clean an amount a person typed: a number, not negative (not zero either when
+        ``positive``), no more decimals than the currency has, in a currency that is money,
+        at most ``maximum``. Refusals are ``InvalidMoney`` naming ``label``."""
+        label = label or _("The amount")
+        currency = str(currency or "").strip().upper()
+        if currency not in _KNOWN:
+            raise InvalidMoney(_("Unknown currency: %(currency)s") % {"currency": currency},
+                               data={"field": "currency"})
+        if isinstance(amount, float | bool):
+            raise InvalidMoney(_("%(field)s must be a number.") % {"field": label})
+        try:
+            value = Decimal(str(amount).strip())
+        except (InvalidOperation, ValueError) as exc:
+            raise InvalidMoney(_("%(field)s must be a number.") % {"field": label}) from exc
+        if not value.is_finite():
+            raise InvalidMoney(_("%(field)s must be a number.") % {"field": label})
+        if value < 0 or (positive and value == 0):
+            raise InvalidMoney(
+                (_("%(field)s must be more than zero.") if positive
+                 else _("%(field)s cannot be negative.")) % {"field": label}
+            )
+        if maximum is not None and value > maximum:
+            raise InvalidMoney(_("%(field)s is too large.") % {"field": label})
+        money = cls(value, currency)
+        exponent = currency_exponent(currency)
+        if money.quantized().amount != value:
+            raise InvalidMoney(
+                _("%(field)s can have at most %(places)s decimals in %(currency)s.")
+                % {"field": label, "places": exponent, "currency": currency}
+            )
+        return money
+
+
+# The largest amount an amount column holds.
+MAX_AMOUNT = Decimal(10) ** (AMOUNT_MAX_DIGITS - AMOUNT_DECIMAL_PLACES) - 1
+
+
+def amount_field(verbose_name=None, **kwargs) -> models.DecimalField:
+    """The column of every amount (see ``AMOUNT_DECIMAL_PLACES``); pair it with a
+    currency column and ``money_attribute``."""
+    return models.DecimalField(
+        verbose_name, max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES,
+        **kwargs,
+    )
 
 
 def money_sum(items, currency: str) -> Money:

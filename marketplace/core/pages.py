@@ -87,12 +87,19 @@ def domain_errors_as_http(view=None, *, template: str = ERROR_TEMPLATE):
     return decorate
 
 
-def form_error_response(request, template: str, context: dict, exc: DomainError, form=None):
-    """Show ``exc`` on ``form`` (on its field when the error names one, else as a form
-    error) or, without a form, as a message; answer with the error's 4xx status."""
+def show_error_on_form(form, exc: DomainError) -> int:
+    """Put ``exc``'s message on ``form`` (on its field when the error names one, else as
+    a form error); return the error's 4xx status for the page to answer with."""
     field = (exc.data or {}).get("field")
+    form.add_error(field if field in form.fields else None, str(exc.message))
+    return exc.status_code
+
+
+def form_error_response(request, template: str, context: dict, exc: DomainError, form=None):
+    """Show ``exc`` on ``form`` (see ``show_error_on_form``) or, without a form, as a
+    message; render ``template`` with the error's 4xx status."""
     if form is not None:
-        form.add_error(field if field in form.fields else None, str(exc.message))
+        show_error_on_form(form, exc)
     else:
         messages.error(request, exc.message)
     return render(request, template, context, status=exc.status_code)

@@ -8,7 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.utils.translation import get_language
+
+from marketplace.core.locale import localized
 
 REGIONS_DIR = Path(__file__).resolve().parent / "regions"
 
@@ -29,10 +30,7 @@ def _load_pack(name: str) -> dict:
 
 def localized_name(entry: dict) -> str:
     """``name_en`` under English, the pack's own ``name`` otherwise."""
-    language = (get_language() or settings.LANGUAGE_CODE).lower()
-    if language.startswith("en") and entry.get("name_en"):
-        return entry["name_en"]
-    return entry["name"]
+    return localized(entry, "name")
 
 
 def district_choices() -> list[tuple[str, str]]:

@@ -1,13 +1,16 @@
 """Task base and the periodic chronograph task.
 
 ``TransactionAwareTask``: ``delay()``/``apply_async()`` called inside a transaction wait
-for the commit (and never run if it rolls back); arguments must be ids and plain values,
-never model instances, so a task reads fresh rows and can be retried idempotently.
+for the commit (and never run if it rolls back), through the outbox, so a broker outage
+loses nothing; arguments must be ids and plain values, never model instances, so a task
+reads fresh rows and can be retried idempotently.
+
+``enqueue(name, ...)`` sends a task by its registered name: services use it, so they never
+import their app's tasks module (tasks import services, never the other way round).
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,10 +19,10 @@ from celery import Task
 from django.db import transaction
 
 from marketplace.celery import app
-
-logger = logging.getLogger(__name__)
+from marketplace.core.outbox import deliver, outbox_store
 
 _PLAIN = (int, str, float, bool, type(None), uuid.UUID, Decimal, date, datetime)
+_DIRECT_OPTIONS = frozenset({"retries", "producer", "connection", "link", "link_error", "chain"})
 
 
 def _check_plain(value, path="args"):
@@ -37,25 +40,28 @@ def _check_plain(value, path="args"):
 
 
 class TransactionAwareTask(Task):
+    """Enqueue through the outbox (``core.outbox``): inside a transaction the task is
+    recorded with the transaction and handed to the broker after commit (never if it rolls
+    back); outside one it is recorded and handed over at once. Either way a broker that is
+    down loses nothing: the chronograph's relay sends it later."""
+
     abstract = True
 
     def apply_async(self, args=None, kwargs=None, **options):
         _check_plain(list(args or ()))
         _check_plain(dict(kwargs or {}), "kwargs")
-        connection = transaction.get_connection()
         # Task.retry() re-sends with a "retries" option, often from inside the task's own
-        # transaction that its Retry exception is about to roll back: waiting for that
-        # commit would lose the retry, so a retry goes at once.
-        if connection.in_atomic_block and "retries" not in options:
-            # robust: the data is committed by then; a broker hiccup must not turn the
-            # request into an error page. Django logs the failure; tasks are idempotent
-            # and the chronograph re-scans what is due.
-            transaction.on_commit(
-                lambda: super(TransactionAwareTask, self).apply_async(args, kwargs, **options),
-                robust=True,
-            )
+        # transaction that its Retry exception is about to roll back: recording it there
+        # would lose the retry, so a retry goes to the broker at once. Celery's own callers
+        # (beat passes its producer) talk to the broker directly too.
+        if options.keys() & _DIRECT_OPTIONS:
+            return super().apply_async(args, kwargs, **options)
+        message = outbox_store(self.name, args, kwargs, options)
+        eager = bool(self.app.conf.task_always_eager)
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(lambda: deliver(message.pk, eager=eager), robust=True)
             return None
-        return super().apply_async(args, kwargs, **options)
+        return deliver(message.pk, eager=eager)
 
 
 # marketplace/celery.py names this class as the app's task_cls; keep the assignment for
@@ -68,3 +74,14 @@ def chronograph_tick() -> dict:
     from marketplace.core.chronograph import run_due_handlers
 
     return run_due_handlers()
+
+
+def enqueue(task_name: str, *args, **kwargs):
+    """Send the registered task ``task_name`` with plain ``args``/``kwargs`` (through the
+    outbox, after commit). The task must be registered: each app's ``ready()`` imports
+    its ``tasks`` module."""
+    try:
+        task = app.tasks[task_name]
+    except KeyError as exc:
+        raise LookupError(f"no task registered as {task_name!r}") from exc
+    return task.apply_async(args, kwargs)

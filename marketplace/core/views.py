@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import defaults as django_defaults
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
@@ -47,8 +48,9 @@ def public_media(request, path: str):
 
 
 # --- error handlers (marketplace/urls.py names them) ----------------------------------
-# 400 and 500 keep Django's handlers: they render 400.html / 500.html without a request
-# context, so a broken session or database cannot break the error page itself.
+# Pages: 400 and 500 render 400.html / 500.html as Django's own handlers do, without a
+# request context, so a broken session or database cannot break the error page itself.
+# Under /api/ every error keeps the API's JSON shape, in production too.
 
 
 def _api_error(request, status: int, code: str, detail: str):
@@ -74,3 +76,27 @@ def permission_denied(request, exception=None):
     if api is not None:
         return api
     return render(request, "403.html", {"exception": message}, status=403)
+
+
+def bad_request(request, exception=None):
+    api = _api_error(request, 400, "bad_request", _("The request could not be understood."))
+    if api is not None:
+        return api
+    return django_defaults.bad_request(request, exception)
+
+
+def server_error(request):
+    api = _api_error(request, 500, "server_error",
+                     _("Something went wrong on our side. Please try again later."))
+    if api is not None:
+        return api
+    return django_defaults.server_error(request)
+
+
+def bad_input(request):
+    """400 for input that contains a NUL byte (``BadInputMiddleware``)."""
+    message = _("The request contains a NUL character, which is not allowed in text.")
+    api = _api_error(request, 400, "nul_character", message)
+    if api is not None:
+        return api
+    return render(request, "400.html", {"exception": message}, status=400)

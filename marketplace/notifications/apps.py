@@ -6,3 +6,7 @@ class NotificationsConfig(AppConfig):
     name = "marketplace.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        # Registrations: Celery tasks.
+        from marketplace.notifications import tasks  # noqa: F401

@@ -13,7 +13,11 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
+from marketplace.core.mail import mail_once
+from marketplace.core.tasks import enqueue
 from marketplace.notifications.models import Notification
+
+NOTIFICATION_MAIL_TASK = "notifications.notification_send_email"
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +63,7 @@ def notification_create(
     note = Notification.objects.create(user=user, kind=kind, title=title, body=body, url=url)
     push_to_group(user_group(user.pk), "notification.message", notification_payload(note))
     if email and user.email:
-        from marketplace.notifications.tasks import notification_send_email
-
-        notification_send_email.delay(note.pk)
+        enqueue(NOTIFICATION_MAIL_TASK, note.pk)  # after commit, through the outbox
     return note
 
 
@@ -77,29 +79,11 @@ def notification_mark_read(*, user, notification_ids: list[int] | None = None) -
 
 
 def notification_send_email(*, notification_id: int) -> bool:
-    """Mail one notification once; returns whether this call sent it.
-
-    Call it outside a transaction (the task does). No lock is held while the mail
-    server is talked to: a short UPDATE claims the notification (``emailed_at`` set
-    where it was empty, so a duplicated or concurrent task finds nothing to claim),
-    the mail goes out after that commit, and a failed send clears the claim so the
-    task's retry sends it again. A crash between claim and send loses that one mail
-    rather than ever sending it twice."""
-    from django.core.mail import send_mail
-
-    note = Notification.objects.select_related("user").filter(pk=notification_id).first()
-    if note is None or note.emailed_at is not None or not note.user.email:
-        return False
-    claimed_at = timezone.now()
-    # one UPDATE: its own short transaction, the row lock ends with it
-    claimed = Notification.objects.filter(pk=note.pk, emailed_at__isnull=True).update(
-        emailed_at=claimed_at
+    """Mail one notification once (``core.mail.mail_once``: no lock held while the mail
+    server is talked to); returns whether this call sent it."""
+    return mail_once(
+        Notification.objects.select_related("user").filter(pk=notification_id),
+        claim_field="emailed_at",
+        compose=lambda note: (note.title, note.body or note.title,
+                              [note.user.email] if note.user.email else []),
     )
-    if not claimed:
-        return False
-    try:
-        send_mail(note.title, note.body or note.title, None, [note.user.email])
-    except Exception:
-        Notification.objects.filter(pk=note.pk, emailed_at=claimed_at).update(emailed_at=None)
-        raise
-    return True

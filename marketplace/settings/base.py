@@ -1,5 +1,7 @@
 """Common settings, composed from one module per concern."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from marketplace.settings.auth import *  # noqa: E402,F401,F403
 from marketplace.settings.cache import *  # noqa: E402,F401,F403
 from marketplace.settings.celery import *  # noqa: E402,F401,F403
@@ -12,7 +14,17 @@ from marketplace.settings.security import *  # noqa: E402,F401,F403
 from marketplace.settings.stripe import *  # noqa: E402,F401,F403
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-development-key-change-me")
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        # No usable default: a deployment that forgot its key must not start with a
+        # key everyone knows. The embedded overlay and DJANGO_DEBUG=true may.
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. Set it (50+ random characters), or run the "
+            "embedded demo (DJANGO_SETTINGS_MODULE=marketplace.settings.embedded), or set "
+            "DJANGO_DEBUG=true for local development."
+        )
+    SECRET_KEY = "insecure-development-key-only-with-debug"
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
@@ -49,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "marketplace.core.middleware.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "marketplace.accounts.middleware.MembershipMemoMiddleware",
     "marketplace.accounts.middleware.RequireMFAMiddleware",
     "marketplace.core.middleware.SecurityHeadersMiddleware",
 ]
@@ -118,6 +132,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "marketplace.core.schema.AutoSchema",
+    # JSON refusing NUL characters and deep nesting with a 400; forms and uploads as DRF's
+    "DEFAULT_PARSER_CLASSES": [
+        "marketplace.core.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],

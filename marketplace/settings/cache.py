@@ -1,7 +1,6 @@
-from marketplace.settings.env import env
+from marketplace.settings.services import REDIS_URL
 
-# REDIS_URL, e.g. redis://127.0.0.1:6379/0. Without it the cache is per process.
-REDIS_URL = env("REDIS_URL", default="")
+# Without REDIS_URL the cache is per process.
 
 if REDIS_URL:
     CACHES = {

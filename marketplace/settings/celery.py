@@ -1,12 +1,10 @@
-import os
-
 from marketplace.settings.env import BASE_DIR, env
+from marketplace.settings.services import REDIS_URL
 
-_redis = env("REDIS_URL", default="")
 # CELERY_BROKER_URL wins; else Redis when REDIS_URL is set; else kombu's filesystem
 # transport, which needs no server and lets `celery worker -B` fire deadlines in the
 # embedded run.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=_redis or "filesystem://")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 CELERY_FILESYSTEM_DIR = env("CELERY_FILESYSTEM_DIR", default=str(BASE_DIR / "var" / "broker"))
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -17,10 +15,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # broadcast (pidbox) messages; kombu's default is ./control in the working dir
         "control_folder": CELERY_FILESYSTEM_DIR + "-control",
     }
-    # kombu does not create the folders; the worker and every producer need them.
-    for _folder in (CELERY_FILESYSTEM_DIR, CELERY_FILESYSTEM_DIR + "-processed",
-                    CELERY_FILESYSTEM_DIR + "-control"):
-        os.makedirs(_folder, exist_ok=True)
+    # kombu does not create the folders; marketplace/celery.py makes them when the Celery
+    # app is configured (settings never touch the disk).
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

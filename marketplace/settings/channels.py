@@ -1,13 +1,12 @@
-from marketplace.settings.env import env
+from marketplace.settings.services import REDIS_URL
 
-_redis = env("REDIS_URL", default="")
 CHANNEL_LAYERS = (
     {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [_redis]},
+            "CONFIG": {"hosts": [REDIS_URL]},
         }
     }
-    if _redis
+    if REDIS_URL
     else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 )

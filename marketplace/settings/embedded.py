@@ -3,11 +3,16 @@
 Set REDIS_URL to use Redis for the cache, channel layer and Celery broker instead.
 """
 
-from marketplace.settings.base import *  # noqa: F401,F403
-from marketplace.settings.base import DATABASES
-from marketplace.settings.env import env
+import os
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# The demo runs with DEBUG on unless told otherwise, and then needs no secret key (it
+# serves 127.0.0.1). Set before base.py reads the environment.
+os.environ.setdefault("DJANGO_DEBUG", "true")
+
+from marketplace.settings.base import *  # noqa: E402,F401,F403
+from marketplace.settings.base import DATABASES  # noqa: E402
+from marketplace.settings.env import env  # noqa: E402
+
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 # Demo users are created verified; mails go to the console.
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")

@@ -26,6 +26,7 @@ if "DATABASE_URL" not in os.environ and _answers("127.0.0.1", 5432):
 if "REDIS_URL" not in os.environ and _answers("127.0.0.1", 6379):
     os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/15"
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/marketplace-test.sqlite3")
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key")
 
 
 def _redis_db_for_worker(url: str, worker: str) -> str:

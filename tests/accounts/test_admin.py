@@ -43,7 +43,8 @@ def test_every_accounts_admin_page_opens(admin_client):
         assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name
         assert admin_client.get(reverse(f"admin:{name}_change", args=[pk])).status_code == 200, name
     assert admin_client.get(reverse("admin:accounts_user_add")).status_code == 200
-    assert admin_client.get(reverse("admin:accounts_organisation_add")).status_code == 200
+    # organisations are created by the people who run them, never in the admin
+    assert admin_client.get(reverse("admin:accounts_organisation_add")).status_code == 403
     page = admin_client.get(reverse("admin:accounts_kycrequest_change", args=[kyc_request.pk]))
     assert reverse("accounts:kyc_document", args=[kyc_request.documents.get().pk]) in \
         page.content.decode()
@@ -61,7 +62,7 @@ def test_creating_a_user_in_the_admin_uses_the_email(admin_client):
                                      object_id=str(user.pk)).exists()
 
 
-def test_admin_edits_are_audited_and_verification_is_not_a_form_field(admin_client):
+def test_admin_edits_go_through_the_moderation_service(admin_client):
     organisation = OwnerFactory().organisation
     response = admin_client.post(
         reverse("admin:accounts_organisation_change", args=[organisation.pk]),
@@ -77,8 +78,38 @@ def test_admin_edits_are_audited_and_verification_is_not_a_form_field(admin_clie
     organisation.refresh_from_db()
     assert organisation.district == "laoshan"
     assert not organisation.is_verified  # read-only: only the verify action sets it
-    event = AuditEvent.objects.get(action="accounts.organisation.admin_changed")
-    assert event.data == {"fields": ["district"]}
+    event = AuditEvent.objects.get(action="accounts.organisation.moderated")
+    assert event.data == {"changes": {"district": ["", "laoshan"]}}
+
+
+def test_an_admin_edit_the_service_refuses_shows_on_the_form(admin_client):
+    organisation = OwnerFactory().organisation
+    response = admin_client.post(
+        reverse("admin:accounts_organisation_change", args=[organisation.pk]),
+        {"name": organisation.name, "name_en": "", "unified_credit_code": "not-a-code",
+         "district": "", "description": "", "website": "",
+         "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+         "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "18 characters" in str(response.context["adminform"].form.errors)
+    organisation.refresh_from_db()
+    assert organisation.unified_credit_code == ""
+    assert not AuditEvent.objects.filter(action="accounts.organisation.moderated").exists()
+
+
+def test_changing_a_verified_identity_in_the_admin_withdraws_the_verification(admin_client):
+    organisation = VerifiedGovernmentAgencyFactory(name="青岛市某局")
+    admin_client.post(
+        reverse("admin:accounts_organisation_change", args=[organisation.pk]),
+        {"name": "青岛市另一局", "name_en": "", "unified_credit_code": "", "district": "",
+         "description": "", "website": "",
+         "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+         "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000"},
+    )
+    organisation.refresh_from_db()
+    assert organisation.name == "青岛市另一局" and not organisation.is_verified
 
 
 def test_verify_and_withdraw_actions_go_through_the_service(admin_client):
@@ -94,7 +125,8 @@ def test_verify_and_withdraw_actions_go_through_the_service(admin_client):
     assert any("already verified" in t for t in texts)
     agency.refresh_from_db()
     assert agency.is_verified
-    assert AuditEvent.objects.filter(action="accounts.organisation.verified").count() == 1
+    assert AuditEvent.objects.filter(action="accounts.organisation.verified",
+                                     object_id=str(agency.pk)).count() == 1
 
     admin_client.post(changelist, {
         "action": "withdraw_verification_selected", "_selected_action": [agency.pk],
@@ -150,15 +182,13 @@ def test_the_admin_refuses_a_duplicate_address_in_other_case(admin_client):
     assert User.objects.filter(email__iexact="taken@example.org").count() == 1
 
 
-def test_deleting_an_organisation_in_the_admin_is_audited(admin_client):
+def test_organisations_cannot_be_deleted_in_the_admin(admin_client):
     organisation = OrganisationFactory(name="Spam Ltd")
     response = admin_client.post(
         reverse("admin:accounts_organisation_delete", args=[organisation.pk]), {"post": "yes"}
     )
-    assert response.status_code == 302
-    assert not Organisation.objects.filter(pk=organisation.pk).exists()
-    event = AuditEvent.objects.get(action="accounts.organisation.admin_deleted")
-    assert event.data == {"repr": "Spam Ltd"}
+    assert response.status_code == 403
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
 
 
 def test_kyc_requests_and_invitations_cannot_be_deleted_in_the_admin(admin_client):

@@ -67,7 +67,7 @@ def test_is_buyer_of_is_per_agency():
     assert not is_buyer_of(officer, None)
     assert not is_buyer_of(AnonymousUser(), agency)
     # a verified organisation of another kind is no purchasing authority
-    maker = OrganisationFactory(is_verified=True)
+    maker = OrganisationFactory(verified=True)
     MembershipFactory(organisation=maker, user=officer, role="owner")
     assert not is_buyer_of(officer, maker)
 
@@ -81,7 +81,7 @@ def test_buyer_organisations_for(django_assert_num_queries):
     # not counted: an unverified agency, a plain member, a verified non-agency
     MembershipFactory(organisation=GovernmentAgencyFactory(), user=user, role="owner")
     MembershipFactory(organisation=VerifiedGovernmentAgencyFactory(), user=user, role="member")
-    MembershipFactory(organisation=OrganisationFactory(is_verified=True), user=user, role="owner")
+    MembershipFactory(organisation=OrganisationFactory(verified=True), user=user, role="owner")
     # someone else's agency
     MembershipFactory(organisation=VerifiedGovernmentAgencyFactory(), role="owner")
     with django_assert_num_queries(1):

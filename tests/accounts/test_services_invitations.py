@@ -6,8 +6,9 @@ import time_machine
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from marketplace.accounts.deadlines import invitations_expire
 from marketplace.accounts.errors import (
     AlreadyInvited,
     AlreadyMember,
@@ -19,7 +20,6 @@ from marketplace.accounts.services.invitations import (
     invitation_accept,
     invitation_create,
     invitation_revoke,
-    invitations_expire,
 )
 from marketplace.accounts.tasks import invitation_send_email
 from marketplace.core.chronograph import registered_handlers
@@ -78,7 +78,7 @@ class TestCreate:
         def smtp_down(*args, **kwargs):
             raise TimeoutError("smtp timed out")  # EMAIL_TIMEOUT expired
 
-        monkeypatch.setattr("marketplace.accounts.services.invitations.send_mail", smtp_down)
+        monkeypatch.setattr("marketplace.core.mail.send_mail", smtp_down)
         with pytest.raises(OSError):  # the task retries on OSError
             invitation_send_email(invitation.pk)
         invitation.refresh_from_db()
@@ -265,10 +265,13 @@ class TestRevokeAndExpire:
         owner = OwnerFactory()
         invitation = invite(owner)
         invitation_accept(token=invitation.token, user=UserFactory(email=invitation.email))
-        with pytest.raises(DomainError) as exc:
+        with translation.override("en"), pytest.raises(DomainError) as exc:
             invitation_revoke(invitation=invitation, actor=owner.user)
         assert exc.value.status_code == 409
-        assert invitation.status == Invitation.Status.ACCEPTED
+        assert str(exc.value.message) == "This invitation has already been accepted."
+        # the refused call changed nothing, in the database or in memory
+        assert Invitation.objects.get(pk=invitation.pk).status == Invitation.Status.ACCEPTED
+        assert invitation.revoked_at is None
 
     def test_chronograph_expires_due_invitations_once(self):
         assert registered_handlers()["accounts.invitations_expire"] is invitations_expire
@@ -308,7 +311,7 @@ def test_no_row_lock_is_held_while_the_invitation_is_mailed(requires_postgres, m
         thread.join(10)
         return 1
 
-    monkeypatch.setattr("marketplace.accounts.services.invitations.send_mail", send_mail)
+    monkeypatch.setattr("marketplace.core.mail.send_mail", send_mail)
     assert invitation_send_email(invitation.pk) is True
     assert "error" not in seen, seen.get("error")
     assert seen["email_sent_at"] is not None  # claimed and committed before the send

@@ -143,10 +143,11 @@ class TestVerify:
 
     def test_verifying_twice_is_a_conflict(self):
         agency = VerifiedGovernmentAgencyFactory()
+        before = AuditEvent.objects.filter(action="accounts.organisation.verified").count()
         with pytest.raises(ConflictError) as exc:
             organisation_verify(organisation=agency, actor=StaffFactory())
         assert exc.value.code == "already_verified"
-        assert not AuditEvent.objects.filter(action="accounts.organisation.verified").exists()
+        assert AuditEvent.objects.filter(action="accounts.organisation.verified").count() == before
 
     @pytest.mark.parametrize("kind", ["investor_entity", "makerspace", "maker_company"])
     def test_other_kinds_are_verified_the_same_way_but_give_no_buyer_powers(self, kind):
@@ -167,7 +168,8 @@ class TestVerify:
         assert not agency.is_verified
         assert not is_government_buyer(owner.user)
         event = AuditEvent.objects.get(action="accounts.organisation.verification_withdrawn")
-        assert event.data == {"reason": "Not a purchasing authority"}
+        assert event.data == {"reason": "Not a purchasing authority", "from": "verified",
+                              "to": "unverified"}
         with pytest.raises(ConflictError) as exc:
             organisation_verification_withdraw(organisation=agency, actor=StaffFactory())
         assert exc.value.code == "not_verified"
@@ -188,7 +190,8 @@ class TestVerify:
         assert not owner.organisation.is_verified
         assert not is_government_buyer(owner.user)
         event = AuditEvent.objects.get(action="accounts.organisation.verification_withdrawn")
-        assert event.data == {"reason": "identity_changed", "fields": [field]}
+        assert event.data == {"reason": "identity_changed", "fields": [field],
+                              "from": "verified", "to": "unverified"}
 
     def test_other_edits_keep_the_verification(self):
         owner = OwnerFactory(organisation=VerifiedGovernmentAgencyFactory())

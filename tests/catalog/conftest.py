@@ -1,6 +1,7 @@
 """Fixtures of the catalogue tests."""
 
 import pytest
+from django.db import transaction
 from django.utils import translation
 
 from catalog.signals import makerspace_changed, product_changed
@@ -86,11 +87,12 @@ def product(maker_org, category):
 
 @pytest.fixture
 def changed_products():
-    """product ids announced through catalog.signals.product_changed."""
+    """product ids announced through catalog.signals.product_changed, recorded when the
+    announcing transaction commits (as a real receiver's work happens)."""
     received = []
 
     def receiver(sender, product_id, **kwargs):
-        received.append(product_id)
+        transaction.on_commit(lambda: received.append(product_id))
 
     product_changed.connect(receiver, weak=False, dispatch_uid="tests.catalog.capture")
     yield received
@@ -102,7 +104,7 @@ def changed_makerspaces():
     received = []
 
     def receiver(sender, makerspace_id, **kwargs):
-        received.append(makerspace_id)
+        transaction.on_commit(lambda: received.append(makerspace_id))
 
     makerspace_changed.connect(receiver, weak=False, dispatch_uid="tests.catalog.capture-ms")
     yield received

@@ -52,7 +52,19 @@ class MakerspaceFactory(DjangoModelFactory):
     address = "青岛市崂山区松岭路"
     focus_areas = factory.LazyFunction(lambda: ["smart_hardware"])
     operator = factory.SubFactory(MakerspaceOperatorFactory)
-    is_published = True
+
+    @classmethod
+    def _create(cls, model_class, *args, published=True, **kwargs):
+        """Onboarded as a draft, then published through the makerspace state machine
+        (audited) unless ``published=False``."""
+        from catalog.states import MAKERSPACE_STATES, CatalogAction
+        from marketplace.core.transitions import transition
+
+        makerspace = super()._create(model_class, *args, **kwargs)
+        if published:
+            transition(makerspace, MAKERSPACE_STATES, Makerspace.Status.PUBLISHED,
+                       action=CatalogAction.MAKERSPACE_PUBLISHED)
+        return makerspace
 
 
 class CategoryFactory(DjangoModelFactory):
@@ -90,12 +102,13 @@ class PublishedProductFactory(ProductFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        from catalog.services.products import PRODUCT_STATES
+        from catalog.states import PRODUCT_STATES, CatalogAction
         from marketplace.core.transitions import transition
 
         product = super()._create(model_class, *args, **kwargs)
         return transition(product, PRODUCT_STATES, Product.Status.PUBLISHED,
-                          action="catalog.product.published", update_fields=["published_at"])
+                          action=CatalogAction.PRODUCT_PUBLISHED,
+                          changes={"published_at": product.published_at})
 
 
 class WithdrawnProductFactory(PublishedProductFactory):
@@ -103,12 +116,12 @@ class WithdrawnProductFactory(PublishedProductFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        from catalog.services.products import PRODUCT_STATES
+        from catalog.states import PRODUCT_STATES, CatalogAction
         from marketplace.core.transitions import transition
 
         product = super()._create(model_class, *args, **kwargs)
         return transition(product, PRODUCT_STATES, Product.Status.WITHDRAWN,
-                          action="catalog.product.withdrawn")
+                          action=CatalogAction.PRODUCT_WITHDRAWN)
 
 
 class FirstSetProductFactory(PublishedProductFactory):
@@ -222,3 +235,11 @@ def stored_files(root) -> list[str]:
 
     base = Path(root)
     return sorted(str(p.relative_to(base)) for p in base.rglob("*") if p.is_file()) if base.exists() else []
+
+
+def record_unit(**kwargs):
+    """``first_set_unit_record`` with a purchase document (a small PDF) unless given."""
+    from catalog.services.first_sets import first_set_unit_record
+
+    kwargs.setdefault("purchase_document", pdf_upload("contract.pdf"))
+    return first_set_unit_record(**kwargs)

@@ -19,7 +19,6 @@ from catalog.models import (
     Product,
     ProductImage,
 )
-from catalog.services.first_sets import first_set_unit_record
 from marketplace.core.models import AuditEvent
 from tests.catalog.factories import (
     BuyerFactory,
@@ -27,6 +26,7 @@ from tests.catalog.factories import (
     FirstSetProductFactory,
     InsuranceFactory,
     certified,
+    record_unit,
 )
 from tests.factories import (
     StaffFactory,
@@ -151,13 +151,16 @@ def test_insurance_amounts_cannot_be_edited(client, superuser):
 def test_first_set_units_are_confirmed_from_the_admin_through_the_service(client, superuser, maker,
                                                                          maker_org):
     product = FirstSetProductFactory(organisation=maker_org)
-    claim = first_set_unit_record(actor=maker, product=product, buyer=BuyerFactory(),
+    claim = record_unit(actor=maker, product=product, buyer=BuyerFactory(),
                                   serial_number="ADM-1", put_into_use_on=timezone.localdate())
     response = client.post(reverse("admin:catalog_firstsetunit_changelist"),
                            {"action": "confirm_units", "_selected_action": [claim.pk]})
     assert response.status_code == 302
     claim.refresh_from_db()
     assert (claim.status, claim.sequence, claim.decided_by) == ("confirmed", 1, superuser)
+    # the private purchase document is not a field of the admin page
+    page = client.get(reverse("admin:catalog_firstsetunit_change", args=[claim.pk]))
+    assert page.status_code == 200 and "first-sets/" not in page.content.decode()
     assert AuditEvent.objects.filter(action="catalog.first_set.unit_confirmed").count() == 1
 
 
@@ -168,13 +171,13 @@ def test_makerspace_admin_changes_are_audited_and_announced(client, superuser, m
             "district": makerspace.district, "address": makerspace.address,
             "focus_areas": '["smart_hardware"]', "operator": makerspace.operator_id,
             "description": "", "description_en": "", "services": "[]", "equipment": "[]",
-            "opening_hours": "", "is_published": "on",
+            "opening_hours": "",
             "photos-TOTAL_FORMS": "0", "photos-INITIAL_FORMS": "0"}
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_change_url(makerspace), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Makerspace.objects.get(pk=makerspace.pk).name == "新名称"
-    assert AuditEvent.objects.filter(action="catalog.makerspace.admin_changed").exists()
+    assert AuditEvent.objects.filter(action="catalog.makerspace.moderated").exists()
     assert changed_makerspaces == [makerspace.pk]
     bad = client.post(_change_url(makerspace), dict(data, district="atlantis"))
     assert bad.status_code == 200 and Makerspace.objects.get(pk=makerspace.pk).district != "atlantis"

@@ -1,4 +1,5 @@
-"""First-set API: the maker claims units, the buyer sees and confirms or rejects its own,
+"""First-set API: either side records a unit with its purchase document, the other side
+confirms or rejects it,
 the lists are scoped to the viewer and stay O(1) in queries; insurance with its caps."""
 
 import pytest
@@ -7,7 +8,7 @@ from django.utils import timezone
 from catalog.models import FirstSetInsurance, FirstSetUnit
 from catalog.services.first_sets import first_set_unit_record
 from marketplace.accounts.models import MembershipRole
-from tests.catalog.factories import BuyerFactory, FirstSetProductFactory
+from tests.catalog.factories import BuyerFactory, FirstSetProductFactory, pdf_upload
 from tests.factories import member_of
 
 pytestmark = pytest.mark.django_db
@@ -43,19 +44,27 @@ def officer(buyer):
 
 def _claim(maker, product, buyer, serial):
     return first_set_unit_record(actor=maker, product=product, buyer=buyer, serial_number=serial,
-                                 put_into_use_on=timezone.localdate())
+                                 put_into_use_on=timezone.localdate(),
+                                 purchase_document=pdf_upload())
 
 
-def test_maker_claims_buyer_confirms_and_only_then_it_counts(as_user, maker, first_set, buyer,
-                                                            officer):
-    url = f"{PRODUCTS}{first_set.pk}/first-set-units/"
-    today = timezone.localdate().isoformat()
-    claims = [as_user(maker).post(url, {"buyer": buyer.slug, "serial_number": f"S{i}",
-                                        "put_into_use_on": today}, format="json")
-              for i in range(4)]
+def _record(client, product, buyer_slug, serial, document=True, **headers):
+    data = {"buyer": buyer_slug, "serial_number": serial,
+            "put_into_use_on": timezone.localdate().isoformat()}
+    if document:
+        data["purchase_document"] = pdf_upload("invoice.pdf")
+    return client.post(f"{PRODUCTS}{product.pk}/first-set-units/", data, format="multipart",
+                       **headers)
+
+
+def test_maker_records_buyer_confirms_and_only_then_it_counts(as_user, maker, first_set, buyer,
+                                                             officer):
+    claims = [_record(as_user(maker), first_set, buyer.slug, f"S{i}") for i in range(4)]
     assert {r.status_code for r in claims} == {201}
-    assert [(c.json()["status"], c.json()["sequence"], c.json()["counts_as_first_set"])
-            for c in claims] == [("claimed", None, False)] * 4
+    assert [(c.json()["status"], c.json()["sequence"], c.json()["counts_as_first_set"],
+             c.json()["maker_confirmed"], c.json()["buyer_confirmed"],
+             c.json()["has_purchase_document"]) for c in claims] == [
+        ("claimed", None, False, True, False, True)] * 4
 
     client = as_user(officer)
     awaiting = client.get(UNITS).json()
@@ -67,14 +76,23 @@ def test_maker_claims_buyer_confirms_and_only_then_it_counts(as_user, maker, fir
                                     ("confirmed", 3, True), ("confirmed", 4, False)]
     assert client.get(UNITS).json()["count"] == 0
     again = client.post(f"{UNITS}{claims[0].json()['id']}/confirm/", **EN)
-    assert again.status_code == 409
-    assert again.json()["detail"] == "The status cannot change from “Confirmed” to “Confirmed”."
+    assert again.status_code == 403  # the buyer has confirmed: nothing left for it to decide
+
+
+def test_a_buyers_record_waits_for_the_maker(as_user, maker, first_set, buyer, officer):
+    created = _record(as_user(officer), first_set, buyer.slug, "OWN")
+    assert created.status_code == 201
+    assert (created.json()["status"], created.json()["buyer_confirmed"],
+            created.json()["maker_confirmed"]) == ("claimed", True, False)
+    assert as_user(officer).get(UNITS).json()["count"] == 0
+    client = as_user(maker)
+    assert [u["serial_number"] for u in client.get(UNITS).json()["results"]] == ["OWN"]
+    response = client.post(f"{UNITS}{created.json()['id']}/confirm/")
+    assert (response.json()["status"], response.json()["sequence"]) == ("confirmed", 1)
 
 
 def test_buyer_officers_view_their_own_units_only(as_user, maker, first_set, buyer, officer,
                                                   other_maker, outsider):
-    """The page/API used to refuse the buyer's officers (maker/staff only) although they
-    were allowed to record: now they see, record and confirm their organisation's units."""
     other_buyer = BuyerFactory()
     ours, theirs = _claim(maker, first_set, buyer, "OURS"), _claim(maker, first_set, other_buyer, "THEIRS")
     url = f"{PRODUCTS}{first_set.pk}/first-set-units/"
@@ -90,17 +108,11 @@ def test_buyer_officers_view_their_own_units_only(as_user, maker, first_set, buy
     assert client.post(f"{UNITS}{theirs.pk}/confirm/").status_code == 404
     assert client.post(f"{UNITS}{theirs.pk}/reject/", {"reason": "x"}).status_code == 404
     assert client.post(f"{UNITS}{ours.pk}/confirm/").status_code == 200
-    # an officer records for their own organisation: confirmed at once
-    created = client.post(url, {"buyer": buyer.slug, "serial_number": "OWN",
-                                "put_into_use_on": timezone.localdate().isoformat()}, format="json")
-    assert created.status_code == 201 and created.json()["status"] == "confirmed"
-    assert created.json()["sequence"] == 2
-    refused = client.post(url, {"buyer": other_buyer.slug, "serial_number": "NOT-OURS",
-                                "put_into_use_on": timezone.localdate().isoformat()}, format="json")
+    refused = _record(client, first_set, other_buyer.slug, "NOT-OURS")
     assert refused.status_code == 403
 
 
-def test_maker_cannot_confirm_its_own_claim(as_user, maker, first_set, buyer):
+def test_maker_cannot_confirm_its_own_record(as_user, maker, first_set, buyer):
     claim = _claim(maker, first_set, buyer, "MINE")
     response = as_user(maker).post(f"{UNITS}{claim.pk}/confirm/", **EN)
     assert response.status_code == 403
@@ -118,17 +130,20 @@ def test_reject_needs_a_reason(as_user, maker, first_set, buyer, officer):
     assert response.json()["decision_reason"] == "没有这台设备"
 
 
-def test_self_purchase_and_unknown_buyer_are_bad_input(as_user, maker, maker_org, first_set):
-    url = f"{PRODUCTS}{first_set.pk}/first-set-units/"
-    today = timezone.localdate().isoformat()
+def test_bad_input_is_a_400_and_writes_nothing(as_user, maker, maker_org, first_set, buyer):
     client = as_user(maker)
-    own = client.post(url, {"buyer": maker_org.slug, "serial_number": "S", "put_into_use_on": today},
-                      format="json", **ZH)
-    assert own.status_code == 400 and own.json()["code"] == "self_purchase"
-    assert own.json()["detail"] == "创客不能作为自己首台（套）产品的采购单位。"
-    unknown = client.post(url, {"buyer": "no-such-org", "serial_number": "S",
-                                "put_into_use_on": today}, format="json", **EN)
+    own = _record(client, first_set, maker_org.slug, "S", **ZH)
+    assert own.status_code == 400 and own.json()["code"] == "related_buyer"
+    assert own.json()["detail"] == "采购单位是创客本身或与其有共同成员，此类设备不计入首台（套）。"
+    unknown = _record(client, first_set, "no-such-org", "S", **EN)
     assert unknown.status_code == 400 and "Unknown organisation" in unknown.json()["detail"]
+    no_document = _record(client, first_set, buyer.slug, "S", document=False, **EN)
+    assert no_document.status_code == 400
+    assert "purchase_document" in no_document.json()["errors"]
+    as_json = client.post(f"{PRODUCTS}{first_set.pk}/first-set-units/",
+                          {"buyer": buyer.slug, "serial_number": "S",
+                           "put_into_use_on": timezone.localdate().isoformat()}, format="json")
+    assert as_json.status_code == 415  # the document needs a multipart body
     assert not FirstSetUnit.objects.exists()
 
 

@@ -33,6 +33,7 @@ from tests.catalog.factories import (
     WithdrawnProductFactory,
     certification_in,
     certified,
+    record_unit,
 )
 from tests.factories import (
     member_of,
@@ -123,17 +124,17 @@ def test_category_subtree(category):
 
 
 def test_first_set_summary_counts_confirmed_units_only(maker_org, maker, staff):
-    from catalog.services.first_sets import first_set_unit_confirm, first_set_unit_record
+    from catalog.services.first_sets import first_set_unit_confirm
     from tests.catalog.factories import BuyerFactory
 
     product = FirstSetProductFactory(organisation=maker_org)
     b1, b2, b3 = BuyerFactory(), BuyerFactory(), BuyerFactory()
     for buyer, serials in ((b1, ["a0", "a1", "a2", "a3"]), (b2, ["b0"]), (b3, ["c0"])):
         for serial in serials:
-            unit = first_set_unit_record(actor=maker, product=product, buyer=buyer,
+            unit = record_unit(actor=maker, product=product, buyer=buyer,
                                          serial_number=serial, put_into_use_on=timezone.localdate())
             if buyer is not b3:  # b3's claim is still waiting
-                first_set_unit_confirm(actor=staff, unit=unit)
+                first_set_unit_confirm(actor=staff, unit=unit)  # staff, on the document
     first = InsuranceFactory(product=product)
     InsuranceFactory(product=product, follows=first, starts_on=first.ends_on + timedelta(days=1),
                      ends_on=first.ends_on + timedelta(days=365), premium_amount=Decimal("10000"),
@@ -148,7 +149,7 @@ def test_first_set_summary_counts_confirmed_units_only(maker_org, maker, staff):
 def test_makerspace_list_counts_and_detail(maker_org, makerspace, outsider):
     PublishedProductFactory(organisation=maker_org, makerspace=makerspace)
     ProductFactory(organisation=maker_org, makerspace=makerspace)  # draft: not counted
-    hidden = MakerspaceFactory(is_published=False)
+    hidden = MakerspaceFactory(published=False)
     spaces = {m.slug: m for m in makerspace_list()}
     assert spaces[makerspace.slug].resident_count == 1
     assert spaces[makerspace.slug].product_count == 1
@@ -167,6 +168,6 @@ def test_index_feeds_return_published_rows_only(catalogue, makerspace):
     assert docs[catalogue["other_published"].pk].is_certified
     assert len(docs[catalogue["other_published"].pk].current_certifications) == 1
     assert list(products_for_index(ids=[catalogue["mine_draft"].pk])) == []
-    hidden = MakerspaceFactory(is_published=False)
+    hidden = MakerspaceFactory(published=False)
     assert [m.pk for m in makerspaces_for_index()] == [makerspace.pk]
     assert list(makerspaces_for_index(ids=[hidden.pk])) == []

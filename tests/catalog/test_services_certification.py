@@ -203,10 +203,19 @@ def test_illegal_transitions_are_refused(staff, product, step, status):
 def test_a_refused_decision_names_the_states_in_the_users_language(application, staff):
     with translation.override("zh-hans"), pytest.raises(IllegalTransition) as exc:
         _certify(staff, application)
-    assert str(exc.value.message) == "状态不能从“已提交”变为“已认定”。"
+    assert str(exc.value.message) == "请先开始审核，再作出决定。"
     with translation.override("en"), pytest.raises(IllegalTransition) as exc:
         certification_reject(actor=staff, certification=application, reason="r")
-    assert str(exc.value.message) == "The status cannot change from “Submitted” to “Rejected”."
+    assert str(exc.value.message) == "Start the review before deciding."
+    rejected = certification_in(S.REJECTED)
+    with translation.override("en"), pytest.raises(IllegalTransition) as exc:
+        certification_start_review(actor=staff, certification=rejected)
+    assert str(exc.value.message) == "This application was rejected; the maker may apply again."
+    certified_one = certification_in(S.CERTIFIED)
+    with translation.override("en"), pytest.raises(IllegalTransition) as exc:
+        certification_reject(actor=staff, certification=certified_one, reason="r")
+    # no specific message for this move: the generic one names both states
+    assert str(exc.value.message) == "The status cannot change from “Certified” to “Rejected”."
 
 
 def test_only_staff_review(application, maker, other_maker, staff):

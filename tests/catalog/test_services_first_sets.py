@@ -1,20 +1,22 @@
-"""First sets of equipment: units claimed by the maker count only once the buyer (or
-staff) confirms them, the first three confirmed per buyer count, also under concurrency;
+"""First sets of equipment: a unit counts only once both sides of the purchase confirmed
+it on its purchase document (the maker and a verified buyer unrelated to it), or staff on
+that document; the first three confirmed per buyer count, also under concurrency;
 insurance (premium = insured x rate, rate and premium capped at 3 %, subsidy, continuity,
 3-year limit)."""
 
 import threading
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.utils import timezone, translation
 
+from catalog.errors import CatalogValidationError, InsuranceRuleError
 from catalog.models import FirstSetInsurance, FirstSetUnit
 from catalog.selectors import product_first_set_summary
 from catalog.services.first_sets import (
-    InsuranceRuleError,
     add_years,
     first_set_insurance_record,
     first_set_unit_confirm,
@@ -23,7 +25,6 @@ from catalog.services.first_sets import (
     insurance_premium,
     insurance_subsidy,
 )
-from catalog.validators import CatalogValidationError
 from marketplace.accounts.models import MembershipRole, OrganisationKind
 from marketplace.core.errors import ConflictError, IllegalTransition, PermissionDeniedError
 from marketplace.core.models import AuditEvent
@@ -32,8 +33,10 @@ from marketplace.notifications.models import Notification
 from tests.catalog.factories import (
     BuyerFactory,
     FirstSetProductFactory,
+    pdf_upload,
 )
 from tests.factories import (
+    MembershipFactory,
     OrganisationFactory,
     StaffFactory,
     member_of,
@@ -59,9 +62,17 @@ def officer(buyer):
     return member_of(buyer, role=MembershipRole.BUYER_OFFICER, preferred_language="en")
 
 
-def _unit(actor, product, buyer, serial, day=None):
-    return first_set_unit_record(actor=actor, product=product, buyer=buyer, serial_number=serial,
-                                 put_into_use_on=day or timezone.localdate())
+def _unit(actor, product, buyer, serial, day=None, document=True):
+    return first_set_unit_record(
+        actor=actor, product=product, buyer=buyer, serial_number=serial,
+        put_into_use_on=day or timezone.localdate(),
+        purchase_document=pdf_upload("contract.pdf") if document else None,
+    )
+
+
+def _counts(product):
+    summary = product_first_set_summary(product)
+    return summary.units_in_use, summary.first_sets, summary.buyers
 
 
 def _policy(actor, product, starts_on=START, ends_on=None, **overrides):
@@ -73,18 +84,18 @@ def _policy(actor, product, starts_on=START, ends_on=None, **overrides):
     return first_set_insurance_record(actor=actor, product=product, **data)
 
 
-# --- units: claims and confirmation -------------------------------------------------------
+# --- units: both sides confirm -----------------------------------------------------------
 
 
-def test_a_makers_units_count_only_once_the_buyer_confirms(
+def test_a_makers_record_counts_only_once_the_buyer_confirms(
     maker, first_set, buyer, officer, changed_products, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         claims = [_unit(maker, first_set, buyer, f"SN-{i}") for i in range(5)]
     assert [(u.status, u.sequence, u.counts_as_first_set) for u in claims] == [
         (U.CLAIMED, None, False)] * 5
-    summary = product_first_set_summary(first_set)
-    assert (summary.units_in_use, summary.first_sets, summary.buyers) == (0, 0, 0)
+    assert all(u.maker_confirmed_by == maker and u.buyer_confirmed_at is None for u in claims)
+    assert _counts(first_set) == (0, 0, 0)
     # the buyer's officer is asked, in their language, with a link to the records
     notes = Notification.objects.filter(user=officer, kind="catalog.first_set.unit_claimed")
     assert notes.count() == 5
@@ -98,9 +109,8 @@ def test_a_makers_units_count_only_once_the_buyer_confirms(
         ("SN-0", U.CONFIRMED, 1, True), ("SN-1", U.CONFIRMED, 2, True),
         ("SN-2", U.CONFIRMED, 3, True), ("SN-3", U.CONFIRMED, 4, False),
         ("SN-4", U.CONFIRMED, 5, False)]
-    assert all(u.decided_by == officer and u.decided_at for u in stored)
-    summary = product_first_set_summary(first_set)
-    assert (summary.units_in_use, summary.first_sets, summary.buyers) == (5, 3, 1)
+    assert all(u.decided_by == officer and u.buyer_confirmed_by == officer for u in stored)
+    assert _counts(first_set) == (5, 3, 1)
     assert changed_products == [first_set.pk] * 10
     confirmed = AuditEvent.objects.filter(action="catalog.first_set.unit_confirmed").order_by("pk")
     assert confirmed.count() == 5
@@ -109,23 +119,75 @@ def test_a_makers_units_count_only_once_the_buyer_confirms(
     assert AuditEvent.objects.filter(action="catalog.first_set.unit_claimed").count() == 5
 
 
-def test_sequence_follows_confirmation_and_each_buyer_has_its_own_three(maker, first_set, buyer,
-                                                                      officer, staff):
-    late, early = _unit(maker, first_set, buyer, "LATE"), _unit(maker, first_set, buyer, "EARLY")
-    first_set_unit_confirm(actor=officer, unit=early)
-    first_set_unit_confirm(actor=officer, unit=late)
-    assert (early.sequence, late.sequence) == (1, 2)
-    other = _unit(maker, first_set, BuyerFactory(), "OTHER")
-    first_set_unit_confirm(actor=staff, unit=other)
-    assert (other.sequence, other.counts_as_first_set) == (1, True)
+def test_a_buyers_record_counts_only_once_the_maker_confirms(maker, first_set, buyer, officer):
+    claim = _unit(officer, first_set, buyer, "B-1")
+    assert (claim.status, claim.buyer_confirmed_by, claim.maker_confirmed_at) == (
+        U.CLAIMED, officer, None)
+    assert _counts(first_set) == (0, 0, 0)
+    assert Notification.objects.filter(user=maker, kind="catalog.first_set.unit_claimed").exists()
+    first_set_unit_confirm(actor=maker, unit=claim)
+    assert (claim.status, claim.sequence, claim.maker_confirmed_by) == (U.CONFIRMED, 1, maker)
+    assert _counts(first_set) == (1, 1, 1)
 
 
-def test_recorded_by_the_buyer_or_staff_is_confirmed_at_once(first_set, buyer, officer, staff):
-    by_officer = _unit(officer, first_set, buyer, "B-1")
-    by_staff = _unit(staff, first_set, buyer, "B-2")
-    assert (by_officer.status, by_officer.sequence) == (U.CONFIRMED, 1)
-    assert (by_staff.status, by_staff.sequence, by_staff.decided_by) == (U.CONFIRMED, 2, staff)
-    assert not Notification.objects.filter(kind="catalog.first_set.unit_claimed").exists()
+def test_the_issue_case_an_owner_naming_itself_as_buyer_is_not_counted(maker, first_set):
+    """The owner of any verified organisation could record a unit naming itself as buyer
+    and it was counted at once. Now it waits for the maker."""
+    investor = OrganisationFactory(kind=OrganisationKind.INVESTOR_ENTITY, verified=True)
+    owner = member_of(investor, role=MembershipRole.OWNER)
+    claim = _unit(owner, first_set, investor, "FAKE-1")
+    assert claim.status == U.CLAIMED
+    assert _counts(first_set) == (0, 0, 0)
+    with pytest.raises(PermissionDeniedError):  # its own confirmation is already there
+        first_set_unit_confirm(actor=owner, unit=claim)
+    first_set_unit_reject(actor=maker, unit=claim, reason="We sold nothing to them.")
+    assert _counts(first_set) == (0, 0, 0)
+
+
+def test_a_side_cannot_confirm_twice_for_itself(maker, first_set, buyer, officer):
+    by_maker = _unit(maker, first_set, buyer, "M-1")
+    second_maker = member_of(first_set.organisation)
+    for actor in (maker, second_maker):
+        with pytest.raises(PermissionDeniedError):
+            first_set_unit_confirm(actor=actor, unit=by_maker)
+    by_buyer = _unit(officer, first_set, buyer, "O-1")
+    with pytest.raises(PermissionDeniedError):
+        first_set_unit_confirm(actor=member_of(buyer, role=MembershipRole.APPROVER), unit=by_buyer)
+    assert set(FirstSetUnit.objects.values_list("status", flat=True)) == {U.CLAIMED}
+
+
+def test_staff_confirm_on_the_purchase_document(maker, first_set, buyer, staff):
+    claim = _unit(maker, first_set, buyer, "S-1")
+    first_set_unit_confirm(actor=staff, unit=claim)
+    assert (claim.status, claim.sequence, claim.decided_by) == (U.CONFIRMED, 1, staff)
+    event = AuditEvent.objects.get(action="catalog.first_set.unit_confirmed")
+    assert event.data["by_staff"] is True
+    # staff recording one themselves still need a confirmation (their own, on the document)
+    recorded = _unit(staff, first_set, buyer, "S-2")
+    assert recorded.status == U.CLAIMED and not (recorded.maker_confirmed_at or
+                                                 recorded.buyer_confirmed_at)
+    first_set_unit_confirm(actor=staff, unit=recorded)
+    assert recorded.status == U.CONFIRMED
+
+
+def test_the_purchase_document_is_required_and_checked(maker, first_set, buyer, settings, tmp_path):
+    with pytest.raises(CatalogValidationError) as exc:
+        _unit(maker, first_set, buyer, "D-0", document=False)
+    assert exc.value.code == "document_required"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with pytest.raises(CatalogValidationError, match="not a PDF"):
+        first_set_unit_record(
+            actor=maker, product=first_set, buyer=buyer, serial_number="D-1",
+            put_into_use_on=timezone.localdate(),
+            purchase_document=SimpleUploadedFile("invoice.pdf", b"just text"),
+        )
+    assert not FirstSetUnit.objects.exists()
+    unit = _unit(maker, first_set, buyer, "D-2")
+    assert unit.purchase_document.name.startswith("first-sets/")
+    assert unit.purchase_document_name == "contract.pdf"
+    # private storage, not under MEDIA_ROOT: no URL serves it
+    assert not (Path(settings.MEDIA_ROOT) / unit.purchase_document.name).exists()
 
 
 def test_who_may_record(first_set, buyer, officer, outsider, other_maker):
@@ -138,17 +200,11 @@ def test_who_may_record(first_set, buyer, officer, outsider, other_maker):
     assert not FirstSetUnit.objects.exists()
 
 
-def test_who_may_confirm(maker, maker_org, first_set, buyer, officer, outsider, staff):
+def test_who_may_confirm(maker, maker_org, first_set, buyer, officer, outsider):
     claim = _unit(maker, first_set, buyer, "C-1")
     other_officer = member_of(BuyerFactory(), role=MembershipRole.BUYER_OFFICER)
     plain_member = member_of(buyer, role=MembershipRole.MEMBER)
-    # someone who buys for the buyer but also belongs to the maker confirms nothing
-    double_agent = member_of(buyer, role=MembershipRole.APPROVER)
-    member_of_maker = member_of(maker_org, role=MembershipRole.MEMBER)
-    from tests.factories import MembershipFactory
-
-    MembershipFactory(organisation=maker_org, user=double_agent, role=MembershipRole.MEMBER)
-    for user in (maker, member_of_maker, other_officer, plain_member, double_agent, outsider):
+    for user in (maker, other_officer, plain_member, outsider):
         with pytest.raises(PermissionDeniedError):
             first_set_unit_confirm(actor=user, unit=claim)
         with pytest.raises(PermissionDeniedError):
@@ -158,35 +214,46 @@ def test_who_may_confirm(maker, maker_org, first_set, buyer, officer, outsider, 
     assert FirstSetUnit.objects.get(pk=claim.pk).sequence == 1
 
 
-def test_an_unverified_buyer_cannot_vouch_for_its_own_units_but_staff_can(maker, first_set, staff):
-    """Anyone can found an organisation; a maker could otherwise count units bought by a
-    shell organisation it runs. Until staff verify the buyer, only staff confirm."""
-    shell = BuyerFactory(is_verified=False)
-    shell_owner = member_of(shell, role=MembershipRole.OWNER)
-    recorded = _unit(shell_owner, first_set, shell, "SHELL-1")
-    assert recorded.status == U.CLAIMED  # recorded, not confirmed
-    with pytest.raises(PermissionDeniedError):
-        first_set_unit_confirm(actor=shell_owner, unit=recorded)
-    first_set_unit_confirm(actor=staff, unit=recorded)
-    assert recorded.status == U.CONFIRMED and recorded.counts_as_first_set
+def test_a_person_joining_both_sides_later_stops_the_confirmation(maker, maker_org, first_set,
+                                                                   buyer, officer):
+    """Someone who buys for the buyer and also belongs to the maker makes the two related:
+    nobody on the buyer's side may then vouch for the maker's claims."""
+    claim = _unit(maker, first_set, buyer, "C-2")
+    double_agent = member_of(buyer, role=MembershipRole.APPROVER)
+    MembershipFactory(organisation=maker_org, user=double_agent, role=MembershipRole.MEMBER)
+    for user in (double_agent, officer):
+        with pytest.raises(PermissionDeniedError):
+            first_set_unit_confirm(actor=user, unit=claim)
+    assert FirstSetUnit.objects.get(pk=claim.pk).status == U.CLAIMED
+
+
+def test_a_buyer_related_to_the_maker_is_refused(maker, maker_org, first_set):
+    """A shell organisation sharing an owner with the maker: its units never count."""
+    shell = BuyerFactory()
+    MembershipFactory(organisation=shell, user=maker, role=MembershipRole.OWNER)
+    for buyer in (shell, maker_org):
+        with pytest.raises(CatalogValidationError) as exc:
+            _unit(maker, first_set, buyer, f"REL-{buyer.pk}")
+        assert exc.value.code == "related_buyer"
+    assert not FirstSetUnit.objects.exists()
+
+
+def test_an_unverified_buyer_is_refused(maker, first_set):
+    shell = BuyerFactory(verified=False)
+    with pytest.raises(CatalogValidationError) as exc:
+        _unit(maker, first_set, shell, "SHELL-1")
+    assert exc.value.code == "buyer_unverified"
+    assert not FirstSetUnit.objects.exists()
 
 
 @pytest.mark.parametrize("kind", [OrganisationKind.MAKER_COMPANY, OrganisationKind.SERVICE_PROVIDER,
                                   OrganisationKind.MAKERSPACE, OrganisationKind.INVESTOR_ENTITY])
-def test_any_other_organisation_may_buy_and_its_owner_confirms(maker, first_set, kind):
-    customer = OrganisationFactory(kind=kind, is_verified=True)
+def test_any_other_verified_organisation_may_buy_and_its_owner_confirms(maker, first_set, kind):
+    customer = OrganisationFactory(kind=kind, verified=True)
     owner = member_of(customer, role=MembershipRole.OWNER)
     claim = _unit(maker, first_set, customer, f"K-{kind}")
     first_set_unit_confirm(actor=owner, unit=claim)
     assert (claim.status, claim.sequence, claim.counts_as_first_set) == (U.CONFIRMED, 1, True)
-
-
-def test_the_maker_cannot_buy_its_own_first_set(maker, maker_org, first_set, staff):
-    for actor in (maker, staff):
-        with pytest.raises(CatalogValidationError, match="own first set") as exc:
-            _unit(actor, first_set, maker_org, "SELF")
-        assert exc.value.code == "self_purchase"
-    assert not FirstSetUnit.objects.exists()
 
 
 def test_unit_input_rules(maker, first_set, buyer, product):
@@ -202,7 +269,7 @@ def test_unit_input_rules(maker, first_set, buyer, product):
     assert FirstSetUnit.objects.count() == 1
 
 
-def test_rejection_needs_a_reason_frees_the_serial_and_tells_the_maker(
+def test_rejection_needs_a_reason_frees_the_serial_and_tells_the_recorder(
     first_set, buyer, officer, maker_org
 ):
     recorder = member_of(maker_org, preferred_language="en")
@@ -217,26 +284,37 @@ def test_rejection_needs_a_reason_frees_the_serial_and_tells_the_maker(
     assert "R-1" in note.title and "wrong site" in note.body
     event = AuditEvent.objects.get(action="catalog.first_set.unit_rejected")
     assert event.data["from"] == "claimed" and event.data["to"] == "rejected"
-    # the serial may be claimed again (for the right buyer)
+    # the serial may be recorded again (for the right buyer)
     again = _unit(recorder, first_set, buyer, "R-1")
     assert again.status == U.CLAIMED
     assert product_first_set_summary(first_set).units_in_use == 0
 
 
-def test_decided_units_cannot_be_decided_again(maker, first_set, buyer, officer):
+def test_decided_units_cannot_be_decided_again(maker, first_set, buyer, officer, staff):
     confirmed, rejected = _unit(maker, first_set, buyer, "D-1"), _unit(maker, first_set, buyer, "D-2")
     first_set_unit_confirm(actor=officer, unit=confirmed)
     first_set_unit_reject(actor=officer, unit=rejected, reason="duplicate")
     with translation.override("zh-hans"), pytest.raises(IllegalTransition) as exc:
-        first_set_unit_confirm(actor=officer, unit=FirstSetUnit.objects.get(pk=confirmed.pk))
-    assert str(exc.value.message) == "状态不能从“已确认”变为“已确认”。"
-    with pytest.raises(IllegalTransition, match="from “Rejected” to “Confirmed”"):
-        first_set_unit_confirm(actor=officer, unit=FirstSetUnit.objects.get(pk=rejected.pk))
+        first_set_unit_confirm(actor=staff, unit=FirstSetUnit.objects.get(pk=confirmed.pk))
+    assert str(exc.value.message) == "该设备已确认。"
+    with pytest.raises(IllegalTransition, match="was rejected"):
+        first_set_unit_confirm(actor=staff, unit=FirstSetUnit.objects.get(pk=rejected.pk))
     with pytest.raises(IllegalTransition):
-        first_set_unit_reject(actor=officer, unit=FirstSetUnit.objects.get(pk=confirmed.pk),
+        first_set_unit_reject(actor=staff, unit=FirstSetUnit.objects.get(pk=confirmed.pk),
                               reason="changed my mind")
     # the refused confirmation handed out no sequence
     assert first_set_unit_confirm(actor=officer, unit=_unit(maker, first_set, buyer, "D-3")).sequence == 2
+
+
+def test_sequence_follows_confirmation_and_each_buyer_has_its_own_three(maker, first_set, buyer,
+                                                                      officer, staff):
+    late, early = _unit(maker, first_set, buyer, "LATE"), _unit(maker, first_set, buyer, "EARLY")
+    first_set_unit_confirm(actor=officer, unit=early)
+    first_set_unit_confirm(actor=officer, unit=late)
+    assert (early.sequence, late.sequence) == (1, 2)
+    other = _unit(maker, first_set, BuyerFactory(), "OTHER")
+    first_set_unit_confirm(actor=staff, unit=other)
+    assert (other.sequence, other.counts_as_first_set) == (1, True)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -275,7 +353,8 @@ def test_concurrent_confirmations_get_distinct_sequences_and_only_three_count(re
 def test_the_same_claim_confirmed_twice_at_once_is_confirmed_once(requires_postgres):
     product = FirstSetProductFactory()
     buyer = BuyerFactory()
-    claim = _unit(member_of(product.organisation), product, buyer, "TWICE")
+    maker = member_of(product.organisation)
+    claim = _unit(maker, product, buyer, "TWICE")
     officers = [member_of(buyer, role=MembershipRole.BUYER_OFFICER) for _ in range(2)]
     barrier = threading.Barrier(2)
     outcomes = []
@@ -298,7 +377,8 @@ def test_the_same_claim_confirmed_twice_at_once_is_confirmed_once(requires_postg
     assert sorted(outcomes) == ["ok", "refused"]
     assert FirstSetUnit.objects.get(pk=claim.pk).sequence == 1
     # the refused one did not use up a sequence
-    second = _unit(officers[0], product, buyer, "NEXT")
+    second = _unit(maker, product, buyer, "NEXT")
+    first_set_unit_confirm(actor=officers[0], unit=second)
     assert second.sequence == 2
 
 

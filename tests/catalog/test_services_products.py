@@ -30,7 +30,8 @@ from marketplace.core.errors import (
     PermissionDeniedError,
 )
 from marketplace.core.models import AuditEvent
-from marketplace.core.money import InvalidMoney
+from marketplace.core.money import Money
+from marketplace.core.validation import InvalidInput
 from tests.catalog.factories import (
     BuyerFactory,
     FirstSetProductFactory,
@@ -38,6 +39,7 @@ from tests.catalog.factories import (
     MakerspaceOperatorFactory,
     image_bytes,
     image_upload,
+    record_unit,
     stored_files,
 )
 from tests.factories import (
@@ -135,9 +137,14 @@ def test_bad_input_is_refused_with_a_message(maker, maker_org, category, overrid
     assert not Product.objects.exists()
 
 
-def test_unknown_currency_is_refused(maker, maker_org, category):
-    with pytest.raises(InvalidMoney, match="XYZ"):
-        _create(maker, maker_org, category, price_currency="XYZ")
+@pytest.mark.parametrize("code", ["XYZ", "XXX", "XTS", "XAU", "XDR", "DEM"])
+def test_a_currency_that_is_not_money_is_refused(maker, maker_org, category, code):
+    """Unknown codes, and the ISO codes that are not legal tender anywhere today (no
+    currency, testing, gold, special drawing rights, withdrawn currencies)."""
+    with pytest.raises(CatalogValidationError, match=code) as exc:
+        _create(maker, maker_org, category, price_amount=Decimal("10"), price_currency=code)
+    assert exc.value.data == {"field": "price_currency"}
+    assert not Product.objects.exists()
 
 
 def test_price_on_request_and_other_currencies(maker, maker_org, category):
@@ -145,15 +152,22 @@ def test_price_on_request_and_other_currencies(maker, maker_org, category):
     product = _create(maker, maker_org, category, name="JPY item", name_en="JPY item",
                       price_amount=Decimal("1500"), price_currency="jpy")
     assert product.price_currency == "JPY"
-    with pytest.raises(InvalidMoney):
+    with pytest.raises(CatalogValidationError, match="at most 0 decimals in JPY"):
         _create(maker, maker_org, category, price_amount=Decimal("10.5"), price_currency="JPY")
+    # three decimals are fine where the currency has them (Kuwaiti dinar)
+    kwd = _create(maker, maker_org, category, name="KWD item", name_en="KWD item",
+                  price_amount=Decimal("12.345"), price_currency="KWD")
+    kwd.refresh_from_db()
+    assert kwd.price == Money(Decimal("12.345"), "KWD")
+    with pytest.raises(CatalogValidationError, match="at most 2 decimals in CNY"):
+        _create(maker, maker_org, category, price_amount=Decimal("12.345"), price_currency="CNY")
 
 
 def test_makerspace_must_host_the_maker(maker, maker_org, category):
     elsewhere = MakerspaceFactory()
     with pytest.raises(CatalogValidationError, match="not a resident"):
         _create(maker, maker_org, category, makerspace=elsewhere)
-    closed = MakerspaceFactory(is_published=False)
+    closed = MakerspaceFactory(published=False)
     closed.residents.add(maker_org)
     with pytest.raises(CatalogValidationError, match="not open"):
         _create(maker, maker_org, category, makerspace=closed)
@@ -198,8 +212,9 @@ def test_other_maker_cannot_update(other_maker, staff, draft):
 
 
 def test_update_refuses_unknown_fields_and_bad_values(maker, draft):
-    with pytest.raises(CatalogValidationError, match="status"):
+    with pytest.raises(InvalidInput, match="status") as exc:
         product_update(actor=maker, product=draft, status="published")
+    assert exc.value.code == "unknown_fields"
     with pytest.raises(CatalogValidationError, match="negative"):
         product_update(actor=maker, product=draft, price_amount=Decimal("-5"))
     draft.refresh_from_db()
@@ -207,11 +222,10 @@ def test_update_refuses_unknown_fields_and_bad_values(maker, draft):
 
 
 def test_first_set_flag_cannot_be_dropped_once_units_exist(maker_org, maker):
-    from catalog.services.first_sets import first_set_unit_record
 
     product = FirstSetProductFactory(organisation=maker_org)
     product_update(actor=maker, product=product, first_set_catalogue_ref="SDTT-2026-001")
-    first_set_unit_record(actor=maker, product=product, buyer=BuyerFactory(), serial_number="S1",
+    record_unit(actor=maker, product=product, buyer=BuyerFactory(), serial_number="S1",
                           put_into_use_on=product.created_at.date())
     with pytest.raises(ConflictError):
         product_update(actor=maker, product=product, is_first_set=False)
@@ -253,11 +267,11 @@ def test_a_refused_move_names_the_states_in_the_users_language(maker, draft):
     product_publish(actor=maker, product=draft)
     with translation.override("zh-hans"), pytest.raises(IllegalTransition) as exc:
         product_publish(actor=maker, product=stale)
-    assert str(exc.value.message) == "状态不能从“已发布”变为“已发布”。"
+    assert str(exc.value.message) == "该产品已发布。"
     assert exc.value.status_code == 409
     with translation.override("en"), pytest.raises(IllegalTransition) as exc:
         product_publish(actor=maker, product=stale)
-    assert str(exc.value.message) == "The status cannot change from “Published” to “Published”."
+    assert str(exc.value.message) == "The product is already published."
 
 
 def test_publish_needs_a_summary(maker, draft):

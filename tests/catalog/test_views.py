@@ -26,6 +26,7 @@ from tests.catalog.factories import (
     certified,
     image_upload,
     pdf_upload,
+    record_unit,
     stored_files,
 )
 from tests.factories import (
@@ -65,9 +66,8 @@ def test_product_list_shows_published_products_with_filters(client, product, dra
 def test_product_page_shows_maker_makerspace_badge_and_first_set(client, maker_org, makerspace, maker):
     product = FirstSetProductFactory(organisation=maker_org, makerspace=makerspace)
     cert = certified(product, days_left=12, number="QD-PAGE-1")
-    from catalog.services.first_sets import first_set_unit_record
 
-    first_set_unit_record(actor=maker, product=product, buyer=BuyerFactory(), serial_number="U1",
+    record_unit(actor=maker, product=product, buyer=BuyerFactory(), serial_number="U1",
                           put_into_use_on=timezone.localdate())
     InsuranceFactory(product=product)
     html = _page(client, "catalog:product_detail", product.slug, **EN).content.decode()

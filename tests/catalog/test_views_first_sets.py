@@ -1,14 +1,14 @@
-"""First-set pages: the maker records (claims), the buyer's officer confirms or rejects on
-the same page, insurance for the maker and staff only; the awaiting list."""
+"""First-set pages: the maker records a unit with its purchase document, the buyer's officer
+confirms or rejects on the same page, the document is private to the two sides and staff,
+insurance for the maker and staff only; the awaiting list."""
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import FirstSetUnit
-from catalog.services.first_sets import first_set_unit_record
 from marketplace.accounts.models import MembershipRole
-from tests.catalog.factories import BuyerFactory, FirstSetProductFactory
+from tests.catalog.factories import BuyerFactory, FirstSetProductFactory, pdf_upload, record_unit
 from tests.factories import member_of
 
 pytestmark = pytest.mark.django_db
@@ -41,16 +41,29 @@ def test_maker_records_a_claim_and_the_insurance(client, maker, first_set, buyer
     assert client.get(url).status_code == 403
     client.force_login(maker)
     assert client.get(url).status_code == 200
+    without_document = client.post(url, {
+        "record": "unit", "unit-buyer": buyer.slug, "unit-serial_number": "S-1",
+        "unit-put_into_use_on": timezone.localdate().isoformat()}, **EN)
+    assert without_document.status_code == 400 and not first_set.units_in_use.exists()
     response = client.post(url, {"record": "unit", "unit-buyer": buyer.slug, "unit-serial_number": "S-1",
-                                 "unit-put_into_use_on": timezone.localdate().isoformat()}, **EN)
+                                 "unit-put_into_use_on": timezone.localdate().isoformat(),
+                                 "unit-purchase_document": pdf_upload()}, **EN)
     assert response.status_code == 302
     unit = first_set.units_in_use.get()
-    assert (unit.status, unit.sequence) == ("claimed", None)
+    assert (unit.status, unit.sequence, unit.maker_confirmed_by) == ("claimed", None, maker)
     html = client.get(url, **EN).content.decode()
-    assert "Awaiting the buyer&#x27;s confirmation" in html and "0 confirmed units in use" in html
-    assert 'value="confirm"' not in html  # the maker cannot confirm its own claim
+    assert "Awaiting confirmation" in html and "buyer: awaiting" in html
+    assert "0 confirmed units in use" in html
+    assert 'value="confirm"' not in html  # the maker cannot confirm its own record
+    # the purchase document: the maker, the buyer and staff open it; others get a 404
+    document = reverse("catalog:first_set_unit_document", args=[unit.pk])
+    assert client.get(document).status_code == 200
+    client.force_login(outsider)
+    assert client.get(document).status_code == 404
+    client.force_login(maker)
     unknown = client.post(url, {"record": "unit", "unit-buyer": "nobody", "unit-serial_number": "S-2",
-                                "unit-put_into_use_on": timezone.localdate().isoformat()}, **EN)
+                                "unit-put_into_use_on": timezone.localdate().isoformat(),
+                                "unit-purchase_document": pdf_upload()}, **EN)
     assert unknown.status_code == 400 and "No organisation has this web address" in unknown.content.decode()
 
     policy = {"record": "insurance", "insurance-insurer": "人保财险", "insurance-policy_number": "P-9",
@@ -71,7 +84,7 @@ def test_maker_records_a_claim_and_the_insurance(client, maker, first_set, buyer
 
 
 def test_buyer_officer_confirms_and_rejects_on_the_page(client, maker, first_set, buyer, officer):
-    claims = [first_set_unit_record(actor=maker, product=first_set, buyer=buyer, serial_number=s,
+    claims = [record_unit(actor=maker, product=first_set, buyer=buyer, serial_number=s,
                                     put_into_use_on=timezone.localdate()) for s in ("A", "B")]
     client.force_login(officer)
     url = _url(first_set)
@@ -87,11 +100,15 @@ def test_buyer_officer_confirms_and_rejects_on_the_page(client, maker, first_set
                                  "reject-reason": "不是我们的设备"})
     assert response.status_code == 302
     assert FirstSetUnit.objects.get(pk=claims[1].pk).status == "rejected"
-    again = client.post(url, {"action": "confirm", "unit": claims[0].pk}, **ZH)
-    assert again.status_code == 409
-    assert "状态不能从“已确认”变为“已确认”。" in again.content.decode()
+    # the officer opens the purchase document of their organisation's unit
+    document = reverse("catalog:first_set_unit_document", args=[claims[0].pk])
+    response = client.get(document)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    # the buyer has confirmed: nothing left for it to decide
+    again = client.post(url, {"action": "confirm", "unit": claims[0].pk}, **EN)
+    assert again.status_code == 403
     # a unit of another product, or a missing one, is not found on this page
-    elsewhere = first_set_unit_record(actor=maker, product=FirstSetProductFactory(
+    elsewhere = record_unit(actor=maker, product=FirstSetProductFactory(
         organisation=first_set.organisation), buyer=buyer, serial_number="C",
         put_into_use_on=timezone.localdate())
     assert client.post(url, {"action": "confirm", "unit": elsewhere.pk}).status_code == 404
@@ -100,7 +117,7 @@ def test_buyer_officer_confirms_and_rejects_on_the_page(client, maker, first_set
 
 def test_awaiting_page_lists_the_claims_to_confirm(client, maker, first_set, buyer, officer,
                                                    django_assert_max_num_queries):
-    first_set_unit_record(actor=maker, product=first_set, buyer=buyer, serial_number="W-0",
+    record_unit(actor=maker, product=first_set, buyer=buyer, serial_number="W-0",
                           put_into_use_on=timezone.localdate())
     client.force_login(officer)
     url = reverse("catalog:first_set_units_awaiting")
@@ -108,7 +125,7 @@ def test_awaiting_page_lists_the_claims_to_confirm(client, maker, first_set, buy
         html = client.get(url, **EN).content.decode()
     assert "W-0" in html and first_set.name_en in html
     for i in range(1, 10):
-        first_set_unit_record(actor=maker, product=first_set, buyer=buyer, serial_number=f"W-{i}",
+        record_unit(actor=maker, product=first_set, buyer=buyer, serial_number=f"W-{i}",
                               put_into_use_on=timezone.localdate())
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = client.get(url, **EN).content.decode()

@@ -48,7 +48,7 @@ def test_worker_with_embedded_beat_on_the_filesystem_broker_ticks_the_chronograp
         )
         try:
             beat = None
-            deadline = time.monotonic() + 25
+            deadline = time.monotonic() + 90  # generous: the machine may be busy
             while time.monotonic() < deadline and worker.poll() is None:
                 beat = ChronographHeartbeat.objects.filter(name="chronograph").first()
                 if beat is not None:
@@ -62,7 +62,7 @@ def test_worker_with_embedded_beat_on_the_filesystem_broker_ticks_the_chronograp
                 worker.kill()
                 worker.wait(5)
     output = log_path.read_text(errors="replace")
-    assert beat is not None, f"no chronograph heartbeat within 25 s; worker log:\n{output[-4000:]}"
+    assert beat is not None, f"no chronograph heartbeat within 90 s; worker log:\n{output[-4000:]}"
     assert "filesystem" in output
     assert "marketplace.core.tasks.chronograph_tick" in output
     # the message went through the broker folder, not an eager shortcut

@@ -136,7 +136,9 @@ def test_get_backend_raising_is_down(client, monkeypatch, fresh_heartbeat):
 
 def test_backend_reporting_itself_down_is_down(fresh_heartbeat, search_backend):
     search_backend(DownReportingBackend())
-    report = health.check_search()
+    from search.health import search_health
+
+    report = health._timed(search_health, detailed=True)
     assert report["status"] == "down"
     assert report["reason"] == "search backend reporting reports down"
 

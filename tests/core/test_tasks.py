@@ -44,7 +44,9 @@ def test_every_task_uses_the_transaction_aware_base():
     for name in (
         "tests.core.record_eager_run",
         "marketplace.core.tasks.chronograph_tick",
-        "marketplace.notifications.tasks.notification_send_email",
+        "notifications.notification_send_email",
+        "accounts.invitation_send_email",
+        "catalog.product_image_make_thumbnail",
     ):
         assert isinstance(app.tasks[name], TransactionAwareTask), name
 

@@ -7,8 +7,18 @@ from marketplace.accounts.models import KycRequest
 from marketplace.core.api import exception_handler
 from marketplace.core.errors import IllegalTransition
 from marketplace.core.models import AuditEvent
-from marketplace.core.transitions import StateMachine, transition
+from marketplace.core.names import AuditAction, UnknownName
+from marketplace.core.transitions import ANY, StateMachine, transition
 from tests.core.factories import KycRequestFactory, StaffFactory
+
+
+class TestAction(AuditAction):
+    """The audit codes the test machine's moves default to (<machine>.<target>)."""
+
+    __test__ = False
+    APPROVED = "test.kyc.approved"
+    REJECTED = "test.kyc.rejected"
+    SUBMITTED = "test.kyc.submitted"
 
 # A machine defined for the tests over an existing model with a status field.
 KYC = StateMachine(
@@ -36,13 +46,12 @@ def test_machine_lists_states_and_allowed_moves():
 def test_allowed_move_saves_and_writes_exactly_one_audit_event():
     kyc = KycRequestFactory()
     staff = StaffFactory()
-    kyc.reviewer = staff
-    transition(kyc, KYC, "approved", actor=staff, update_fields=["reviewer"],
+    transition(kyc, KYC, "approved", actor=staff, changes={"reviewer": staff},
                data={"note": "documents match"})
 
     kyc.refresh_from_db()
     assert kyc.status == "approved"
-    assert kyc.reviewer == staff  # extra update_fields are saved with the status
+    assert kyc.reviewer == staff  # the move's changes are saved with the status
     [event] = events_for(kyc)
     assert event.action == "test.kyc.approved"
     assert event.actor_id == staff.pk
@@ -244,3 +253,87 @@ def test_caller_data_cannot_forge_from_and_to():
     transition(kyc, KYC, "approved", data={"from": "rejected", "to": "x", "reason": "ok"})
     [event] = events_for(kyc)
     assert event.data == {"from": "submitted", "to": "approved", "reason": "ok"}
+
+
+@pytest.mark.django_db
+def test_changes_are_applied_after_the_check_and_restored_when_refused():
+    kyc = KycRequestFactory()
+    first, second = StaffFactory(), StaffFactory()
+    transition(kyc, KYC, "approved", changes={"reviewer": first, "rejection_reason": ""})
+
+    with pytest.raises(IllegalTransition):
+        transition(kyc, KYC, "rejected",
+                   changes={"reviewer": second, "rejection_reason": "forged"})
+
+    # in memory: every change undone, the foreign key and its cached object included
+    assert kyc.status == "approved"
+    assert kyc.reviewer_id == first.pk and kyc.reviewer == first
+    assert kyc.rejection_reason == ""
+    kyc.refresh_from_db()
+    assert (kyc.status, kyc.reviewer_id, kyc.rejection_reason) == ("approved", first.pk, "")
+
+
+@pytest.mark.django_db
+def test_changes_are_restored_when_the_save_fails(monkeypatch):
+    kyc = KycRequestFactory()
+    staff = StaffFactory()
+
+    def broken_audit_log(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("marketplace.core.audit.audit_log", broken_audit_log)
+    with pytest.raises(RuntimeError):
+        transition(kyc, KYC, "rejected", changes={"reviewer": staff, "rejection_reason": "x"})
+    assert (kyc.status, kyc.reviewer_id, kyc.rejection_reason) == ("submitted", None, "")
+    kyc.refresh_from_db()
+    assert (kyc.status, kyc.reviewer_id, kyc.rejection_reason) == ("submitted", None, "")
+
+
+@pytest.mark.django_db
+def test_changes_of_a_refused_move_never_reach_the_database_even_if_set_before():
+    """A stale object: another request moved the row; this one's changes are refused
+    with the move and the row keeps the other request's values."""
+    kyc = KycRequestFactory()
+    stale = KycRequest.objects.get(pk=kyc.pk)
+    winner = StaffFactory()
+    transition(kyc, KYC, "approved", changes={"reviewer": winner})
+    with pytest.raises(IllegalTransition):
+        transition(stale, KYC, "rejected", changes={"reviewer": StaffFactory()})
+    assert KycRequest.objects.get(pk=kyc.pk).reviewer_id == winner.pk
+
+
+def test_refusal_messages_per_move_source_and_target():
+    machine = StateMachine(
+        name="test.kyc",
+        transitions={"submitted": {"approved", "rejected"}, "rejected": {"submitted"}},
+        refusals={
+            ("approved", "rejected"): "already approved, cannot reject",
+            ("approved", ANY): "already approved",
+            (ANY, "submitted"): "only a rejected request is resubmitted",
+        },
+    )
+    assert machine.refusal("approved", "rejected") == "already approved, cannot reject"
+    assert machine.refusal("approved", "approved") == "already approved"
+    assert machine.refusal("submitted", "submitted") == "only a rejected request is resubmitted"
+    generic = machine.refusal("rejected", "approved")
+    assert "rejected" in generic and "approved" in generic
+    with pytest.raises(IllegalTransition) as caught:
+        machine.check("approved", "submitted")
+    assert caught.value.message == "already approved"  # the source rule is more specific
+
+
+def test_refusals_must_name_states_of_the_machine():
+    with pytest.raises(ValueError, match="unknown states"):
+        StateMachine(name="test.kyc", transitions={"a": {"b"}}, refusals={("a", "c"): "no"})
+
+
+@pytest.mark.django_db
+def test_an_undeclared_audit_action_is_refused_before_anything_is_written():
+    machine = StateMachine(name="test.undeclared", transitions={"submitted": {"approved"}})
+    kyc = KycRequestFactory()
+    with pytest.raises(UnknownName):
+        transition(kyc, machine, "approved")
+    with pytest.raises(UnknownName):
+        transition(kyc, KYC, "approved", action="test.kyc.aproved")  # a typo
+    kyc.refresh_from_db()
+    assert kyc.status == "submitted" and events_for(kyc) == []

@@ -78,7 +78,7 @@ def test_a_failing_send_leaves_the_mail_to_be_sent_by_the_retry(monkeypatch):
     def smtp_down(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr("django.core.mail.send_mail", smtp_down)
+    monkeypatch.setattr("marketplace.core.mail.send_mail", smtp_down)
     with pytest.raises(OSError):  # the task retries on OSError
         notification_send_email(notification_id=note.pk)
     note.refresh_from_db()
@@ -124,7 +124,7 @@ def test_no_row_lock_is_held_while_the_mail_server_is_talked_to(requires_postgre
         thread.join(10)
         return 1
 
-    monkeypatch.setattr("django.core.mail.send_mail", send_mail)
+    monkeypatch.setattr("marketplace.core.mail.send_mail", send_mail)
     assert notification_send_email(notification_id=note.pk) is True
     assert "error" not in seen, seen.get("error")
     assert seen["emailed_at"] is not None  # the claim was already committed

@@ -59,7 +59,7 @@ class MakerspaceFactory(DjangoModelFactory):
     address = "青岛市崂山区"
     focus_areas = factory.LazyFunction(lambda: ["smart_hardware"])
     operator = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.MAKERSPACE)
-    is_published = True
+    status = "published"
 
 
 class CategoryFactory(DjangoModelFactory):

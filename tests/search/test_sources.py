@@ -105,7 +105,8 @@ def test_demo_seeder_is_idempotent(db_backend):
 
 
 def test_health_check_reports_the_search_backend(client):
-    from marketplace.core.health import check_search
+    from marketplace.core.health import _timed
+    from search.health import search_health
 
-    report = check_search()
+    report = _timed(search_health, detailed=True)
     assert report["status"] == "up" and report["backend"] == "database"

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from marketplace.accounts import selectors
 from marketplace.accounts.models import KycRequest
+from marketplace.accounts.rules import AccountsPerm
 from marketplace.accounts.services.kyc import kyc_approve, kyc_reject, kyc_submit
 from marketplace.core.permissions import require_perm
 
@@ -81,7 +82,7 @@ class StaffKycQueueApi(APIView):
 
     @extend_schema(responses=StaffKycRequestOutputSerializer(many=True))
     def get(self, request):
-        require_perm(request.user, "accounts.review_kyc")
+        require_perm(request.user, AccountsPerm.REVIEW_KYC)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(selectors.kyc_queue(), request, view=self)
         return paginator.get_paginated_response(
@@ -94,7 +95,7 @@ class StaffKycApproveApi(APIView):
 
     @extend_schema(request=None, responses=StaffKycRequestOutputSerializer)
     def post(self, request, pk: int):
-        require_perm(request.user, "accounts.review_kyc")
+        require_perm(request.user, AccountsPerm.REVIEW_KYC)
         kyc_request = kyc_approve(kyc_request=selectors.kyc_request_get(pk), reviewer=request.user)
         return Response(StaffKycRequestOutputSerializer(kyc_request).data)
 
@@ -108,7 +109,7 @@ class StaffKycRejectApi(APIView):
 
     @extend_schema(request=InputSerializer, responses=StaffKycRequestOutputSerializer)
     def post(self, request, pk: int):
-        require_perm(request.user, "accounts.review_kyc")
+        require_perm(request.user, AccountsPerm.REVIEW_KYC)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         kyc_request = kyc_reject(

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from marketplace.accounts import selectors
 from marketplace.accounts.models import MembershipRole, OrganisationKind
-from marketplace.accounts.rules import org_roles
+from marketplace.accounts.rules import AccountsPerm, org_roles
 from marketplace.accounts.services.invitations import (
     invitation_accept,
     invitation_create,
@@ -123,7 +123,7 @@ class OrganisationDetailApi(APIView):
     @extend_schema(request=InputSerializer, responses=OutputSerializer)
     def patch(self, request, slug: str):
         organisation = selectors.organisation_get(slug)
-        require_perm(request.user, "accounts.change_organisation", organisation)
+        require_perm(request.user, AccountsPerm.CHANGE_ORGANISATION, organisation)
         serializer = self.InputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         organisation = organisation_update(
@@ -140,7 +140,7 @@ class StaffOrganisationVerifyApi(APIView):
     @extend_schema(request=None, responses=OrganisationOutputSerializer)
     def post(self, request, slug: str):
         # staff only, checked before the look-up: others learn nothing about the slug
-        require_perm(request.user, "accounts.verify_organisation",
+        require_perm(request.user, AccountsPerm.VERIFY_ORGANISATION,
                      message=_("Only platform staff may verify organisations."))
         organisation = selectors.organisation_get(slug)
         organisation = organisation_verify(organisation=organisation, actor=request.user)
@@ -189,7 +189,7 @@ class InvitationListCreateApi(APIView):
 
     def _organisation(self, request, slug):
         organisation = selectors.organisation_get(slug)
-        require_perm(request.user, "accounts.invite_member", organisation)
+        require_perm(request.user, AccountsPerm.INVITE_MEMBER, organisation)
         return organisation
 
     @extend_schema(responses=InvitationOutputSerializer(many=True))
@@ -216,7 +216,7 @@ class InvitationRevokeApi(APIView):
     @extend_schema(request=None, responses=InvitationOutputSerializer)
     def post(self, request, slug: str, invitation_id: int):
         organisation = selectors.organisation_get(slug)
-        require_perm(request.user, "accounts.revoke_invitation", organisation)
+        require_perm(request.user, AccountsPerm.REVOKE_INVITATION, organisation)
         invitation = selectors.organisation_invitation_get(
             organisation=organisation, invitation_id=invitation_id
         )

@@ -7,13 +7,12 @@ after the deadline is refused even before the chronograph has run.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.utils import build_absolute_uri
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -28,13 +27,18 @@ from marketplace.accounts.errors import (
     InvitationWrongUser,
 )
 from marketplace.accounts.models import Invitation, Membership, Organisation, User
+from marketplace.accounts.rules import AccountsPerm
 from marketplace.accounts.services.organisations import membership_add, role_check
-from marketplace.accounts.states import INVITATION_STATES
+from marketplace.accounts.states import INVITATION_STATES, AccountsAction
 from marketplace.core.audit import audit_log, stream_for
-from marketplace.core.chronograph import deadline_handler, process_due
 from marketplace.core.errors import DomainError, NotFoundError
+from marketplace.core.mail import mail_once
 from marketplace.core.permissions import require_perm
+from marketplace.core.tasks import enqueue
 from marketplace.core.transitions import transition
+from marketplace.notifications.services import notification_create
+
+INVITATION_MAIL_TASK = "accounts.invitation_send_email"
 
 INVITATION_VALIDITY = timedelta(days=14)
 
@@ -50,12 +54,10 @@ def _normalise_email(email: str) -> str:
 
 
 def invitation_create(*, organisation: Organisation, actor: User, email: str, role: str) -> Invitation:
-    require_perm(actor, "accounts.invite_member", organisation,
+    require_perm(actor, AccountsPerm.INVITE_MEMBER, organisation,
                  message=_("Only an owner of this organisation may invite people."))
     email = _normalise_email(email)
     role_check(organisation.kind, role)
-    from marketplace.accounts import tasks
-
     with transaction.atomic():
         Organisation.objects.select_for_update().get(pk=organisation.pk)
         if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
@@ -66,16 +68,16 @@ def invitation_create(*, organisation: Organisation, actor: User, email: str, ro
         if pending is not None:
             if not pending.is_past_expiry:
                 raise AlreadyInvited(data={"field": "email"})
-            _expire(pending)
+            invitation_expire(pending)
         invitation = Invitation.objects.create(
             organisation=organisation, email=email, role=role, invited_by=actor,
             expires_at=timezone.now() + INVITATION_VALIDITY,
         )
         audit_log(
-            actor=actor, action="accounts.invitation.created", obj=invitation,
+            actor=actor, action=AccountsAction.INVITATION_CREATED, obj=invitation,
             stream=stream_for(organisation), data={"email": email, "role": role},
         )
-        tasks.invitation_send_email.delay(invitation.pk)  # after commit
+        enqueue(INVITATION_MAIL_TASK, invitation.pk)  # after commit, through the outbox
     return invitation
 
 
@@ -104,47 +106,28 @@ def _invitation_message(invitation: Invitation) -> tuple[str, str]:
 
 
 def invitation_send_email(*, invitation_id: int) -> bool:
-    """Mail the accept link of a pending invitation once; returns whether this call sent
-    it. Call it outside a transaction (the task does).
+    """Mail the accept link of a pending invitation once (``core.mail.mail_once``: no lock
+    held while the mail server is talked to); returns whether this call sent it."""
 
-    No lock is held while the mail server is talked to: a short UPDATE claims the
-    invitation (``email_sent_at`` set where empty, so a duplicated or concurrent task
-    finds nothing to claim), the mail goes out after that commit, and a failed send
-    clears the claim so the task's retry sends it again."""
-    sendable = Invitation.objects.filter(
-        pk=invitation_id, status=Invitation.Status.PENDING, email_sent_at__isnull=True
+    def compose(invitation):
+        subject, body = _invitation_message(invitation)
+        return subject, body, [invitation.email]
+
+    return mail_once(
+        Invitation.objects.filter(pk=invitation_id, status=Invitation.Status.PENDING)
+        .select_related("organisation", "invited_by"),
+        claim_field="email_sent_at", compose=compose,
     )
-    invitation = sendable.select_related("organisation", "invited_by").first()
-    if invitation is None:
-        return False
-    # rendered before the claim: a template error leaves the invitation unclaimed
-    subject, body = _invitation_message(invitation)
-    claimed_at = timezone.now()
-    if not sendable.update(email_sent_at=claimed_at):
-        return False
-    try:
-        send_mail(subject, body, None, [invitation.email])
-    except Exception:
-        Invitation.objects.filter(pk=invitation_id, email_sent_at=claimed_at).update(
-            email_sent_at=None
-        )
-        raise
-    return True
 
 
 def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
-    require_perm(actor, "accounts.revoke_invitation", invitation.organisation,
+    require_perm(actor, AccountsPerm.REVOKE_INVITATION, invitation.organisation,
                  message=_("Only an owner of this organisation may withdraw invitations."))
-    invitation.revoked_at = timezone.now()
-    try:
-        return transition(
-            invitation, INVITATION_STATES, Invitation.Status.REVOKED, actor=actor,
-            action="accounts.invitation.revoked", update_fields=["revoked_at"],
-            stream=stream_for(invitation.organisation),
-        )
-    except DomainError:
-        invitation.refresh_from_db()
-        raise
+    return transition(
+        invitation, INVITATION_STATES, Invitation.Status.REVOKED, actor=actor,
+        action=AccountsAction.INVITATION_REVOKED, changes={"revoked_at": timezone.now()},
+        stream=stream_for(invitation.organisation),
+    )
 
 
 def _email_verified_for(user: User, email: str) -> bool:
@@ -192,11 +175,10 @@ def invitation_accept(*, token: str, user: User) -> Membership:
         membership = membership_add(
             organisation=organisation, user=user, role=invitation.role, actor=user
         )
-        invitation.accepted_by = user
-        invitation.accepted_at = timezone.now()
         transition(
             invitation, INVITATION_STATES, Invitation.Status.ACCEPTED, actor=user,
-            action="accounts.invitation.accepted", update_fields=["accepted_by", "accepted_at"],
+            action=AccountsAction.INVITATION_ACCEPTED,
+            changes={"accepted_by": user, "accepted_at": timezone.now()},
             stream=stream_for(organisation), data={"user": user.pk},
         )
         _notify_inviter(invitation, user)
@@ -207,8 +189,6 @@ def _notify_inviter(invitation: Invitation, user: User) -> None:
     inviter = invitation.invited_by
     if inviter is None:
         return
-    from marketplace.notifications.services import notification_create
-
     with translation.override(inviter.preferred_language):
         notification_create(
             user=inviter, kind="accounts.invitation.accepted",
@@ -218,17 +198,10 @@ def _notify_inviter(invitation: Invitation, user: User) -> None:
         )
 
 
-def _expire(invitation: Invitation) -> None:
-    transition(
+def invitation_expire(invitation: Invitation) -> Invitation:
+    """The chronograph (accounts.deadlines) or a new invitation to the same address ends a
+    pending invitation past its deadline."""
+    return transition(
         invitation, INVITATION_STATES, Invitation.Status.EXPIRED, actor=None,
-        action="accounts.invitation.expired", stream=stream_for(invitation.organisation),
+        action=AccountsAction.INVITATION_EXPIRED, stream=stream_for(invitation.organisation),
     )
-
-
-@deadline_handler("accounts.invitations_expire")
-def invitations_expire(now: datetime) -> int:
-    """Chronograph: mark pending invitations past their deadline as expired."""
-    due = Invitation.objects.select_related("organisation").filter(
-        status=Invitation.Status.PENDING, expires_at__lte=now
-    ).order_by("pk")
-    return process_due(due, _expire)

@@ -23,11 +23,18 @@ from marketplace.accounts.models import (
     VerificationStatus,
     private_storage,
 )
-from marketplace.accounts.states import KYC_REQUEST_STATES, USER_VERIFICATION_STATES
+from marketplace.accounts.rules import AccountsPerm
+from marketplace.accounts.states import (
+    KYC_REQUEST_STATES,
+    USER_VERIFICATION_STATES,
+    AccountsAction,
+)
 from marketplace.core.audit import audit_log
 from marketplace.core.errors import DomainError, PermissionDeniedError
 from marketplace.core.permissions import require_perm
 from marketplace.core.transitions import transition
+from marketplace.core.validation import clean_reason
+from marketplace.notifications.services import notification_create
 
 MAX_REASON_LENGTH = 2000
 _LAST4 = re.compile(r"^[0-9A-Za-z]{4}$")
@@ -92,12 +99,12 @@ def kyc_submit(
                 stored.append(document.file.name)
                 document.save()
             audit_log(
-                actor=user, action="accounts.kyc.submitted", obj=kyc_request,
+                actor=user, action=AccountsAction.KYC_SUBMITTED, obj=kyc_request,
                 data={"id_type": id_type, "documents": len(checked)},
             )
             transition(
                 locked, USER_VERIFICATION_STATES, VerificationStatus.PENDING, actor=user,
-                action="accounts.user.verification_pending",
+                action=AccountsAction.USER_VERIFICATION_PENDING,
                 data={"kyc_request": kyc_request.pk},
             )
     except BaseException:
@@ -110,7 +117,7 @@ def kyc_submit(
 
 def _check_reviewer(reviewer, kyc_request: KycRequest) -> None:
     require_perm(
-        reviewer, "accounts.review_kyc", kyc_request,
+        reviewer, AccountsPerm.REVIEW_KYC, kyc_request,
         message=_("Only platform staff may review real-name verification requests."),
     )
     if kyc_request.user_id == reviewer.pk:
@@ -118,8 +125,6 @@ def _check_reviewer(reviewer, kyc_request: KycRequest) -> None:
 
 
 def _notify_decision(user: User, kyc_request: KycRequest) -> None:
-    from marketplace.notifications.services import notification_create
-
     with translation.override(user.preferred_language):
         if kyc_request.status == KycRequest.Status.APPROVED:
             title = _("Your real-name verification was approved")
@@ -138,28 +143,20 @@ def _notify_decision(user: User, kyc_request: KycRequest) -> None:
 def _decide(kyc_request: KycRequest, *, reviewer, request_target: str, user_target: str,
             reason: str = "") -> KycRequest:
     with transaction.atomic():
-        kyc_request.reviewer = reviewer
-        kyc_request.reviewed_at = timezone.now()
-        kyc_request.rejection_reason = reason
-        try:
-            transition(
-                kyc_request, KYC_REQUEST_STATES, request_target, actor=reviewer,
-                action=f"accounts.kyc.{request_target}",
-                data={"reason": reason} if reason else None,
-                update_fields=["reviewer", "reviewed_at", "rejection_reason"],
-            )
-        except DomainError:
-            kyc_request.refresh_from_db()
-            raise
+        transition(
+            kyc_request, KYC_REQUEST_STATES, request_target, actor=reviewer,
+            action=AccountsAction.resolve(f"accounts.kyc.{request_target}"),
+            data={"reason": reason} if reason else None,
+            changes={"reviewer": reviewer, "reviewed_at": timezone.now(),
+                     "rejection_reason": reason},
+        )
         user = User.objects.select_for_update().get(pk=kyc_request.user_id)
-        extra = []
-        if user_target == VerificationStatus.VERIFIED:
-            user.verified_name = kyc_request.legal_name
-            extra = ["verified_name"]
         transition(
             user, USER_VERIFICATION_STATES, user_target, actor=reviewer,
-            action=f"accounts.user.verification_{user_target}",
-            data={"kyc_request": kyc_request.pk}, update_fields=extra,
+            action=AccountsAction.resolve(f"accounts.user.verification_{user_target}"),
+            data={"kyc_request": kyc_request.pk},
+            changes={"verified_name": kyc_request.legal_name}
+            if user_target == VerificationStatus.VERIFIED else None,
         )
         _notify_decision(user, kyc_request)
     return kyc_request
@@ -175,14 +172,8 @@ def kyc_approve(*, kyc_request: KycRequest, reviewer) -> KycRequest:
 
 def kyc_reject(*, kyc_request: KycRequest, reviewer, reason: str) -> KycRequest:
     _check_reviewer(reviewer, kyc_request)
-    reason = (reason or "").strip()
-    if not reason:
-        raise RejectionReasonRequired(data={"field": "reason"})
-    if len(reason) > MAX_REASON_LENGTH:
-        raise DomainError(
-            _("The reason may be at most %(max)d characters.") % {"max": MAX_REASON_LENGTH},
-            code="reason_too_long", data={"field": "reason"},
-        )
+    reason = clean_reason(reason, missing=RejectionReasonRequired.default_message,
+                          max_chars=MAX_REASON_LENGTH, error=RejectionReasonRequired)
     return _decide(
         kyc_request, reviewer=reviewer, request_target=KycRequest.Status.REJECTED,
         user_target=VerificationStatus.REJECTED, reason=reason,

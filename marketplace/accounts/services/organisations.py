@@ -18,6 +18,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -28,12 +30,19 @@ from marketplace.accounts.models import (
     MembershipRole,
     Organisation,
     OrganisationKind,
+    OrganisationVerification,
     User,
 )
+from marketplace.accounts.rules import AccountsPerm, forget_memberships
+from marketplace.accounts.states import ORGANISATION_VERIFICATION_STATES, AccountsAction
 from marketplace.core.audit import audit_log, stream_for
+from marketplace.core.db import unique_conflicts
 from marketplace.core.errors import ConflictError, DomainError, NotFoundError
 from marketplace.core.permissions import require_perm
 from marketplace.core.regions import district_choices
+from marketplace.core.transitions import transition
+from marketplace.core.validation import clean_reason
+from marketplace.notifications.services import notification_create
 
 EDITABLE_FIELDS = (
     "name", "name_en", "unified_credit_code", "district", "description", "website",
@@ -116,14 +125,16 @@ def organisation_create(*, actor: User, kind: str, name: str, slug: str = "", **
             _("Use lower-case letters, digits and hyphens for the web address."),
             code="slug_invalid", data={"field": "slug"},
         )
+    taken = ConflictError(_("This web address is taken."), code="slug_taken",
+                          data={"field": "slug"})
     with transaction.atomic():
         if slug and Organisation.objects.filter(slug=slug).exists():
-            raise ConflictError(_("This web address is taken."), code="slug_taken",
-                                data={"field": "slug"})
+            raise taken
         slug = slug or _unique_slug(slugify(cleaned.get("name_en") or cleaned["name"]))
-        organisation = Organisation.objects.create(kind=kind, slug=slug, **cleaned)
+        with unique_conflicts(Organisation, {"slug": taken}):
+            organisation = Organisation.objects.create(kind=kind, slug=slug, **cleaned)
         audit_log(
-            actor=actor, action="accounts.organisation.created", obj=organisation,
+            actor=actor, action=AccountsAction.ORGANISATION_CREATED, obj=organisation,
             data={"kind": kind, "slug": slug, "name": organisation.name},
         )
         membership_add(organisation=organisation, user=actor, role=MembershipRole.OWNER,
@@ -132,8 +143,27 @@ def organisation_create(*, actor: User, kind: str, name: str, slug: str = "", **
 
 
 def organisation_update(*, organisation: Organisation, actor: User, **values) -> Organisation:
-    require_perm(actor, "accounts.change_organisation", organisation,
+    """An owner edits the organisation's details."""
+    require_perm(actor, AccountsPerm.CHANGE_ORGANISATION, organisation,
                  message=_("Only an owner of this organisation may edit it."))
+    return _organisation_change(organisation, actor, values, AccountsAction.ORGANISATION_UPDATED)
+
+
+def organisation_moderate(*, organisation: Organisation, actor: User, **values) -> Organisation:
+    """Staff correct an organisation's details (the admin): the same cleaning, and the
+    same withdrawal of the verification when the identity changes."""
+    require_perm(actor, AccountsPerm.MODERATE_ORGANISATION, organisation,
+                 message=_("Only platform staff may correct organisations."))
+    return _organisation_change(organisation, actor, values,
+                                AccountsAction.ORGANISATION_MODERATED)
+
+
+def organisation_changes_clean(organisation: Organisation, values: dict) -> dict:
+    """The cleaned editable fields of ``values`` (refusing bad ones); writes nothing."""
+    return _clean(values)
+
+
+def _organisation_change(organisation, actor, values, action) -> Organisation:
     cleaned = _clean(values)
     with transaction.atomic():
         locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -144,19 +174,16 @@ def organisation_update(*, organisation: Organisation, actor: User, **values) ->
         if changes:
             for key, (_old, new) in changes.items():
                 setattr(locked, key, new)
+            locked.save(update_fields=[*changes, "updated_at"])
+            audit_log(actor=actor, action=action, obj=locked, data={"changes": changes})
             identity_changed = sorted(IDENTITY_FIELDS & set(changes))
-            withdraw = bool(locked.is_verified and identity_changed)
-            if withdraw:
-                locked.is_verified = False
-            locked.save(update_fields=[*changes, *(["is_verified"] if withdraw else []),
-                                       "updated_at"])
-            audit_log(actor=actor, action="accounts.organisation.updated", obj=locked,
-                      data={"changes": changes})
-            if withdraw:
-                audit_log(actor=actor, action="accounts.organisation.verification_withdrawn",
-                          obj=locked, data={"reason": "identity_changed",
-                                            "fields": identity_changed})
-    for key in (*cleaned, "is_verified", "updated_at"):
+            if locked.is_verified and identity_changed:
+                transition(
+                    locked, ORGANISATION_VERIFICATION_STATES, OrganisationVerification.UNVERIFIED,
+                    actor=actor, action=AccountsAction.ORGANISATION_VERIFICATION_WITHDRAWN,
+                    data={"reason": "identity_changed", "fields": identity_changed},
+                )
+    for key in (*cleaned, "verification_status", "updated_at"):
         setattr(organisation, key, getattr(locked, key))
     return organisation
 
@@ -164,54 +191,43 @@ def organisation_update(*, organisation: Organisation, actor: User, **values) ->
 def organisation_verify(*, organisation: Organisation, actor: User) -> Organisation:
     """Staff confirm the organisation is who it says it is (for a government agency:
     a real purchasing authority). Audited; the owners are notified."""
-    require_perm(actor, "accounts.verify_organisation", organisation,
+    require_perm(actor, AccountsPerm.VERIFY_ORGANISATION, organisation,
                  message=_("Only platform staff may verify organisations."))
     with transaction.atomic():
-        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        if locked.is_verified:
-            raise ConflictError(_("This organisation is already verified."),
-                                code="already_verified")
-        locked.is_verified = True
-        locked.save(update_fields=["is_verified", "updated_at"])
-        audit_log(actor=actor, action="accounts.organisation.verified", obj=locked,
-                  data={"kind": locked.kind, "name": locked.name,
-                        "unified_credit_code": locked.unified_credit_code})
+        transition(
+            organisation, ORGANISATION_VERIFICATION_STATES, OrganisationVerification.VERIFIED,
+            actor=actor, action=AccountsAction.ORGANISATION_VERIFIED,
+            data={"kind": organisation.kind, "name": organisation.name,
+                  "unified_credit_code": organisation.unified_credit_code},
+        )
         _notify_owners(
-            locked, kind="accounts.organisation.verified",
+            organisation, kind="accounts.organisation.verified",
             title=gettext_noop("%(organisation)s was verified by the platform staff"),
         )
-    organisation.is_verified, organisation.updated_at = True, locked.updated_at
     return organisation
 
 
 def organisation_verification_withdraw(*, organisation: Organisation, actor: User,
                                        reason: str = "") -> Organisation:
     """Staff withdraw a verification (given in error, or the organisation changed)."""
-    require_perm(actor, "accounts.verify_organisation", organisation,
+    require_perm(actor, AccountsPerm.VERIFY_ORGANISATION, organisation,
                  message=_("Only platform staff may verify organisations."))
+    reason = clean_reason(reason, required=False, max_chars=500)
     with transaction.atomic():
-        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        if not locked.is_verified:
-            raise ConflictError(_("This organisation is not verified."), code="not_verified")
-        locked.is_verified = False
-        locked.save(update_fields=["is_verified", "updated_at"])
-        audit_log(actor=actor, action="accounts.organisation.verification_withdrawn",
-                  obj=locked, data={"reason": (reason or "").strip()[:500]})
+        transition(
+            organisation, ORGANISATION_VERIFICATION_STATES, OrganisationVerification.UNVERIFIED,
+            actor=actor, action=AccountsAction.ORGANISATION_VERIFICATION_WITHDRAWN,
+            data={"reason": reason},
+        )
         _notify_owners(
-            locked, kind="accounts.organisation.verification_withdrawn",
+            organisation, kind="accounts.organisation.verification_withdrawn",
             title=gettext_noop("The verification of %(organisation)s was withdrawn"),
         )
-    organisation.is_verified, organisation.updated_at = False, locked.updated_at
     return organisation
 
 
 def _notify_owners(organisation: Organisation, *, kind: str, title: str) -> None:
     """In-app notice to each owner, in their language (``title`` is untranslated)."""
-    from django.urls import reverse
-    from django.utils import translation
-
-    from marketplace.notifications.services import notification_create
-
     owners = User.objects.filter(
         memberships__organisation=organisation, memberships__role=MembershipRole.OWNER,
     ).order_by("pk")
@@ -231,7 +247,7 @@ def membership_add(*, organisation: Organisation, user: User, role: str, actor) 
             raise AlreadyMember()
         membership = Membership.objects.create(organisation=organisation, user=user, role=role)
         audit_log(
-            actor=actor, action="accounts.membership.added", obj=membership,
+            actor=actor, action=AccountsAction.MEMBERSHIP_ADDED, obj=membership,
             stream=stream_for(organisation), data={"user": user.pk, "role": role},
         )
     return membership
@@ -254,8 +270,9 @@ def membership_change_role(*, membership: Membership, actor: User, role: str) ->
     role_check(organisation.kind, role)
     with transaction.atomic():
         current = _lock(membership)
-        # Checked under the lock: an owner demoted a moment ago no longer counts.
-        require_perm(actor, "accounts.manage_members", organisation,
+        # Checked under the lock (the rule reads fresh): an owner demoted a moment ago no
+        # longer counts.
+        require_perm(actor, AccountsPerm.MANAGE_MEMBERS, organisation,
                      message=_("Only an owner may change members' roles."))
         if current.role == role:
             return current
@@ -265,11 +282,12 @@ def membership_change_role(*, membership: Membership, actor: User, role: str) ->
         current.role = role
         current.save(update_fields=["role"])
         audit_log(
-            actor=actor, action="accounts.membership.role_changed", obj=current,
+            actor=actor, action=AccountsAction.MEMBERSHIP_ROLE_CHANGED, obj=current,
             stream=stream_for(organisation),
             data={"user": current.user_id, "from": old, "to": role},
         )
     membership.role = role
+    _forget(membership, actor)
     return current
 
 
@@ -283,13 +301,20 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
         except Membership.DoesNotExist as exc:
             raise NotFoundError(_("This person is no longer a member.")) from exc
         if not leaving:
-            require_perm(actor, "accounts.manage_members", organisation,
+            require_perm(actor, AccountsPerm.MANAGE_MEMBERS, organisation,
                          message=_("Only an owner may remove members."))
         if current.role == MembershipRole.OWNER and not _owners_left(organisation, without=current):
             raise LastOwnerError()
         audit_log(
-            actor=actor, action="accounts.membership.removed", obj=current,
+            actor=actor, action=AccountsAction.MEMBERSHIP_REMOVED, obj=current,
             stream=stream_for(organisation),
             data={"user": current.user_id, "role": current.role, "left": leaving},
         )
         current.delete()
+    _forget(membership, actor)
+
+
+def _forget(membership: Membership, actor) -> None:
+    """Drop the request's membership memo of the people concerned (see accounts.rules)."""
+    forget_memberships(actor)
+    forget_memberships(membership.user_id)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import User
+from marketplace.accounts.states import AccountsAction
 from marketplace.core.audit import audit_log
 from marketplace.core.errors import DomainError
 
@@ -33,6 +34,6 @@ def user_update_profile(*, user: User, **values) -> User:
         for key in changed:
             setattr(user, key, cleaned[key])
         user.save(update_fields=changed)
-        audit_log(actor=user, action="accounts.user.profile_updated", obj=user,
+        audit_log(actor=user, action=AccountsAction.USER_PROFILE_UPDATED, obj=user,
                   data={"fields": changed})
     return user

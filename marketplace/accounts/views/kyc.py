@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.accounts import selectors
 from marketplace.accounts.forms import KycRejectForm
+from marketplace.accounts.rules import AccountsPerm
 from marketplace.accounts.services.kyc import kyc_approve, kyc_reject
 from marketplace.core.errors import DomainError
 from marketplace.core.files import private_file_response
@@ -20,7 +21,7 @@ REVIEW_TEMPLATE = "accounts/kyc_review.html"
 
 
 def _require_reviewer(request):
-    require_perm(request.user, "accounts.review_kyc",
+    require_perm(request.user, AccountsPerm.REVIEW_KYC,
                  message=_("Only platform staff may review real-name verification requests."))
 
 

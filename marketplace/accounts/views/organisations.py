@@ -14,7 +14,7 @@ from marketplace.accounts.forms import (
     OrganisationForm,
 )
 from marketplace.accounts.models import MembershipRole
-from marketplace.accounts.rules import is_org_member
+from marketplace.accounts.rules import AccountsPerm, is_org_member
 from marketplace.accounts.services.invitations import invitation_create, invitation_revoke
 from marketplace.accounts.services.organisations import (
     EDITABLE_FIELDS,
@@ -77,7 +77,7 @@ def organisation_detail(request, slug: str):
 def organisation_edit(request, slug: str):
     template = "accounts/organisation_form.html"
     organisation = selectors.organisation_get(slug)
-    require_perm(request.user, "accounts.change_organisation", organisation,
+    require_perm(request.user, AccountsPerm.CHANGE_ORGANISATION, organisation,
                  message=_("Only an owner of this organisation may edit it."))
     initial = {key: getattr(organisation, key) for key in EDITABLE_FIELDS}
     form = OrganisationForm(request.POST or None, initial=initial)
@@ -123,7 +123,7 @@ def organisation_members(request, slug: str):
 def organisation_invite(request, slug: str):
     template = "accounts/organisation_members.html"
     organisation = selectors.organisation_get(slug)
-    require_perm(request.user, "accounts.invite_member", organisation,
+    require_perm(request.user, AccountsPerm.INVITE_MEMBER, organisation,
                  message=_("Only an owner of this organisation may invite people."))
     if request.method != "POST":
         return redirect("accounts:organisation_members", slug=slug)
@@ -146,7 +146,7 @@ def organisation_invite(request, slug: str):
 @domain_errors_as_http
 def membership_role(request, slug: str, membership_id: int):
     organisation = selectors.organisation_get(slug)
-    require_perm(request.user, "accounts.manage_members", organisation,
+    require_perm(request.user, AccountsPerm.MANAGE_MEMBERS, organisation,
                  message=_("Only an owner may change members' roles."))
     membership = selectors.organisation_membership_get(
         organisation=organisation, membership_id=membership_id
@@ -172,7 +172,7 @@ def membership_role(request, slug: str, membership_id: int):
 def membership_remove_view(request, slug: str, membership_id: int):
     organisation = selectors.organisation_get(slug)
     # Members may leave; whether they may remove someone else, the service decides.
-    require_perm(request.user, "accounts.view_organisation_members", organisation)
+    require_perm(request.user, AccountsPerm.VIEW_ORGANISATION_MEMBERS, organisation)
     membership = selectors.organisation_membership_get(
         organisation=organisation, membership_id=membership_id
     )
@@ -194,7 +194,7 @@ def membership_remove_view(request, slug: str, membership_id: int):
 @domain_errors_as_http
 def invitation_revoke_view(request, slug: str, invitation_id: int):
     organisation = selectors.organisation_get(slug)
-    require_perm(request.user, "accounts.revoke_invitation", organisation,
+    require_perm(request.user, AccountsPerm.REVOKE_INVITATION, organisation,
                  message=_("Only an owner of this organisation may withdraw invitations."))
     invitation = selectors.organisation_invitation_get(
         organisation=organisation, invitation_id=invitation_id

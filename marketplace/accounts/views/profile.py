@@ -92,7 +92,12 @@ def kyc_submit_view(request):
 
 @login_required
 def mfa_required(request):
+    """Where RequireMFAMiddleware sends a role that needs MFA. Always reachable (the
+    middleware exempts it); it leads to the set-up, first through the confirmation of an
+    unconfirmed e-mail address, which allauth requires before an authenticator is added."""
     target = request.GET.get("next", "/")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
-    return render(request, "accounts/mfa_required.html", {"next": target}, status=200)
+    return render(request, "accounts/mfa_required.html", {
+        "next": target, "unverified_emails": selectors.unverified_emails(request.user),
+    }, status=200)
