@@ -58,7 +58,7 @@ def check_charge_amount(amount: int, currency: str, param: str = "amount") -> No
     minimum = MINIMUM_AMOUNT.get(currency, 1)
     if amount < minimum:
         shown = f"{minimum}" if currency in ZERO_DECIMAL else f"{minimum / 100:.2f}"
-        raise errors.StripeError(
+        raise errors.ParamError(
             f"Amount must be at least {shown} {currency}",
             code="amount_too_small",
             param=param,
