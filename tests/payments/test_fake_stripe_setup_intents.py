@@ -89,7 +89,7 @@ def _press(page_url: str, html: str, label: str) -> tuple[str, str]:
     final URL and body."""
     forms = re.findall(r'<form method="post" action="([^"]+)"><button type="submit">([^<]+)',
                        html)
-    action = dict((text, href) for href, text in forms)[label].replace("&amp;", "&")
+    action = {text: href for href, text in forms}[label].replace("&amp;", "&")
     parts = urlsplit(page_url)
     request = urllib.request.Request(f"{parts.scheme}://{parts.netloc}{action}", data=b"",
                                      method="POST")
