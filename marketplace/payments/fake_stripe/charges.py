@@ -156,12 +156,8 @@ def charge_retrieve(ctx: Ctx, p: dict, charge_id: str) -> dict:
 def charge_list(ctx: Ctx, p: dict) -> dict:
     P.check_known(p, {"limit", "starting_after", "ending_before", "created", "customer",
                       "payment_intent", "transfer_group"})
-    name = "charges"
-    if p.get("payment_intent"):
-        name = "charges:pi:" + P.string(p, "payment_intent")
-    elif p.get("customer"):
-        name = "charges:customer:" + P.string(p, "customer")
-    return ctx.store.list_object(name, p, "/v1/charges", "charge")
+    return ctx.store.list_by(p, "/v1/charges", "charge", "charges", {
+        "payment_intent": "charges:pi:", "customer": "charges:customer:"})
 
 
 # -- refunds ---------------------------------------------------------------------------
@@ -277,9 +273,5 @@ def refund_update(ctx: Ctx, p: dict, refund_id: str) -> dict:
 def refund_list(ctx: Ctx, p: dict) -> dict:
     P.check_known(p, {"limit", "starting_after", "ending_before", "created", "charge",
                       "payment_intent"})
-    name = "refunds"
-    if p.get("payment_intent"):
-        name = "refunds:pi:" + P.string(p, "payment_intent")
-    elif p.get("charge"):
-        name = "refunds:charge:" + P.string(p, "charge")
-    return ctx.store.list_object(name, p, "/v1/refunds", "refund")
+    return ctx.store.list_by(p, "/v1/refunds", "refund", "refunds", {
+        "payment_intent": "refunds:pi:", "charge": "refunds:charge:"})

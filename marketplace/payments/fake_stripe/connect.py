@@ -311,12 +311,8 @@ def transfer_update(ctx: Ctx, p: dict, transfer_id: str) -> dict:
 def transfer_list(ctx: Ctx, p: dict) -> dict:
     P.check_known(p, {"limit", "starting_after", "ending_before", "created", "destination",
                       "transfer_group"})
-    name = "transfers"
-    if p.get("destination"):
-        name = "transfers:destination:" + P.string(p, "destination")
-    elif p.get("transfer_group"):
-        name = "transfers:group:" + P.string(p, "transfer_group")
-    return ctx.store.list_object(name, p, "/v1/transfers", "transfer")
+    return ctx.store.list_by(p, "/v1/transfers", "transfer", "transfers", {
+        "destination": "transfers:destination:", "transfer_group": "transfers:group:"})
 
 
 @router.get("/v1/balance")

@@ -116,9 +116,8 @@ def customer_update(ctx: Ctx, p: dict, customer_id: str) -> dict:
 @router.get("/v1/customers")
 def customer_list(ctx: Ctx, p: dict) -> dict:
     P.check_known(p, {"limit", "starting_after", "ending_before", "created", "email"})
-    email = P.string(p, "email")
-    name = "customers:email:" + email if email else "customers"
-    return ctx.store.list_object(name, p, "/v1/customers", "customer")
+    return ctx.store.list_by(p, "/v1/customers", "customer", "customers",
+                             {"email": "customers:email:"})
 
 
 @router.get("/v1/customers/*/payment_methods")

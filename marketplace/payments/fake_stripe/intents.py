@@ -33,6 +33,34 @@ def check_payment_method_owner(pm: dict, customer_id: str | None) -> None:
         )
 
 
+def payment_method_to_confirm(ctx: Ctx, intent: dict) -> tuple[dict, object]:
+    """The payment method an intent is being confirmed with, and its test card; Stripe's
+    error when there is none."""
+    if intent["payment_method"] is None:
+        name = "PaymentIntent" if intent["object"] == "payment_intent" else "SetupIntent"
+        raise errors.StripeError(
+            f"You cannot confirm this {name} because it's missing a payment method. "
+            f"Update the {name} with a payment method and then confirm it again.",
+            code=intent["object"] + "_unexpected_state",
+            extra={intent["object"]: intent},
+        )
+    pm = ctx.store.objects[intent["payment_method"]]
+    return pm, ctx.store.meta[pm["id"]]["card"]
+
+
+def fail_authentication(intent: dict, error_field: str, message: str) -> None:
+    """3-D Secure failed: back to ``requires_payment_method`` with Stripe's
+    ``<object>_authentication_failure`` error in ``error_field``."""
+    pm = intent["payment_method"]
+    code = intent["object"] + "_authentication_failure"
+    intent["status"] = "requires_payment_method"
+    intent["next_action"] = None
+    intent["payment_method"] = None
+    intent[error_field] = errors.StripeError(
+        message, code=code, extra={"payment_method": pm}
+    ).body()["error"]
+
+
 def return_url_of(p: dict) -> str | None:
     url = P.string(p, "return_url")
     if url is None:

@@ -154,15 +154,7 @@ def payment_intent_create(ctx: Ctx, p: dict) -> dict:
 def _confirm(ctx: Ctx, pi: dict, *, off_session: bool, return_url: str | None,
              error_on_action: bool) -> None:
     store = ctx.store
-    if pi["payment_method"] is None:
-        raise errors.StripeError(
-            "You cannot confirm this PaymentIntent because it's missing a payment method. "
-            "To confirm the PaymentIntent, provide a payment_method.",
-            code="payment_intent_unexpected_state",
-            extra={"payment_intent": pi},
-        )
-    pm = store.objects[pi["payment_method"]]
-    card = customers.card_of(ctx, pm)
+    pm, card = intents.payment_method_to_confirm(ctx, pi)
     pi["last_payment_error"] = None
     pi["next_action"] = None
     if card.decline is not None:
@@ -216,16 +208,8 @@ def authenticate(ctx: Ctx, pi: dict, succeeded: bool) -> None:
     if succeeded:
         _charge(ctx, pi, pm, customers.card_of(ctx, pm))
         return
-    pi["status"] = "requires_payment_method"
-    pi["next_action"] = None
-    pi["payment_method"] = None
-    pi["last_payment_error"] = {
-        "code": "payment_intent_authentication_failure",
-        "doc_url": "https://stripe.com/docs/error-codes/payment-intent-authentication-failure",
-        "message": AUTH_FAILED,
-        "payment_method": pm,
-        "type": "invalid_request_error",
-    }
+    pi["payment_method"] = pm
+    intents.fail_authentication(pi, "last_payment_error", AUTH_FAILED)
     ctx.store.emit("payment_intent.payment_failed", pi)
 
 
@@ -357,6 +341,5 @@ def payment_intent_cancel(ctx: Ctx, p: dict, pi_id: str) -> dict:
 @router.get("/v1/payment_intents")
 def payment_intent_list(ctx: Ctx, p: dict) -> dict:
     P.check_known(p, {"limit", "starting_after", "ending_before", "created", "customer"})
-    customer_id = P.string(p, "customer")
-    name = "pi:customer:" + customer_id if customer_id else "payment_intents"
-    return ctx.store.list_object(name, p, "/v1/payment_intents", "payment_intent")
+    return ctx.store.list_by(p, "/v1/payment_intents", "payment_intent", "payment_intents",
+                             {"customer": "pi:customer:"})

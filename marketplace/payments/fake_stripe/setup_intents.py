@@ -106,15 +106,7 @@ def setup_intent_create(ctx: Ctx, p: dict) -> dict:
 
 def _confirm(ctx: Ctx, si: dict, return_url: str | None) -> None:
     store = ctx.store
-    if si["payment_method"] is None:
-        raise errors.StripeError(
-            "You cannot confirm this SetupIntent because it's missing a payment method. "
-            "Update the SetupIntent with a payment method and then confirm it again.",
-            code="setup_intent_unexpected_state",
-            extra={"setup_intent": si},
-        )
-    pm = store.objects[si["payment_method"]]
-    card = customers.card_of(ctx, pm)
+    pm, card = intents.payment_method_to_confirm(ctx, si)
     si["last_setup_error"] = None
     si["latest_attempt"] = new_id("setatt")
     if card.decline is not None:
@@ -149,17 +141,8 @@ def authenticate(ctx: Ctx, si: dict, succeeded: bool) -> None:
     if succeeded:
         _succeed(ctx, si, ctx.store.objects[si["payment_method"]])
         return
-    pm = ctx.store.objects[si["payment_method"]]
-    si["status"] = "requires_payment_method"
-    si["next_action"] = None
-    si["last_setup_error"] = {
-        "code": "setup_intent_authentication_failure",
-        "doc_url": "https://stripe.com/docs/error-codes/setup-intent-authentication-failure",
-        "message": AUTH_FAILED,
-        "payment_method": pm,
-        "type": "invalid_request_error",
-    }
-    si["payment_method"] = None
+    si["payment_method"] = ctx.store.objects[si["payment_method"]]
+    intents.fail_authentication(si, "last_setup_error", AUTH_FAILED)
     ctx.store.emit("setup_intent.setup_failed", si)
 
 
@@ -224,6 +207,5 @@ def setup_intent_cancel(ctx: Ctx, p: dict, si_id: str) -> dict:
 @router.get("/v1/setup_intents")
 def setup_intent_list(ctx: Ctx, p: dict) -> dict:
     P.check_known(p, {"limit", "starting_after", "ending_before", "created", "customer"})
-    customer_id = P.string(p, "customer")
-    name = "seti:customer:" + customer_id if customer_id else "setup_intents"
-    return ctx.store.list_object(name, p, "/v1/setup_intents", "setupintent")
+    return ctx.store.list_by(p, "/v1/setup_intents", "setupintent", "setup_intents",
+                             {"customer": "seti:customer:"})

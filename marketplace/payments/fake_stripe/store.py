@@ -211,6 +211,20 @@ class Store:
             "url": url,
         }
 
+    def list_by(self, params: dict, url: str, kind: str, base: str,
+                filters: dict[str, str]) -> dict:
+        """A list endpoint with optional filters: the first filter parameter given picks
+        its index (``filters`` maps parameter -> index name prefix), else ``base``."""
+        name = base
+        for param, prefix in filters.items():
+            value = params.get(param)
+            if value:
+                if not isinstance(value, str):
+                    raise errors.invalid(param, f"Invalid string: {param} must be a string.")
+                name = prefix + value
+                break
+        return self.list_object(name, params, url, kind)
+
     def emit(self, event_type: str, obj: dict, previous: dict | None = None,
              account: str | None = None) -> dict:
         req = self.request
