@@ -12,6 +12,10 @@ sends that wire format over keep-alive ``http.client`` connections, because the 
 itself costs more CPU per request than the fake does and cannot drive it to saturation
 from the one remaining core; ``--client sdk`` drives it through the real SDK.
 
+Besides wall-clock rates it reports requests per CPU-second of the server process
+(``/proc/<pid>/stat``): on a machine shared with other jobs the wall-clock rate says how
+busy the machine was, the CPU rate what one core does for the fake.
+
 Two measured phases: on a fresh server, then again after ``--grow`` more payment intents
 were created (each adds a payment method, an intent, a charge, three events and an
 idempotency record), to show the rate does not fall as the state grows.
@@ -101,6 +105,12 @@ def _customer(url: str) -> str:
     return json.loads(conn.getresponse().read())["id"]
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the server process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_phase(url: str, worker, customer: str, total: int, clients: int, offset: int,
               cpus) -> tuple[float, int]:
     out: multiprocessing.Queue = multiprocessing.Queue()
@@ -138,12 +148,17 @@ def main() -> None:
         customer = _customer(url)
         # warm-up: imports, connection set-up, first allocations
         run_phase(url, _raw_worker, customer, 200, 1, 10**9, client_cpus)
+        pid = server.process.pid
+        cpu_start = server_cpu_seconds(pid)
         fresh_s, fresh_errors = run_phase(url, worker, customer, args.requests, args.clients,
                                           0, client_cpus)
+        fresh_cpu = server_cpu_seconds(pid) - cpu_start
         grow_s, grow_errors = run_phase(url, _raw_worker, customer, args.grow, args.clients,
                                         args.requests, client_cpus)
+        cpu_start = server_cpu_seconds(pid)
         grown_s, grown_errors = run_phase(url, worker, customer, args.requests, args.clients,
                                           args.requests + args.grow, client_cpus)
+        grown_cpu = server_cpu_seconds(pid) - cpu_start
         state = server.control.state()
         ledger_count = server.control.ledger()["count"]
     result = {
@@ -153,6 +168,9 @@ def main() -> None:
         "requests_per_s": round(args.requests / grown_s, 1),
         "requests_per_s_fresh": round(args.requests / fresh_s, 1),
         "requests_per_s_growing": round(args.grow / grow_s, 1),
+        # what one core would sustain were it the server's alone (the machine is shared)
+        "requests_per_server_cpu_s": round(args.requests / grown_cpu, 1),
+        "requests_per_server_cpu_s_fresh": round(args.requests / fresh_cpu, 1),
         "errors": fresh_errors + grown_errors + grow_errors,
         "objects_at_end": sum(state["objects"].values()),
         "charges_at_end": ledger_count,
