@@ -20,7 +20,8 @@ def _express(client, **params):
 
 def _fund(client, amount=10000):
     return client.v1.payment_intents.create(params={
-        "amount": amount, "currency": "usd", "payment_method": "pm_card_visa", "confirm": True})
+        "amount": amount, "currency": "usd", "payment_method": "pm_card_visa",
+        "payment_method_types": ["card"], "confirm": True})
 
 
 def test_account_create_retrieve_update_list(stripe_target):

@@ -11,7 +11,7 @@ import stripe
 from tests.payments.conftest import wait_until
 
 CHARGE = {"amount": 2500, "currency": "usd", "payment_method": "pm_card_visa",
-          "confirm": True, "off_session": True, "metadata": {"pledge": "21"}}
+          "payment_method_types": ["card"], "confirm": True, "off_session": True, "metadata": {"pledge": "21"}}
 
 
 def _key() -> str:

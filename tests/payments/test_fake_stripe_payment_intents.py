@@ -18,7 +18,8 @@ def _customer(client: stripe.StripeClient) -> stripe.Customer:
 
 
 def _create(client, **params) -> stripe.PaymentIntent:
-    base = {"amount": 2000, "currency": "usd"}
+    # card only: Stripe's default automatic payment methods would want a return_url
+    base = {"amount": 2000, "currency": "usd", "payment_method_types": ["card"]}
     base.update(params)
     return client.v1.payment_intents.create(params=base)
 

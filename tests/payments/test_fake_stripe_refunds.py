@@ -10,7 +10,7 @@ import stripe
 def _paid(client, amount=5000, currency="usd"):
     return client.v1.payment_intents.create(params={
         "amount": amount, "currency": currency, "payment_method": "pm_card_visa",
-        "confirm": True, "metadata": {"pledge": "11"}})
+        "payment_method_types": ["card"], "confirm": True, "metadata": {"pledge": "11"}})
 
 
 def test_partial_then_full_refund(stripe_target):
