@@ -13,6 +13,8 @@ import urllib.request
 
 import pytest
 import stripe
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from marketplace.payments.fake_stripe.control import ControlError
 from marketplace.payments.fake_stripe.process import FakeStripeServer
@@ -121,3 +123,76 @@ def test_server_imports_no_django_settings():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=120, check=True)
     assert result.stdout.strip() == "False []"
+
+
+_values = st.recursive(
+    st.one_of(st.text(max_size=8), st.integers(-10, 10**6), st.booleans()),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.sampled_from(["a", "requested", "gte", "0"]),
+                                            inner, max_size=3)),
+    max_leaves=6,
+)
+_PARAMS = ["amount", "currency", "customer", "payment_method", "confirm", "off_session",
+           "capture_method", "metadata", "expand", "limit", "created", "email", "type",
+           "capabilities", "destination", "enabled_events", "url", "starting_after"]
+_CALLS = [
+    ("payment_intents", "create"), ("payment_intents", "list"), ("customers", "create"),
+    ("customers", "list"), ("setup_intents", "create"), ("refunds", "create"),
+    ("accounts", "create"), ("transfers", "create"), ("events", "list"),
+    ("webhook_endpoints", "create"),
+]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(call=st.sampled_from(_CALLS),
+       params=st.dictionaries(st.sampled_from(_PARAMS), _values, max_size=5))
+def test_arbitrary_parameters_never_cause_a_500(fake_stripe, call, params):
+    service, method = call
+    client = fake_stripe.client()
+    try:
+        getattr(getattr(client.v1, service), method)(params=params)
+    except stripe.StripeError as exc:
+        assert exc.http_status is not None and 400 <= exc.http_status < 500, exc
+
+
+_ID_CALLS = [
+    ("payment_intents", "update"), ("payment_intents", "confirm"),
+    ("payment_intents", "capture"), ("payment_intents", "cancel"),
+    ("setup_intents", "confirm"), ("customers", "update"), ("accounts", "update"),
+    ("payment_methods", "attach"), ("webhook_endpoints", "update"),
+]
+
+
+def _object_for(client, service: str) -> str:
+    if service == "payment_intents":
+        return client.v1.payment_intents.create(params={
+            "amount": 1000, "currency": "usd", "payment_method": "pm_card_visa",
+            "capture_method": "manual", "confirm": True}).id
+    if service == "setup_intents":
+        return client.v1.setup_intents.create().id
+    if service == "customers":
+        return client.v1.customers.create().id
+    if service == "accounts":
+        return client.v1.accounts.create(params={"type": "express"}).id
+    if service == "payment_methods":
+        return "pm_card_visa"
+    return client.v1.webhook_endpoints.create(params={
+        "url": "https://example.org/hook", "enabled_events": ["*"]}).id
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(call=st.sampled_from(_ID_CALLS),
+       params=st.dictionaries(st.sampled_from(_PARAMS + ["amount_to_capture", "description",
+                                                         "cancellation_reason"]),
+                              _values, max_size=4))
+def test_arbitrary_parameters_on_existing_objects_never_cause_a_500(fake_stripe, call,
+                                                                    params):
+    service, method = call
+    client = fake_stripe.client()
+    object_id = _object_for(client, service)
+    try:
+        getattr(getattr(client.v1, service), method)(object_id, params=params)
+    except stripe.StripeError as exc:
+        assert exc.http_status is not None and 400 <= exc.http_status < 500, exc

@@ -139,6 +139,9 @@ def paginate(index: Index, params: dict, kind: str) -> Page:
             if at is not None:
                 lo, hi = (max(lo, at), hi) if is_lower else (lo, min(hi, at))
     after, before = params.get("starting_after"), params.get("ending_before")
+    for name, cursor in (("starting_after", after), ("ending_before", before)):
+        if cursor is not None and not isinstance(cursor, str):
+            raise errors.invalid(name, f"Invalid string: {name} must be an object id.")
     if after and before:
         raise errors.invalid(
             "starting_after", "You may only specify one of these parameters: ending_before, "
