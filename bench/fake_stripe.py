@@ -29,6 +29,7 @@ import http.client
 import json
 import multiprocessing
 import os
+import statistics
 import sys
 import time
 import uuid
@@ -129,6 +130,39 @@ def run_phase(url: str, worker, customer: str, total: int, clients: int, offset:
     return elapsed, errors
 
 
+def handler_growth(total: int, batch: int = 5000) -> list[float]:
+    """Requests per CPU-second of the request pipeline without HTTP (parameters,
+    idempotency, handler, JSON), per batch, while the state grows to ``total`` intents.
+    CPU time, not wall-clock, so other jobs on the machine do not move it."""
+    import gc
+
+    from marketplace.payments.fake_stripe.app import GC_FREEZE_EVERY, FakeStripe, _execute
+    from marketplace.payments.fake_stripe.params import decode
+    from marketplace.payments.fake_stripe.routing import router
+
+    fake = FakeStripe()
+    found = router.match("POST", "/v1/customers")
+    status, body, _ = _execute(fake, found, {}, "POST", "/v1/customers", "req_0", None)
+    customer = json.loads(body)["id"]
+    found = router.match("POST", "/v1/payment_intents")
+    rates, done = [], 0
+    while done < total:
+        start = time.process_time()
+        for i in range(batch):
+            params = decode(_body(customer, done + i))
+            key = str(uuid.uuid4())
+            fake.idempotency.begin(key, "POST /v1/payment_intents", params,
+                                   fake.store.clock.time(), "req_x")
+            status, body, _ = _execute(fake, found, params, "POST", "/v1/payment_intents",
+                                       "req_x", key)
+            fake.idempotency.finish(key, status, body)
+            if (done + i + 1) % GC_FREEZE_EVERY == 0:
+                gc.freeze()
+        rates.append(round(batch / (time.process_time() - start)))
+        done += batch
+    return rates
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=5000)
@@ -137,6 +171,9 @@ def main() -> None:
     parser.add_argument("--grow", type=int, default=20000,
                         help="payment intents created between the two measured phases")
     parser.add_argument("--server-cpu", type=int, default=0)
+    parser.add_argument("--handler-growth", type=int, default=50000,
+                        help="also time the pipeline in-process up to this many intents "
+                        "(0: skip)")
     args = parser.parse_args()
 
     all_cpus = sorted(os.sched_getaffinity(0))
@@ -178,6 +215,12 @@ def main() -> None:
         "client_cpus": sorted(client_cpus or []),
         "load_average_1m_at_end": round(os.getloadavg()[0], 2),
     }
+    if args.handler_growth:
+        rates = handler_growth(args.handler_growth)
+        result["handler_cpu_rate_per_5000_batch"] = rates
+        third = max(1, len(rates) // 3)
+        first, last = statistics.median(rates[:third]), statistics.median(rates[-third:])
+        result["handler_cpu_rate_last_third_over_first_third"] = round(last / first, 2)
     print(json.dumps(result))
 
 
