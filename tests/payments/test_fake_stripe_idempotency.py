@@ -103,9 +103,11 @@ def test_injected_429_is_not_saved(fake_stripe):
 
 
 def test_a_key_still_in_flight_answers_409(fake_stripe):
-    client = fake_stripe.client()
+    # generous hang and client timeout: the second request must arrive while the first
+    # still waits, even on a busy machine
+    client = fake_stripe.client(timeout=60)
     key = _key()
-    fake_stripe.control.inject("hang", seconds=3, path_prefix="/v1/payment_intents")
+    fake_stripe.control.inject("hang", seconds=10, path_prefix="/v1/payment_intents")
     outcome: dict = {}
 
     def slow() -> None:
