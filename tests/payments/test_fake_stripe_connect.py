@@ -161,3 +161,15 @@ def test_account_link_validation(stripe_target):
             "account": "acct_missing0000000", "type": "account_onboarding",
             "refresh_url": "https://example.org/r", "return_url": "https://example.org/b"})
     assert caught.value.param == "account"
+
+
+def test_transfer_update(fake_stripe):
+    client = fake_stripe.client()
+    account = _express(client)
+    fake_stripe.control.set_account(account.id, onboard=True)
+    _fund(client, 1000)
+    transfer = client.v1.transfers.create(params={"amount": 500, "currency": "usd",
+                                                  "destination": account.id})
+    transfer = client.v1.transfers.update(transfer.id, params={
+        "description": "payout 4", "metadata": {"payout": "4"}})
+    assert transfer.description == "payout 4" and transfer.metadata["payout"] == "4"

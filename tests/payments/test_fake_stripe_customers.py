@@ -94,3 +94,12 @@ def test_customer_default_payment_method(stripe_target):
     expanded = client.v1.customers.retrieve(
         customer.id, params={"expand": ["invoice_settings.default_payment_method"]})
     assert expanded.invoice_settings.default_payment_method.card.last4 == "4242"
+
+
+def test_payment_method_update(stripe_target):
+    client = stripe_target.client()
+    customer = client.v1.customers.create()
+    pm = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer.id})
+    pm = client.v1.payment_methods.update(pm.id, params={
+        "billing_details": {"name": "Li Lei"}, "metadata": {"label": "work"}})
+    assert pm.billing_details.name == "Li Lei" and pm.metadata["label"] == "work"

@@ -87,3 +87,10 @@ def test_charge_list_by_payment_intent_and_zero_decimal_currency(fake_stripe):
     with pytest.raises(stripe.InvalidRequestError) as caught:
         client.v1.refunds.create(params={"payment_intent": pi.id, "amount": 600})
     assert "¥600" in caught.value.user_message and "¥500" in caught.value.user_message
+
+
+def test_refund_update_metadata(stripe_target):
+    client = stripe_target.client()
+    refund = client.v1.refunds.create(params={"payment_intent": _paid(client).id})
+    refund = client.v1.refunds.update(refund.id, params={"metadata": {"ticket": "77"}})
+    assert refund.metadata["ticket"] == "77"

@@ -188,3 +188,16 @@ def test_payment_method_of_another_customer_is_refused(stripe_target):
     with pytest.raises(stripe.InvalidRequestError):
         client.v1.setup_intents.create(params={
             "customer": other.id, "payment_method": pm.id, "confirm": True})
+
+
+def test_update_and_list_by_customer(fake_stripe):
+    client = fake_stripe.client()
+    customer = _customer(client)
+    si = client.v1.setup_intents.create(params={"customer": customer.id})
+    client.v1.setup_intents.create()
+    si = client.v1.setup_intents.update(si.id, params={
+        "payment_method": "pm_card_visa", "metadata": {"pledge": "8"}})
+    assert si.status == "requires_confirmation" and si.metadata["pledge"] == "8"
+    listed = client.v1.setup_intents.list(params={"customer": customer.id})
+    assert [s.id for s in listed.data] == [si.id]
+    assert len(client.v1.setup_intents.list().data) == 2
