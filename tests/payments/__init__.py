@@ -1,0 +1,1 @@
+"""Tests of the payments package and of the fake Stripe server."""
