@@ -3,7 +3,13 @@ read-only. Audit events in particular can be looked at, never added, edited or d
 
 from django.contrib import admin
 
-from marketplace.core.models import AuditEvent, AuditStream, ChronographHeartbeat
+from marketplace.core.models import (
+    AuditCheckpoint,
+    AuditCheckpointLeaf,
+    AuditEvent,
+    AuditStream,
+    ChronographHeartbeat,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,6 +36,19 @@ class AuditEventAdmin(ReadOnlyAdmin):
 class AuditStreamAdmin(ReadOnlyAdmin):
     list_display = ("name", "last_seq", "head_hash")
     search_fields = ("name",)
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(ReadOnlyAdmin):
+    list_display = ("number", "created_at", "tree_size", "event_count", "root_hash", "key_id")
+    date_hierarchy = "created_at"
+
+
+@admin.register(AuditCheckpointLeaf)
+class AuditCheckpointLeafAdmin(ReadOnlyAdmin):
+    # the checkpoint's number is the foreign key itself: no query per row
+    list_display = ("stream", "seq", "checkpoint_id", "hash")
+    search_fields = ("stream",)
 
 
 @admin.register(ChronographHeartbeat)

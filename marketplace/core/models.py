@@ -13,10 +13,10 @@ class AppendOnlyQuerySet(models.QuerySet):
     """Bulk ``update()`` and ``delete()`` bypass ``Model.save``/``delete``: refuse them too."""
 
     def update(self, **kwargs):
-        raise AppendOnlyError("audit events are append-only")
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only")
 
     def delete(self):
-        raise AppendOnlyError("audit events are append-only")
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only")
 
     update.queryset_only = True
     delete.queryset_only = True
@@ -79,6 +79,77 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events are append-only")
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement over every stream head at one moment (docs/audit.md): the RFC
+    9162 Merkle root over the heads, chained to the previous checkpoint by its hash.
+    ``statement`` is the exact signed text; the other columns repeat it for queries, and
+    ``audit_verify`` checks that they agree. Append-only like the events (migration 0005
+    adds the PostgreSQL triggers); inserted only through ``audit_checkpoint_create``."""
+
+    number = models.PositiveBigIntegerField(_("number"), primary_key=True)
+    created_at = models.DateTimeField(_("time"))
+    tree_size = models.PositiveBigIntegerField(_("streams"))
+    event_count = models.PositiveBigIntegerField(_("events"))
+    root_hash = models.CharField(_("root hash"), max_length=64)
+    prev_hash = models.CharField(_("previous checkpoint hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    key_id = models.CharField(_("key id"), max_length=64)
+    signature = models.CharField(_("signature"), max_length=128)
+    statement = models.TextField(_("signed statement"))
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        ordering = ["-number"]
+
+    def __str__(self):
+        return f"#{self.number} ({self.tree_size}) {self.root_hash[:12]}"
+
+    def save(self, *args, **kwargs):
+        if not kwargs.get("force_insert"):
+            raise AppendOnlyError("audit checkpoints are append-only: create with force_insert")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit checkpoints are append-only")
+
+
+class AuditCheckpointLeaf(models.Model):
+    """A stream head as a checkpoint first covered it. Only heads that moved since the
+    previous checkpoint get a row, so the leaves of checkpoint N are, per stream, the row
+    with the highest sequence number among checkpoints 1..N."""
+
+    checkpoint = models.ForeignKey(
+        AuditCheckpoint, on_delete=models.PROTECT, related_name="new_leaves",
+        verbose_name=_("checkpoint"),
+    )
+    stream = models.CharField(_("stream"), max_length=200)
+    seq = models.PositiveBigIntegerField(_("sequence number"))
+    hash = models.CharField(_("hash"), max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit checkpoint leaf")
+        verbose_name_plural = _("audit checkpoint leaves")
+        constraints = [
+            models.UniqueConstraint(fields=["stream", "seq"], name="audit_leaf_stream_seq_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.stream} #{self.seq} @{self.checkpoint_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnlyError("audit checkpoint leaves are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit checkpoint leaves are append-only")
 
 
 class ChronographHeartbeat(models.Model):

@@ -1,5 +1,6 @@
 """Common settings, composed from one module per concern."""
 
+from marketplace.settings.audit import *  # noqa: E402,F401,F403
 from marketplace.settings.auth import *  # noqa: E402,F401,F403
 from marketplace.settings.cache import *  # noqa: E402,F401,F403
 from marketplace.settings.celery import *  # noqa: E402,F401,F403

@@ -5,10 +5,14 @@ Set REDIS_URL to use Redis for the cache, channel layer and Celery broker instea
 
 from marketplace.settings.base import *  # noqa: F401,F403
 from marketplace.settings.base import DATABASES
-from marketplace.settings.env import env
+from marketplace.settings.env import BASE_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+# The demo signs its audit checkpoints with a key generated on first use, kept here.
+AUDIT_SIGNING_KEY_FILE = env(
+    "AUDIT_SIGNING_KEY_FILE", default=str(BASE_DIR / "var" / "audit-signing.key")
+)
 # Demo users are created verified; mails go to the console.
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 

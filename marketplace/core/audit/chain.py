@@ -1,10 +1,13 @@
-"""Append-only, hash-chained audit log.
+"""The per-stream hash chains: appending an event and recomputing every chain.
 
 Events are chained per *stream* (by default one stream per audited object, e.g.
 ``crowdfunding.campaign:42``), so two writers only wait for each other when they touch
 the same object: the chain is never one global lock. Each stream's head (last sequence
 number and hash) lives in ``AuditStream``; appending locks that one row. Because the head
 is stored apart from the events, deleting the newest event of a stream is detected too.
+On PostgreSQL the head may only advance to the newest event (migration 0005); what a
+chain cannot show (a stream deleted together with its head, a truncated log) the signed
+checkpoints do (``marketplace.core.audit.checkpoints``).
 """
 
 from __future__ import annotations
