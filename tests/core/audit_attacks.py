@@ -31,6 +31,10 @@ def raw_sql_as_owner(*statements: str | tuple[str, list]) -> None:
     """Drop the audit triggers, then run each statement (SQL, or (SQL, params))."""
     drop_audit_triggers()
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # the test's own inserts left deferred foreign-key checks, which a TRUNCATE
+            # refuses; in production those rows were committed long before
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for statement in statements:
             sql, params = statement if isinstance(statement, tuple) else (statement, [])
             if connection.vendor != "postgresql":
