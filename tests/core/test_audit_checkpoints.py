@@ -124,10 +124,10 @@ def test_the_chronograph_checkpoints_after_the_interval_when_something_changed(
     later = start + timedelta(seconds=601)
     with time_machine.travel(later, tick=False):
         assert audit_checkpoint_due(timezone.now()) == 1
-    with time_machine.travel(later + timedelta(seconds=601), tick=False):
-        # nothing appended since: the newest checkpoint and one aggregate, no heads read
-        with django_assert_num_queries(2):
-            assert audit_checkpoint_due(timezone.now()) == 0
+    # nothing appended since: the newest checkpoint and one aggregate, no heads read
+    with (time_machine.travel(later + timedelta(seconds=601), tick=False),
+          django_assert_num_queries(2)):
+        assert audit_checkpoint_due(timezone.now()) == 0
     assert AuditCheckpoint.objects.count() == 2
 
 

@@ -4,6 +4,7 @@ triggers can do to the log, and what the stored and the exported checkpoints rev
 import base64
 import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -161,7 +162,7 @@ def test_the_newest_checkpoint_deleted_is_caught_by_the_kept_one(kept, tmp_path)
 
 def test_a_kept_checkpoint_with_a_bad_signature_or_from_elsewhere_is_refused(kept, tmp_path,
                                                                              settings):
-    document = json.loads(open(kept).read())
+    document = json.loads(Path(kept).read_text())
     forged = dict(document, signature=base64.b64encode(b"\x01" * 64).decode())
     path = tmp_path / "forged.json"
     path.write_text(json.dumps(forged))
@@ -173,7 +174,7 @@ def test_a_kept_checkpoint_with_a_bad_signature_or_from_elsewhere_is_refused(kep
 
 
 def test_a_checkpoint_of_a_retired_key_verifies_once_its_public_key_is_listed(kept, settings):
-    old = json.loads(open(kept).read())["public_key"]
+    old = json.loads(Path(kept).read_text())["public_key"]
     settings.AUDIT_SIGNING_KEY = base64.b64encode(
         Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
