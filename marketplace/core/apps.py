@@ -8,6 +8,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self):
-        # Registrations: the periodic audit checkpoint (a chronograph deadline handler)
-        # and the system checks of its signing key.
+        # Registrations: the periodic audit checkpoint (a chronograph deadline handler),
+        # the system checks of its signing key, and the application role's grants after
+        # every migrate run as the owner.
+        from django.db.models.signals import post_migrate
+
         from marketplace.core.audit import checks, deadlines  # noqa: F401
+        from marketplace.core.audit.roles import grant_after_migrate
+
+        post_migrate.connect(grant_after_migrate, sender=self,
+                             dispatch_uid="core.audit.grant_after_migrate")

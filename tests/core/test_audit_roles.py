@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection, transaction
 
 from marketplace.core.audit import audit_chain_verify, audit_log
 from marketplace.core.audit.checkpoints import audit_checkpoint_create
+from marketplace.core.audit.roles import grant_after_migrate
 from marketplace.core.models import AuditEvent, AuditStream
 from tests.core.factories import AuditEventFactory, KycRequestFactory
 
@@ -155,3 +156,82 @@ def test_a_role_name_that_is_not_plain_is_refused(requires_postgres):
         call_command("db_grant_app_role", "--role", 'x"; DROP TABLE core_auditevent; --',
                      stdout=StringIO())
     assert AuditEvent.objects.count() == 0  # the table is still there
+
+
+def test_migrate_as_the_owner_grants_the_application_role_afterwards(requires_postgres,
+                                                                    settings, capsys):
+    from django.apps import apps
+
+    core = apps.get_app_config("core")
+    role = f"mig_{connection.settings_dict['NAME']}"[:63]
+    settings.DATABASE_APP = {**settings.DATABASE_APP, "USER": role, "PASSWORD": ""}
+    grant_after_migrate(core, using="default", verbosity=1)
+    assert capsys.readouterr().out == ""  # not connected as the owner: nothing done
+    settings.DATABASE_AS_OWNER = True
+    grant_after_migrate(core, using="default", verbosity=1)
+    assert f"application role {role}: grants in place" in capsys.readouterr().out
+    with as_role(role):
+        refused("DELETE FROM core_auditevent")
+        audit_log(actor=None, action="test.after_migrate", stream="x")
+
+
+SHELL_AS_APP = """
+from django.core.management import call_command
+from django.db import connection, transaction
+from marketplace.core.audit import audit_log
+audit_log(actor=None, action="test.e2e", stream="e2e:1")
+for sql in ("TRUNCATE core_auditevent", "DELETE FROM core_auditstream"):
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    except Exception as exc:
+        print("refused:", type(exc).__name__, str(exc).splitlines()[0])
+call_command("audit_checkpoint")
+call_command("audit_verify")
+"""
+
+
+def test_the_two_database_urls_end_to_end(requires_postgres, signing_key, settings):
+    """What the compose file's migrate service and the app containers do, on a database
+    of its own: migrate as the owner (DATABASE_AS_OWNER), then run as the app role."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import psycopg
+
+    base = connection.settings_dict
+    database, role = f"{base['NAME']}_roles"[:63], f"e2e_{base['NAME']}"[:63]
+    server = f"host={base['HOST'] or '127.0.0.1'} port={base['PORT'] or 5432} user={base['USER']}"
+    url = f"postgres://{{user}}@{base['HOST'] or '127.0.0.1'}:{base['PORT'] or 5432}/{database}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DJANGO_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="marketplace.settings.production",
+        DJANGO_SECRET_KEY="e2e-secret-key-of-enough-length-and-variety-0123456789abcdef",
+        DATABASE_URL=url.format(user=role), DATABASE_MIGRATE_URL=url.format(user=base["USER"]),
+        AUDIT_SIGNING_KEY=settings.AUDIT_SIGNING_KEY,
+    )
+    root = Path(__file__).resolve().parents[2]
+
+    def manage(*args, **extra):
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=root,
+                              env={**env, **extra}, capture_output=True, text=True, timeout=300)
+
+    with psycopg.connect(f"{server} dbname=postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{database}"')
+    try:
+        migrated = manage("migrate", "--noinput", DATABASE_AS_OWNER="true")
+        assert migrated.returncode == 0, migrated.stderr
+        assert f"application role {role}: grants in place" in migrated.stdout
+        shell = manage("shell", "-c", SHELL_AS_APP)
+        assert shell.returncode == 0, shell.stderr
+        assert "refused: ProgrammingError permission denied for table core_auditevent" in shell.stdout
+        assert "refused: ProgrammingError permission denied for table core_auditstream" in shell.stdout
+        assert "checkpoint #1: 1 streams, 1 events" in shell.stdout
+        assert "audit chain intact" in shell.stdout
+    finally:
+        with psycopg.connect(f"{server} dbname=postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            admin.execute(f'DROP ROLE IF EXISTS "{role}"')

@@ -88,3 +88,22 @@ def app_role_grant(connection, *, role: str, password: str | None) -> list[str]:
             cursor.execute(text)
             shown.append(text)
     return shown
+
+
+def grant_after_migrate(sender, *, using="default", verbosity=1, **kwargs) -> None:
+    """post_migrate (connected in ``CoreConfig.ready``): a process that connects as the
+    owner (DATABASE_AS_OWNER) re-grants the application role after every migrate, so a
+    table a migration adds is never out of the application's reach, and an audit table
+    never within reach of more than appending."""
+    from django.conf import settings
+    from django.db import connections
+
+    connection = connections[using]
+    role = settings.DATABASE_APP.get("USER") or ""
+    if not settings.DATABASE_AS_OWNER or connection.vendor != "postgresql" or not role:
+        return
+    if role == connection.settings_dict.get("USER"):
+        return  # DATABASE_MIGRATE_URL unset: the application is the owner
+    app_role_grant(connection, role=role, password=settings.DATABASE_APP.get("PASSWORD") or None)
+    if verbosity:
+        print(f"  application role {role}: grants in place")
