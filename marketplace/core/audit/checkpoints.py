@@ -103,6 +103,25 @@ def _refuse_cover_up(previous, snapshot: HeadSnapshot) -> None:
         )
 
 
+def _insert_leaves(checkpoint, leaves: list[Leaf]) -> None:
+    """The heads that moved, as new leaves of ``checkpoint``: COPY on PostgreSQL (the first
+    checkpoint of a large log writes a row per stream), batched INSERTs elsewhere."""
+    from marketplace.core.models import AuditCheckpointLeaf
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.cursor.copy(
+            "COPY core_auditcheckpointleaf (checkpoint_id, stream, seq, hash) FROM STDIN"
+        ) as copy:
+            for leaf in leaves:
+                copy.write_row((checkpoint.number, leaf.stream, leaf.seq, leaf.hash))
+        return
+    AuditCheckpointLeaf.objects.bulk_create(
+        (AuditCheckpointLeaf(checkpoint=checkpoint, stream=leaf.stream, seq=leaf.seq,
+                             hash=leaf.hash) for leaf in leaves),
+        batch_size=LEAF_BATCH,
+    )
+
+
 def audit_checkpoint_create(*, only_if_changed: bool = False):
     """Sign and store a checkpoint over every stream head, chained to the previous one,
     and return it; or None when ``only_if_changed`` and no head moved since the last
@@ -112,7 +131,7 @@ def audit_checkpoint_create(*, only_if_changed: bool = False):
     a usable key, and ``CheckpointRefused`` when a stream the last checkpoint covered is
     gone or went back.
     """
-    from marketplace.core.models import AuditCheckpoint, AuditCheckpointLeaf
+    from marketplace.core.models import AuditCheckpoint
 
     key = signing_key()
     with transaction.atomic():
@@ -143,11 +162,7 @@ def audit_checkpoint_create(*, only_if_changed: bool = False):
             key_id=statement.key_id,
             signature=base64.b64encode(key.sign(text.encode())).decode(), statement=text,
         )
-        AuditCheckpointLeaf.objects.bulk_create(
-            (AuditCheckpointLeaf(checkpoint=checkpoint, stream=leaf.stream, seq=leaf.seq,
-                                 hash=leaf.hash) for leaf in snapshot.new),
-            batch_size=LEAF_BATCH,
-        )
+        _insert_leaves(checkpoint, snapshot.new)
     logger.info("audit checkpoint #%s: %s streams, root %s", checkpoint.number,
                 checkpoint.tree_size, checkpoint.root_hash)
     return checkpoint

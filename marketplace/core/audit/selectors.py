@@ -18,13 +18,25 @@ from marketplace.core.errors import ConflictError, NotFoundError
 PROOF_CACHE_SECONDS = 24 * 3600
 
 # Per stream, the newest leaf among checkpoints 1..N: the leaves of checkpoint N.
-LEAVES_SQL = """
-SELECT l.stream, l.seq, l.hash
-FROM core_auditcheckpointleaf l
-JOIN (SELECT stream, MAX(seq) AS seq FROM core_auditcheckpointleaf
-      WHERE checkpoint_id <= %s GROUP BY stream) m
-  ON m.stream = l.stream AND m.seq = l.seq
-"""
+# PostgreSQL walks the (stream, seq) index once; the portable form joins the maxima back.
+LEAVES_SQL = {
+    "postgresql": """
+        SELECT DISTINCT ON (stream) stream, seq, hash FROM core_auditcheckpointleaf
+        WHERE checkpoint_id <= %s ORDER BY stream, seq DESC
+    """,
+    "default": """
+        SELECT l.stream, l.seq, l.hash
+        FROM core_auditcheckpointleaf l
+        JOIN (SELECT stream, MAX(seq) AS seq FROM core_auditcheckpointleaf
+              WHERE checkpoint_id <= %s GROUP BY stream) m
+          ON m.stream = l.stream AND m.seq = l.seq
+    """,
+}
+
+
+def leaves_sql() -> str:
+    """SQL of the leaves (stream, seq, hash) of checkpoint %s, for this database."""
+    return LEAVES_SQL.get(connection.vendor, LEAVES_SQL["default"])
 
 
 def checkpoint_list():
@@ -65,7 +77,7 @@ def checkpoint_export(checkpoint) -> dict:
 
 def checkpoint_leaves(*, number: int) -> list[Leaf]:
     with connection.cursor() as cursor:
-        cursor.execute(LEAVES_SQL, [number])
+        cursor.execute(leaves_sql(), [number])
         return [Leaf(stream, int(seq), digest) for stream, seq, digest in cursor.fetchall()]
 
 

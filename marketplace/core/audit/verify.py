@@ -25,18 +25,15 @@ from django.db import connection
 from marketplace.core.audit.chain import GENESIS
 from marketplace.core.audit.keys import VerifyingKey, verifying_keys
 from marketplace.core.audit.leaves import Leaf, build_tree
+from marketplace.core.audit.selectors import leaves_sql
 from marketplace.core.audit.statement import SignedStatement, Statement, StatementError
 
-# The leaves of checkpoint N (as in selectors.LEAVES_SQL) beside the stream's head now
-# and the event now stored at the leaf's sequence number.
+# The leaves of checkpoint N beside the stream's head now and the event now stored at the
+# leaf's sequence number.
 COVERAGE_SQL = """
-WITH m AS (
-    SELECT stream, MAX(seq) AS seq FROM core_auditcheckpointleaf
-    WHERE checkpoint_id <= %s GROUP BY stream
-)
-SELECT m.stream, m.seq, l.hash, s.last_seq, e.hash
+WITH m AS ({leaves})
+SELECT m.stream, m.seq, m.hash, s.last_seq, e.hash
 FROM m
-JOIN core_auditcheckpointleaf l ON l.stream = m.stream AND l.seq = m.seq
 LEFT JOIN core_auditstream s ON s.name = m.stream
 LEFT JOIN core_auditevent e ON e.stream = m.stream AND e.seq = m.seq
 """
@@ -124,7 +121,7 @@ def coverage_verify(statement: Statement) -> list[CheckpointProblem]:
     """Does the database still hold what ``statement`` (a verified checkpoint) covers?"""
     number = statement.number
     with connection.cursor() as cursor:
-        cursor.execute(COVERAGE_SQL, [number])
+        cursor.execute(COVERAGE_SQL.format(leaves=leaves_sql()), [number])
         rows = cursor.fetchall()
     problems: list[CheckpointProblem] = []
     leaves = []
