@@ -90,10 +90,15 @@ $$;
 CREATE OR REPLACE FUNCTION core_auditcheckpointleaf_newest() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, {schema}, pg_temp AS $$
 BEGIN
-    IF NEW.checkpoint_id IS DISTINCT FROM (SELECT max(c.number) FROM core_auditcheckpoint c) THEN
+    -- once per statement over its new rows: the first checkpoint of a large log adds a
+    -- leaf per stream in one COPY
+    IF EXISTS (
+        SELECT 1 FROM added_leaves a
+        WHERE a.checkpoint_id IS DISTINCT FROM (SELECT max(c.number) FROM core_auditcheckpoint c)
+    ) THEN
         RAISE EXCEPTION 'audit checkpoint leaves are added to the newest checkpoint only';
     END IF;
-    RETURN NEW;
+    RETURN NULL;
 END;
 $$;
 """
@@ -112,8 +117,8 @@ CREATE TRIGGER core_auditcheckpoint_chained
     BEFORE INSERT ON core_auditcheckpoint
     FOR EACH ROW EXECUTE FUNCTION core_auditcheckpoint_chained();
 CREATE TRIGGER core_auditcheckpointleaf_newest
-    BEFORE INSERT ON core_auditcheckpointleaf
-    FOR EACH ROW EXECUTE FUNCTION core_auditcheckpointleaf_newest();
+    AFTER INSERT ON core_auditcheckpointleaf REFERENCING NEW TABLE AS added_leaves
+    FOR EACH STATEMENT EXECUTE FUNCTION core_auditcheckpointleaf_newest();
 """ + "".join(
     f"CREATE TRIGGER core_audit_refuse_truncate BEFORE TRUNCATE ON {table}\n"
     "    FOR EACH STATEMENT EXECUTE FUNCTION core_audit_refuse_truncate();\n"
