@@ -22,6 +22,22 @@ class AppendOnlyQuerySet(models.QuerySet):
     delete.queryset_only = True
 
 
+class AppendOnlyModel(models.Model):
+    """A row is inserted once and never changed or deleted through the ORM (PostgreSQL
+    refuses it too, see migrations 0002 and 0005)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
+
+
 class AuditStream(models.Model):
     """Head of one hash chain: the last sequence number and hash."""
 
@@ -37,7 +53,7 @@ class AuditStream(models.Model):
         return f"{self.name} #{self.last_seq}"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One state change. Append-only: the model refuses updates and deletes, and on
     PostgreSQL a trigger refuses them too (see migration 0002)."""
 
@@ -72,16 +88,8 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.action} {self.object_type}:{self.object_id}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise AppendOnlyError("audit events are append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("audit events are append-only")
-
-
-class AuditCheckpoint(models.Model):
+class AuditCheckpoint(AppendOnlyModel):
     """A signed statement over every stream head at one moment (docs/audit.md): the RFC
     9162 Merkle root over the heads, chained to the previous checkpoint by its hash.
     ``statement`` is the exact signed text; the other columns repeat it for queries, and
@@ -109,16 +117,8 @@ class AuditCheckpoint(models.Model):
     def __str__(self):
         return f"#{self.number} ({self.tree_size}) {self.root_hash[:12]}"
 
-    def save(self, *args, **kwargs):
-        if not kwargs.get("force_insert"):
-            raise AppendOnlyError("audit checkpoints are append-only: create with force_insert")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("audit checkpoints are append-only")
-
-
-class AuditCheckpointLeaf(models.Model):
+class AuditCheckpointLeaf(AppendOnlyModel):
     """A stream head as a checkpoint first covered it. Only heads that moved since the
     previous checkpoint get a row, so the leaves of checkpoint N are, per stream, the row
     with the highest sequence number among checkpoints 1..N."""
@@ -142,14 +142,6 @@ class AuditCheckpointLeaf(models.Model):
 
     def __str__(self):
         return f"{self.stream} #{self.seq} @{self.checkpoint_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise AppendOnlyError("audit checkpoint leaves are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("audit checkpoint leaves are append-only")
 
 
 class ChronographHeartbeat(models.Model):

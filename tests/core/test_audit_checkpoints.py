@@ -24,6 +24,7 @@ from marketplace.core.chronograph import registered_handlers
 from marketplace.core.models import AuditCheckpoint, AuditCheckpointLeaf, AuditStream
 from tests.core.audit_attacks import raw_sql_as_owner
 from tests.core.factories import AuditEventFactory
+from tests.core.test_audit import _run
 
 
 def sha256(data: bytes) -> bytes:
@@ -178,15 +179,6 @@ def test_a_checkpoint_never_covers_up_a_head_moved_back(audit_streams):
     with pytest.raises(CheckpointRefused, match=f"behind what a checkpoint covered: "
                                                 f"{audit_streams[0]}"):
         audit_checkpoint_create()
-
-
-def _run(fn, errors):
-    try:
-        fn()
-    except Exception as exc:  # collected and asserted by the test
-        errors.append(exc)
-    finally:
-        connection.close()
 
 
 @pytest.mark.django_db(transaction=True)
