@@ -37,6 +37,13 @@ def raw_sql_as_owner(*statements: str | tuple[str, list]) -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for statement in statements:
             sql, params = statement if isinstance(statement, tuple) else (statement, [])
-            if connection.vendor != "postgresql":
-                sql = sql.replace("TRUNCATE", "DELETE FROM").replace(" CASCADE", "")
-            cursor.execute(sql, params)
+            for one in _for_this_database(sql):
+                cursor.execute(one, params)
+
+
+def _for_this_database(sql: str) -> list[str]:
+    """SQLite has no TRUNCATE: a DELETE per table."""
+    if connection.vendor == "postgresql" or not sql.startswith("TRUNCATE "):
+        return [sql]
+    tables = sql.removeprefix("TRUNCATE ").removesuffix(" CASCADE").split(",")
+    return [f"DELETE FROM {table.strip()}" for table in tables]
