@@ -26,7 +26,12 @@ from marketplace.core.audit.chain import GENESIS
 from marketplace.core.audit.keys import VerifyingKey, verifying_keys
 from marketplace.core.audit.leaves import Leaf, build_tree
 from marketplace.core.audit.selectors import leaves_sql
-from marketplace.core.audit.statement import SignedStatement, Statement, StatementError
+from marketplace.core.audit.statement import (
+    SignedStatement,
+    Statement,
+    StatementError,
+    statement_hash,
+)
 
 # The leaves of checkpoint N beside the stream's head now and the event now stored at the
 # leaf's sequence number.
@@ -113,7 +118,8 @@ def checkpoint_chain_verify() -> list[CheckpointProblem]:
             if prev_time is not None and statement.time < prev_time:
                 problems.append(CheckpointProblem(number, "is older than the checkpoint before it"))
             prev_time = statement.time
-        expected, prev_hash = number + 1, checkpoint.hash
+        # the next one must name the hash of what was signed, whatever the column says
+        expected, prev_hash = number + 1, statement_hash(checkpoint.statement)
     return problems
 
 
