@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from marketplace.core import views as core_views
+from marketplace.core import views_audit
 
 api_patterns = [
     path("", include("marketplace.accounts.api_urls")),
@@ -14,6 +15,7 @@ api_patterns = [
     path("", include("crowdfunding.api_urls")),
     path("", include("procurement.api_urls")),
     path("", include("search.api_urls")),
+    path("", include("marketplace.core.audit_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
@@ -21,6 +23,7 @@ api_patterns = [
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("transparency/", views_audit.transparency, name="transparency"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),

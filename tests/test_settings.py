@@ -32,6 +32,11 @@ _CONTROLLED = (
     "DJANGO_HSTS_SECONDS",
     "DJANGO_SETTINGS_MODULE",
     "PYTEST_XDIST_WORKER",
+    "DATABASE_MIGRATE_URL",
+    "DATABASE_AS_OWNER",
+    "AUDIT_SIGNING_KEY",
+    "AUDIT_SIGNING_KEY_FILE",
+    "AUDIT_VERIFY_KEYS",
 )
 
 _DUMP = """
@@ -44,6 +49,8 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "x7#production-grade-secret-key-with-enough-length-and-variety-1f9a",
     "DJANGO_ALLOWED_HOSTS": "market.example.org",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://market.example.org",
+    # base64 of a 32-byte Ed25519 seed (manage.py audit_keygen makes real ones)
+    "AUDIT_SIGNING_KEY": "cHJvZHVjdGlvbi10ZXN0LWF1ZGl0LXNpZ25pbmdrZXk=",
 }
 
 

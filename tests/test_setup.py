@@ -19,7 +19,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker" / "compose.yaml"
-SECRETS = {"DJANGO_SECRET_KEY": "compose-test-secret", "POSTGRES_PASSWORD": "compose-test-pw"}
+SECRETS = {"DJANGO_SECRET_KEY": "compose-test-secret", "POSTGRES_PASSWORD": "compose-test-pw",
+           "POSTGRES_APP_PASSWORD": "compose-test-app-pw",
+           "AUDIT_SIGNING_KEY": "Y29tcG9zZS10ZXN0LWF1ZGl0LXNpZ25pbmcta2V5ISE="}
 LONG_RUNNING = ("postgres", "redis", "elasticsearch", "web", "worker", "beat", "proxy")
 
 
@@ -63,7 +65,7 @@ def test_compose_config_validates():
 def test_compose_refuses_to_start_without_its_secrets():
     result = _compose("config", "--quiet")
     assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY" in result.stderr or "POSTGRES_PASSWORD" in result.stderr
+    assert any(secret in result.stderr for secret in SECRETS)
 
 
 def test_compose_resolves_the_environment_into_every_app_service():
@@ -74,15 +76,40 @@ def test_compose_resolves_the_environment_into_every_app_service():
         env = services[name]["environment"]
         assert env["DJANGO_SETTINGS_MODULE"] == "marketplace.settings.production"
         assert env["DJANGO_SECRET_KEY"] == "compose-test-secret"
+        # the application role; only migrate knows the owner's URL (see below)
         assert env["DATABASE_URL"] == (
-            "postgres://marketplace:compose-test-pw@postgres:5432/marketplace"
+            "postgres://marketplace_app:compose-test-app-pw@postgres:5432/marketplace"
         )
+        assert env["AUDIT_SIGNING_KEY"] == SECRETS["AUDIT_SIGNING_KEY"]
         assert env["REDIS_URL"].startswith("redis://redis:6379/")
         assert env["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
         assert env["ELASTICSEARCH_URL"] == "http://elasticsearch:9200"
         assert env["EMAIL_TIMEOUT"] == "10"
         assert (env["API_THROTTLE_ANON"], env["API_THROTTLE_USER"]) == ("120/min", "600/min")
         assert services[name]["image"] == services["web"]["image"]
+
+
+def test_only_the_migrate_service_connects_as_the_owner():
+    result = _compose("config", "--format", "json", env=SECRETS)
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    migrate = services["migrate"]["environment"]
+    assert migrate["DATABASE_MIGRATE_URL"] == (
+        "postgres://marketplace:compose-test-pw@postgres:5432/marketplace"
+    )
+    assert migrate["DATABASE_AS_OWNER"] == "true"
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert "DATABASE_MIGRATE_URL" not in env and "DATABASE_AS_OWNER" not in env
+        assert "compose-test-pw@" not in " ".join(map(str, env.values()))
+
+
+def test_compose_refuses_to_start_without_the_app_role_password_or_the_signing_key():
+    for missing in ("POSTGRES_APP_PASSWORD", "AUDIT_SIGNING_KEY"):
+        result = _compose("config", "--quiet",
+                          env={k: v for k, v in SECRETS.items() if k != missing})
+        assert result.returncode != 0
+        assert missing in result.stderr
 
 
 def test_compose_has_the_production_services(compose):

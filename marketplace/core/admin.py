@@ -15,7 +15,14 @@ from django.core.exceptions import ValidationError
 
 from marketplace.core.audit import audit_log
 from marketplace.core.errors import DomainError
-from marketplace.core.models import AuditEvent, AuditStream, ChronographHeartbeat, OutboxMessage
+from marketplace.core.models import (
+    AuditCheckpoint,
+    AuditCheckpointLeaf,
+    AuditEvent,
+    AuditStream,
+    ChronographHeartbeat,
+    OutboxMessage,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -96,6 +103,19 @@ class AuditEventAdmin(ReadOnlyAdmin):
 class AuditStreamAdmin(ReadOnlyAdmin):
     list_display = ("name", "last_seq", "head_hash")
     search_fields = ("name",)
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(ReadOnlyAdmin):
+    list_display = ("number", "created_at", "tree_size", "event_count", "root_hash", "key_id")
+    date_hierarchy = "created_at"
+
+
+@admin.register(AuditCheckpointLeaf)
+class AuditCheckpointLeafAdmin(ReadOnlyAdmin):
+    # the checkpoint's number is the foreign key itself: no query per row
+    list_display = ("stream", "seq", "checkpoint_id", "hash")
+    search_fields = ("stream",)
 
 
 @admin.register(ChronographHeartbeat)

@@ -14,13 +14,29 @@ class AppendOnlyQuerySet(models.QuerySet):
     """Bulk ``update()`` and ``delete()`` bypass ``Model.save``/``delete``: refuse them too."""
 
     def update(self, **kwargs):
-        raise AppendOnlyError("audit events are append-only")
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only")
 
     def delete(self):
-        raise AppendOnlyError("audit events are append-only")
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only")
 
     update.queryset_only = True
     delete.queryset_only = True
+
+
+class AppendOnlyModel(models.Model):
+    """A row is inserted once and never changed or deleted through the ORM (PostgreSQL
+    refuses it too, see migrations 0002 and 0005)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
 
 
 class AuditStream(models.Model):
@@ -38,7 +54,7 @@ class AuditStream(models.Model):
         return f"{self.name} #{self.last_seq}"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One state change. Append-only: the model refuses updates and deletes, and on
     PostgreSQL a trigger refuses them too (see migration 0002)."""
 
@@ -73,13 +89,60 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.action} {self.object_type}:{self.object_id}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise AppendOnlyError("audit events are append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("audit events are append-only")
+class AuditCheckpoint(AppendOnlyModel):
+    """A signed statement over every stream head at one moment (docs/audit.md): the RFC
+    9162 Merkle root over the heads, chained to the previous checkpoint by its hash.
+    ``statement`` is the exact signed text; the other columns repeat it for queries, and
+    ``audit_verify`` checks that they agree. Append-only like the events (migration 0005
+    adds the PostgreSQL triggers); inserted only through ``audit_checkpoint_create``."""
+
+    number = models.PositiveBigIntegerField(_("number"), primary_key=True)
+    created_at = models.DateTimeField(_("time"))
+    tree_size = models.PositiveBigIntegerField(_("streams"))
+    event_count = models.PositiveBigIntegerField(_("events"))
+    root_hash = models.CharField(_("root hash"), max_length=64)
+    prev_hash = models.CharField(_("previous checkpoint hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    key_id = models.CharField(_("key id"), max_length=64)
+    signature = models.CharField(_("signature"), max_length=128)
+    statement = models.TextField(_("signed statement"))
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        ordering = ["-number"]
+
+    def __str__(self):
+        return f"#{self.number} ({self.tree_size}) {self.root_hash[:12]}"
+
+
+class AuditCheckpointLeaf(AppendOnlyModel):
+    """A stream head as a checkpoint first covered it. Only heads that moved since the
+    previous checkpoint get a row, so the leaves of checkpoint N are, per stream, the row
+    with the highest sequence number among checkpoints 1..N."""
+
+    checkpoint = models.ForeignKey(
+        AuditCheckpoint, on_delete=models.PROTECT, related_name="new_leaves",
+        verbose_name=_("checkpoint"),
+    )
+    stream = models.CharField(_("stream"), max_length=200)
+    seq = models.PositiveBigIntegerField(_("sequence number"))
+    hash = models.CharField(_("hash"), max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit checkpoint leaf")
+        verbose_name_plural = _("audit checkpoint leaves")
+        constraints = [
+            models.UniqueConstraint(fields=["stream", "seq"], name="audit_leaf_stream_seq_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.stream} #{self.seq} @{self.checkpoint_id}"
 
 
 class ChronographHeartbeat(models.Model):

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from marketplace.settings.audit import *  # noqa: E402,F401,F403
 from marketplace.settings.auth import *  # noqa: E402,F401,F403
 from marketplace.settings.cache import *  # noqa: E402,F401,F403
 from marketplace.settings.celery import *  # noqa: E402,F401,F403

@@ -11,9 +11,13 @@ os.environ.setdefault("DJANGO_DEBUG", "true")
 
 from marketplace.settings.base import *  # noqa: E402,F401,F403
 from marketplace.settings.base import DATABASES  # noqa: E402
-from marketplace.settings.env import env  # noqa: E402
+from marketplace.settings.env import BASE_DIR, env  # noqa: E402
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+# The demo signs its audit checkpoints with a key generated on first use, kept here.
+AUDIT_SIGNING_KEY_FILE = env(
+    "AUDIT_SIGNING_KEY_FILE", default=str(BASE_DIR / "var" / "audit-signing.key")
+)
 # Demo users are created verified; mails go to the console.
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 

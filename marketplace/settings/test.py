@@ -59,6 +59,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")
+# Checkpoints in tests are signed with a key generated on first use and kept here.
+AUDIT_SIGNING_KEY = ""
+AUDIT_SIGNING_KEY_FILE = str(BASE_DIR / "var" / "test-audit-signing.key")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

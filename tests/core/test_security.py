@@ -1,6 +1,7 @@
 """Security headers on every response, and production settings that pass Django's
 deployment checks."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -47,6 +48,8 @@ def _production_env(**extra) -> dict:
         DATABASE_URL="postgres://marketplace@127.0.0.1:5432/marketplace",
         REDIS_URL="redis://127.0.0.1:6379/0",
         DJANGO_ALLOWED_HOSTS="example.org",
+        # base64 of a 32-byte Ed25519 seed: a deployment signs its audit checkpoints
+        AUDIT_SIGNING_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
     )
     env.update(extra)
     return {k: v for k, v in env.items() if v is not None}

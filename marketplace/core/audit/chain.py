@@ -1,10 +1,13 @@
-"""Append-only, hash-chained audit log.
+"""The per-stream hash chains: appending an event and recomputing every chain.
 
 Events are chained per *stream* (by default one stream per audited object, e.g.
 ``crowdfunding.campaign:42``), so two writers only wait for each other when they touch
 the same object: the chain is never one global lock. Each stream's head (last sequence
 number and hash) lives in ``AuditStream``; appending locks that one row. Because the head
 is stored apart from the events, deleting the newest event of a stream is detected too.
+On PostgreSQL the head may only advance to the newest event (migration 0005); what a
+chain cannot show (a stream deleted together with its head, a truncated log) the signed
+checkpoints do (``marketplace.core.audit.checkpoints``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
+
+from marketplace.core.names import AuditAction
 
 GENESIS = "0" * 64
 
@@ -54,11 +59,13 @@ def event_hash(
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def audit_log(*, actor, action: str, obj: models.Model | None = None, data: dict | None = None,
-              stream: str | None = None):
-    """Append one event in the caller's transaction and return it."""
+def audit_log(*, actor, action: AuditAction | str, obj: models.Model | None = None,
+              data: dict | None = None, stream: str | None = None):
+    """Append one event in the caller's transaction and return it. ``action`` must be a
+    declared ``AuditAction`` (or its value): an undeclared code raises ``UnknownName``."""
     from marketplace.core.models import AuditEvent, AuditStream
 
+    action = AuditAction.resolve(action)
     stream = stream or stream_for(obj)
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     with transaction.atomic():
