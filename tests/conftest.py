@@ -37,6 +37,7 @@ class TestAudit(AuditAction):
     REWRITTEN = "test.rewritten"
     SETUP = "test.setup"
     SOMETHING = "test.something"
+    CONFIG_CHANGED = "test.config_changed"
 
 
 def _missing(what: str):

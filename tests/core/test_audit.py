@@ -67,7 +67,7 @@ def test_events_chain_per_stream(chain):
 @pytest.mark.django_db
 def test_event_without_object_goes_to_the_platform_stream_and_data_survives_round_trip():
     event = audit_log(
-        actor=None, action="platform.config.changed",
+        actor=None, action="test.config_changed",
         data={"amount": Decimal("12.30"), "at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
               "name": "青岛", "nested": {"b": 1, "a": [1, 2]}},
     )

@@ -179,7 +179,7 @@ SHELL_AS_APP = """
 from django.core.management import call_command
 from django.db import connection, transaction
 from marketplace.core.audit import audit_log
-audit_log(actor=None, action="test.e2e", stream="e2e:1")
+audit_log(actor=None, action="accounts.user.profile_updated", stream="e2e:1")
 for sql in ("TRUNCATE core_auditevent", "DELETE FROM core_auditstream"):
     try:
         with transaction.atomic(), connection.cursor() as cursor:
