@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Organisation
 from marketplace.core.money import amount_field, money_attribute
-from marketplace.core.storage import private_storage
+from marketplace.core.storage import PublicOrPrivateStorage, private_storage
 
 
 def default_currency() -> str:
@@ -196,14 +196,30 @@ class Product(models.Model):
         return self.name
 
 
+# Only published products' images live in the public upload folder (the proxy serves
+# /media/products/); a draft's or a withdrawn product's live in private storage, outside
+# MEDIA_ROOT, and go out through a checked view (catalog.views.products.product_image_file).
+PUBLIC_PRODUCT_IMAGES = "products/"
+HIDDEN_PRODUCT_IMAGES = "product-drafts/"
+_product_image_storage = PublicOrPrivateStorage(private_prefixes=(HIDDEN_PRODUCT_IMAGES,))
+
+
+def product_image_storage() -> PublicOrPrivateStorage:
+    """Callable for the image fields (keeps migrations stable)."""
+    return _product_image_storage
+
+
 def product_image_path(instance, filename):
-    return f"products/{instance.product_id}/{filename}"
+    folder = (PUBLIC_PRODUCT_IMAGES if instance.product.status == Product.Status.PUBLISHED
+              else HIDDEN_PRODUCT_IMAGES)
+    return f"{folder}{instance.product_id}/{filename}"
 
 
 class ProductImage(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(upload_to=product_image_path)
-    thumbnail = models.ImageField(upload_to=product_image_path, blank=True)
+    image = models.ImageField(upload_to=product_image_path, storage=product_image_storage)
+    thumbnail = models.ImageField(upload_to=product_image_path, blank=True,
+                                  storage=product_image_storage)
     alt = models.CharField(_("alternative text"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     width = models.PositiveIntegerField(default=0, editable=False)

@@ -200,6 +200,18 @@ def product_image_get(*, user, product: Product, pk: int) -> ProductImage:
     return image
 
 
+def product_image_by_file(*, user, name: str):
+    """The image (or thumbnail) stored under ``name`` with its field file, if ``user`` may
+    see its product; NotFoundError otherwise (a draft's images exist for nobody else)."""
+    image = (
+        ProductImage.objects.select_related("product")
+        .filter(Q(image=name) | Q(thumbnail=name)).first()
+    )
+    if image is None or not product_is_visible(image.product, user):
+        raise NotFoundError()
+    return image, (image.image if image.image.name == name else image.thumbnail)
+
+
 def products_of_organisations(org_ids: list[int]) -> QuerySet[Product]:
     return product_list(user=None, base=Product.objects.filter(organisation_id__in=org_ids))
 

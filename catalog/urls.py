@@ -14,6 +14,7 @@ urlpatterns = [
     path("products/<slug:slug>/images/", products.product_image_upload_page, name="product_image_upload"),
     path("products/<slug:slug>/images/<int:image_id>/delete/", products.product_image_delete_page,
          name="product_image_delete"),
+    path("product-images/<path:name>", products.product_image_file, name="product_image_file"),
     path("products/<slug:slug>/certification/", certifications.certification_apply_page,
          name="certification_apply"),
     path("products/<slug:slug>/first-sets/", first_sets.product_first_sets_page,

@@ -17,6 +17,7 @@ from catalog.models import (
     ProductImage,
     ProductStage,
 )
+from catalog.media import product_image_url
 from catalog.validators import MAX_DOCUMENTS
 from marketplace.core.money import Money
 from marketplace.core.regions import district_choices
@@ -161,10 +162,10 @@ class ProductImageOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "thumbnail_url", "alt", "width", "height", "format", "position"]
 
     def get_url(self, obj) -> str | None:
-        return _file_url(obj.image.storage, obj.image.name)
+        return product_image_url(obj.image.name)
 
     def get_thumbnail_url(self, obj) -> str | None:
-        return _file_url(obj.thumbnail.storage, obj.thumbnail.name)
+        return product_image_url(obj.thumbnail.name)
 
 
 class ProductListOutputSerializer(serializers.ModelSerializer):
@@ -190,9 +191,8 @@ class ProductListOutputSerializer(serializers.ModelSerializer):
         return money_data(obj.price_amount, obj.price_currency)
 
     def get_cover_thumbnail_url(self, obj) -> str | None:
-        storage = ProductImage._meta.get_field("thumbnail").storage
-        name = getattr(obj, "cover_thumbnail", None) or getattr(obj, "cover_image", None)
-        return _file_url(storage, name)
+        return product_image_url(
+            getattr(obj, "cover_thumbnail", None) or getattr(obj, "cover_image", None))
 
 
 class ProductDetailExtraOutputSerializer(serializers.Serializer):

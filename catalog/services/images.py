@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from PIL import ImageOps
 
 from catalog.errors import CatalogValidationError
-from catalog.models import Makerspace, MakerspacePhoto, Product, ProductImage
+from catalog.models import (
+    HIDDEN_PRODUCT_IMAGES,
+    PUBLIC_PRODUCT_IMAGES,
+    Makerspace,
+    MakerspacePhoto,
+    Product,
+    ProductImage,
+)
 from catalog.rules import CatalogPerm
 from catalog.services.common import clean_text, upload_name
 from catalog.signals import makerspace_changed, product_changed
@@ -97,6 +104,59 @@ def product_image_delete(*, actor, image: ProductImage) -> None:
         )
         _delete_files_after_commit(image.image, image.thumbnail)
         announce(product_changed, product_id=product.pk)
+
+
+class product_images_moved:  # noqa: N801  (used as a context manager, like a function)
+    """Move a product's images (and thumbnails) into the public upload folder when it is
+    published, into private storage when it is withdrawn, with the transaction that
+    changes its status::
+
+        with product_images_moved(product, public=True) as move, transaction.atomic():
+            transition(...)
+            move()
+
+    Copies are written first and the rows updated; the old files go after commit. Should
+    anything in the block fail (the transaction rolls back), the copies are deleted, so the
+    rows, which roll back too, still point at files that exist."""
+
+    def __init__(self, product: Product, *, public: bool):
+        self.product, self.public = product, public
+        self.copies: list = []
+
+    def __enter__(self):
+        return self.move
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            for storage, name in self.copies:
+                storage.delete(name)
+        return False
+
+    def move(self) -> None:
+        source, target = ((HIDDEN_PRODUCT_IMAGES, PUBLIC_PRODUCT_IMAGES) if self.public
+                          else (PUBLIC_PRODUCT_IMAGES, HIDDEN_PRODUCT_IMAGES))
+        originals = []
+        for image in ProductImage.objects.select_for_update().filter(product=self.product):
+            changed = []
+            for field in ("image", "thumbnail"):
+                fieldfile = getattr(image, field)
+                if not fieldfile.name or not fieldfile.name.startswith(source):
+                    continue
+                new_name = target + fieldfile.name[len(source):]
+                with fieldfile.storage.open(fieldfile.name, "rb") as handle:
+                    stored = fieldfile.storage.save(new_name, handle)
+                self.copies.append((fieldfile.storage, stored))
+                originals.append((fieldfile.storage, fieldfile.name))
+                setattr(image, field, stored)
+                changed.append(field)
+            if changed:
+                image.save(update_fields=changed)
+
+        def delete_originals():
+            for storage, name in originals:
+                storage.delete(name)
+
+        transaction.on_commit(delete_originals)
 
 
 def make_thumbnail(source) -> ContentFile:

@@ -19,7 +19,7 @@ from catalog.errors import CatalogValidationError
 from catalog.models import Category, Makerspace, Product, ProductStage
 from catalog.rules import CatalogPerm
 from catalog.services.common import clean_price, clean_text
-from catalog.services.images import product_image_add
+from catalog.services.images import product_image_add, product_images_moved
 from catalog.signals import product_changed
 from catalog.states import PRODUCT_STATES, CatalogAction
 from catalog.validators import check_image, clean_specifications, sanitise_html
@@ -255,11 +255,12 @@ def product_publish(*, actor, product: Product) -> Product:
     require_perm(actor, CatalogPerm.CHANGE_PRODUCT, product)
     if not (product.summary or product.summary_en):
         raise CatalogValidationError(_("Add a short summary before publishing."))
-    with transaction.atomic():
+    with product_images_moved(product, public=True) as move_images, transaction.atomic():
         transition(
             product, PRODUCT_STATES, Product.Status.PUBLISHED, actor=actor,
             action=CatalogAction.PRODUCT_PUBLISHED, changes={"published_at": timezone.now()},
         )
+        move_images()
         announce(product_changed, product_id=product.pk)
     return product
 
@@ -267,10 +268,11 @@ def product_publish(*, actor, product: Product) -> Product:
 def product_withdraw(*, actor, product: Product, reason: str = "") -> Product:
     require_perm(actor, CatalogPerm.CHANGE_PRODUCT, product)
     reason = clean_reason(reason, required=False, max_chars=500, error=CatalogValidationError)
-    with transaction.atomic():
+    with product_images_moved(product, public=False) as move_images, transaction.atomic():
         transition(
             product, PRODUCT_STATES, Product.Status.WITHDRAWN, actor=actor,
             action=CatalogAction.PRODUCT_WITHDRAWN, data={"reason": reason} if reason else None,
         )
+        move_images()
         announce(product_changed, product_id=product.pk)
     return product

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from catalog import media
 from catalog.validators import sanitise_html
 from marketplace.core.locale import localized
 from marketplace.core.money import Money
@@ -24,6 +25,12 @@ EXPIRING_SOON_DAYS = 30
 def bi(obj, field: str):
     """The English variant of ``field`` under English when it is filled, else the Chinese."""
     return localized(obj, field)
+
+
+@register.filter
+def product_image_url(name) -> str:
+    """The address of a product image or thumbnail (a checked view for non-public ones)."""
+    return media.product_image_url(str(name) if name else None) or ""
 
 
 @register.filter

@@ -19,6 +19,7 @@ from catalog.selectors import (
     product_current_certification,
     product_first_set_summary,
     product_get,
+    product_image_by_file,
     product_image_get,
     product_images,
     product_list,
@@ -35,6 +36,7 @@ from catalog.views.common import paginate, query_without_page
 from marketplace.accounts.models import OrganisationKind
 from marketplace.accounts.selectors import organisations_for_user
 from marketplace.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from marketplace.core.files import private_file_response
 from marketplace.core.pages import domain_errors_as_http, show_error_on_form
 from marketplace.core.permissions import has_perm
 
@@ -220,3 +222,16 @@ def my_products(request):
         "can_create": _maker_organisations(request.user).exists(),
         "makerspaces": makerspaces_operated_by(request.user),
     })
+
+
+IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+@domain_errors_as_http
+def product_image_file(request, name):
+    """An image of a product that is not public (a draft, a withdrawn product) for those
+    who may see the product; never cached by shared caches."""
+    image, fieldfile = product_image_by_file(user=request.user, name=name)
+    extension = name.rsplit(".", 1)[-1].lower()
+    return private_file_response(fieldfile, as_attachment=False,
+                                 content_type=IMAGE_TYPES.get(extension))

@@ -229,12 +229,19 @@ def pdf_upload(name="report.pdf", size=None) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-def stored_files(root) -> list[str]:
-    """Every file under MEDIA_ROOT (to prove a refused upload wrote nothing)."""
+def stored_files(root=None) -> list[str]:
+    """Every file under ``root``, or under both MEDIA_ROOT and PRIVATE_MEDIA_ROOT when not
+    given (to prove a refused upload wrote nothing, public or private)."""
     from pathlib import Path
 
-    base = Path(root)
-    return sorted(str(p.relative_to(base)) for p in base.rglob("*") if p.is_file()) if base.exists() else []
+    from django.conf import settings
+
+    roots = [root] if root is not None else [settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT]
+    found = []
+    for base in map(Path, roots):
+        if base.exists():
+            found.extend(str(p.relative_to(base)) for p in base.rglob("*") if p.is_file())
+    return sorted(found)
 
 
 def record_unit(**kwargs):

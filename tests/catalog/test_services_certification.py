@@ -94,7 +94,7 @@ def test_bad_documents_are_refused_and_nothing_is_written(maker, product, docume
         certification_apply(actor=maker, product=product, documents=documents)
     assert not Certification.objects.exists()
     assert not CertificationDocument.objects.exists()
-    assert stored_files(settings.MEDIA_ROOT) == []
+    assert stored_files() == []
     assert stored_files(settings.PRIVATE_MEDIA_ROOT) == []
 
 

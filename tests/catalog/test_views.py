@@ -5,7 +5,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -163,7 +162,7 @@ def test_create_with_bad_input_shows_errors_and_writes_nothing(client, maker, ma
               image=SimpleUploadedFile("x.png", b"junk", content_type="image/png")), **EN)
     assert response.status_code == 400 and "not a valid image" in response.content.decode()
     assert not Product.objects.exists() and not ProductImage.objects.exists()
-    assert stored_files(settings.MEDIA_ROOT) == []
+    assert stored_files() == []
 
 
 def test_users_without_a_maker_company_cannot_create(client, outsider):
@@ -204,7 +203,7 @@ def test_image_page_upload_refuses_non_images(client, maker, draft):
     response = client.post(reverse("catalog:product_image_upload", args=[draft.slug]),
                            {"image": SimpleUploadedFile("a.jpg", b"GIF89a....", content_type="image/jpeg")}, **EN)
     assert response.status_code == 400 and "not a valid image" in response.content.decode()
-    assert stored_files(settings.MEDIA_ROOT) == []
+    assert stored_files() == []
 
 
 # --- certification pages --------------------------------------------------------------------
