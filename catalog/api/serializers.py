@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from catalog.media import product_image_url
 from catalog.models import (
     Category,
     Certification,
@@ -17,7 +18,6 @@ from catalog.models import (
     ProductImage,
     ProductStage,
 )
-from catalog.media import product_image_url
 from catalog.validators import MAX_DOCUMENTS
 from marketplace.core.money import Money
 from marketplace.core.regions import district_choices
