@@ -11,6 +11,8 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from catalog.models import Makerspace, Product, ProductStage
 from catalog.selectors import categories, category_subtree_ids, makerspaces_published
@@ -28,6 +30,37 @@ class ProductFilterForm(forms.Form):
         return code
 
 
+class LazyChoices:
+    """Choices read when a form is built (the region pack's, in the reader's language),
+    and iterable for the OpenAPI schema, which then lists them as the parameter's enum
+    (drf-spectacular leaves callable choices out)."""
+
+    def __init__(self, choices):
+        self.choices = choices
+
+    def __iter__(self):
+        return iter(self.choices())
+
+
+YES_NO = (("true", _("Yes")), ("false", _("No")))
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class YesNoFilter(django_filters.ChoiceFilter):
+    """``true`` or ``false`` (empty: any). Any other value is a 400, never silently no
+    filter (the NullBooleanSelect of old took "null" for "any")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", YES_NO)
+        kwargs.setdefault("empty_label", _("Any"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in ("", None):
+            return qs
+        return super().filter(qs, value == "true")
+
+
 class ProductFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Text"), max_length=200)
     category = django_filters.ModelChoiceFilter(
@@ -39,18 +72,13 @@ class ProductFilter(django_filters.FilterSet):
         label=_("Makerspace"),
     )
     district = django_filters.ChoiceFilter(
-        choices=district_choices, field_name="makerspace__district", label=_("District")
+        choices=LazyChoices(district_choices), field_name="makerspace__district",
+        label=_("District"), empty_label=_("Any"),
     )
     stage = django_filters.ChoiceFilter(choices=ProductStage.choices, label=_("Stage"))
     status = django_filters.ChoiceFilter(choices=Product.Status.choices, label=_("Status"))
-    certified = django_filters.BooleanFilter(
-        field_name="is_certified", label=_("Certified innovative"),
-        widget=forms.NullBooleanSelect,
-    )
-    first_set = django_filters.BooleanFilter(
-        field_name="is_first_set", label=_("First set of equipment"),
-        widget=forms.NullBooleanSelect,
-    )
+    certified = YesNoFilter(field_name="is_certified", label=_("Certified innovative"))
+    first_set = YesNoFilter(field_name="is_first_set", label=_("First set of equipment"))
     price_min = django_filters.NumberFilter(
         field_name="price_amount", lookup_expr="gte", label=_("Minimum price"), min_value=0
     )
@@ -97,9 +125,11 @@ class ProductFilter(django_filters.FilterSet):
 
 
 class MakerspaceFilter(django_filters.FilterSet):
-    district = django_filters.ChoiceFilter(choices=district_choices, label=_("District"))
+    district = django_filters.ChoiceFilter(choices=LazyChoices(district_choices),
+                                           label=_("District"), empty_label=_("Any"))
     focus_area = django_filters.ChoiceFilter(
-        choices=focus_area_choices, method="filter_focus_area", label=_("Focus area")
+        choices=LazyChoices(focus_area_choices), method="filter_focus_area",
+        label=_("Focus area"), empty_label=_("Any"),
     )
 
     class Meta:

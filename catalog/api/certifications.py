@@ -11,7 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.api.common import CatalogPagination, errors
+from catalog.api.common import errors
 from catalog.api.serializers import (
     CertificationApplyInputSerializer,
     CertificationOutputSerializer,
@@ -34,6 +34,7 @@ from catalog.services.certification import (
     certification_start_review,
 )
 from catalog.validators import CatalogValidationError
+from marketplace.core.api import Pagination
 from marketplace.core.permissions import require_perm
 
 
@@ -83,7 +84,7 @@ class CertificationQueueApi(generics.ListAPIView):
 
     serializer_class = CertificationOutputSerializer
     permission_classes = [IsAuthenticated]
-    pagination_class = CatalogPagination
+    pagination_class = Pagination
     filter_backends: list = []
 
     def get_queryset(self):

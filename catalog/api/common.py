@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 
 from catalog import selectors
 from catalog.errors import CatalogValidationError
@@ -13,13 +12,6 @@ from catalog.models import Category, Makerspace
 from marketplace.accounts.models import Organisation
 from marketplace.accounts.selectors import organisation_get
 from marketplace.core.errors import NotFoundError
-
-
-class CatalogPagination(PageNumberPagination):
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
-
 
 ERROR_BODY = inline_serializer(
     name="CatalogError",

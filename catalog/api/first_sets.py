@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.api.common import CatalogPagination, errors, organisation_by_slug
+from catalog.api.common import errors, organisation_by_slug
 from catalog.api.serializers import (
     FirstSetInsuranceInputSerializer,
     FirstSetInsuranceOutputSerializer,
@@ -32,6 +32,7 @@ from catalog.services.first_sets import (
     first_set_unit_record,
     first_set_unit_reject,
 )
+from marketplace.core.api import Pagination
 from marketplace.core.permissions import require_perm
 
 
@@ -76,7 +77,7 @@ class FirstSetUnitAwaitingApi(generics.ListAPIView):
 
     serializer_class = FirstSetUnitOutputSerializer
     permission_classes = [IsAuthenticated]
-    pagination_class = CatalogPagination
+    pagination_class = Pagination
     filter_backends: list = []
 
     def get_queryset(self):

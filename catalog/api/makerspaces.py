@@ -9,7 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.api.common import CatalogPagination, errors, organisation_by_slug
+from catalog.api.common import errors, organisation_by_slug
 from catalog.api.serializers import (
     CategoryOutputSerializer,
     MakerspaceCreateInputSerializer,
@@ -29,6 +29,7 @@ from catalog.services.makerspaces import (
     makerspace_resident_remove,
     makerspace_update,
 )
+from marketplace.core.api import Pagination
 
 
 def _detail(request, slug: str):
@@ -49,7 +50,7 @@ class CategoryListApi(generics.ListAPIView):
 class MakerspaceListCreateApi(generics.ListAPIView):
     serializer_class = MakerspaceListOutputSerializer
     filterset_class = MakerspaceFilter
-    pagination_class = CatalogPagination
+    pagination_class = Pagination
 
     def get_queryset(self):
         return makerspace_list()

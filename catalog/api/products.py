@@ -11,7 +11,6 @@ from rest_framework.views import APIView
 
 from catalog.api import schema  # noqa: F401  (registers the OpenAPI extension)
 from catalog.api.common import (
-    CatalogPagination,
     errors,
     organisation_by_slug,
     resolve_product_refs,
@@ -40,6 +39,7 @@ from catalog.services.products import (
     product_update,
     product_withdraw,
 )
+from marketplace.core.api import Pagination
 
 
 def _detail(request, pk: int):
@@ -52,7 +52,7 @@ class ProductListCreateApi(generics.ListAPIView):
 
     serializer_class = ProductListOutputSerializer
     filterset_class = ProductFilter
-    pagination_class = CatalogPagination
+    pagination_class = Pagination
 
     def get_queryset(self):
         return product_list(user=self.request.user)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -51,3 +52,45 @@ def exception_handler(exc, context):
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
         response.data.setdefault("code", "throttled")
     return response
+
+
+class Pagination(PageNumberPagination):
+    """The API's one pagination: ``page`` and ``page_size`` (1-100, 20 by default). A
+    page size that is not a whole number in range is a 400, not silently the default."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_page_size(self, request):
+        raw = request.query_params.getlist(self.page_size_query_param)
+        if not raw:
+            return self.page_size
+        try:
+            size = int(raw[-1])
+        except (TypeError, ValueError):
+            size = 0
+        if len(raw) > 1 or not 1 <= size <= self.max_page_size:
+            raise exceptions.ValidationError({self.page_size_query_param: [
+                _("Give a whole number from 1 to %(max)s.") % {"max": self.max_page_size}
+            ]})
+        return size
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.getlist(self.page_query_param)
+        if not raw:
+            return 1
+        if len(raw) > 1 or not raw[-1].isdigit() or int(raw[-1]) < 1:
+            raise exceptions.ValidationError({self.page_query_param: [
+                _("Give a page number: a whole number from 1.")
+            ]})
+        return raw[-1]
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"].update(minimum=1)
+        return parameters

@@ -7,12 +7,12 @@ from __future__ import annotations
 from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
+from marketplace.core.api import Pagination
 from marketplace.core.audit import selectors
 from marketplace.core.audit.keys import ALGORITHM, verifying_keys
 
@@ -37,10 +37,6 @@ class AuditCheckpointExportSerializer(serializers.Serializer):
     public_key = serializers.CharField(help_text="Raw Ed25519 public key, base64.")
 
 
-class CheckpointPagination(PageNumberPagination):
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 class PublicApi(APIView):
@@ -62,7 +58,7 @@ class AuditCheckpointListApi(PublicApi):
         ),
     )
     def get(self, request):
-        paginator = CheckpointPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(selectors.checkpoint_list(), request, view=self)
         return paginator.get_paginated_response(AuditCheckpointSerializer(page, many=True).data)
 

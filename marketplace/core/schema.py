@@ -26,3 +26,48 @@ def nested_component_name(serializer_class: type) -> str:
 class AutoSchema(SpectacularAutoSchema):
     def get_serializer_name(self, serializer, direction):
         return nested_component_name(type(serializer))
+
+
+ERROR_COMPONENT = "Error"
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "The one error shape of the API (marketplace.core.api).",
+    "properties": {
+        "detail": {"type": "string", "description": "A message in the request's language"},
+        "code": {"type": "string", "description": "A stable code, e.g. not_found"},
+        "errors": {"type": "object", "additionalProperties": True,
+                   "description": "Field errors of a validation failure"},
+        "data": {"type": "object", "additionalProperties": True},
+    },
+    "required": ["detail", "code"],
+}
+# What any operation may answer: bad input (and unparsable bodies), refused, not found
+# (also an out-of-range page), throttled; bodies in a type the view does not parse.
+COMMON_ERRORS = {
+    "400": "Invalid input",
+    "403": "Not allowed (or not signed in)",
+    "404": "Not found",
+    "429": "Too many requests",
+}
+BODY_ERRORS = {"415": "Unsupported media type"}
+
+
+def add_common_error_responses(result, generator, request, public):
+    """drf-spectacular post-processing hook: every operation documents the error answers
+    the core's exception handler can give, with the one error body."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault(ERROR_COMPONENT, ERROR_SCHEMA)
+    ref = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            errors = dict(COMMON_ERRORS)
+            if method in ("post", "put", "patch"):
+                errors.update(BODY_ERRORS)
+            for status, description in errors.items():
+                operation["responses"].setdefault(status, {
+                    "description": description,
+                    "content": {"application/json": {"schema": ref}},
+                })
+    return result

@@ -3,11 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.core.api import Pagination
 from marketplace.notifications import selectors, services
 from marketplace.notifications.models import Notification
 
@@ -23,10 +23,6 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
         return note.read_at is not None
 
 
-class NotificationPagination(PageNumberPagination):
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 class NotificationListApi(APIView):
@@ -54,7 +50,7 @@ class NotificationListApi(APIView):
         notes = selectors.notification_list(
             user=request.user, unread_only=filters.validated_data["unread"]
         )
-        paginator = NotificationPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(notes, request, view=self)
         response = paginator.get_paginated_response(
             NotificationOutputSerializer(page, many=True).data

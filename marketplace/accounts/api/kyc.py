@@ -1,7 +1,6 @@
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -11,6 +10,7 @@ from marketplace.accounts import selectors
 from marketplace.accounts.models import KycRequest
 from marketplace.accounts.rules import AccountsPerm
 from marketplace.accounts.services.kyc import kyc_approve, kyc_reject, kyc_submit
+from marketplace.core.api import Pagination
 from marketplace.core.permissions import require_perm
 
 
@@ -83,7 +83,7 @@ class StaffKycQueueApi(APIView):
     @extend_schema(responses=StaffKycRequestOutputSerializer(many=True))
     def get(self, request):
         require_perm(request.user, AccountsPerm.REVIEW_KYC)
-        paginator = PageNumberPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(selectors.kyc_queue(), request, view=self)
         return paginator.get_paginated_response(
             StaffKycRequestOutputSerializer(page, many=True).data
