@@ -209,3 +209,11 @@ def after_commit(django_capture_on_commit_callbacks):
     """``with after_commit():`` runs the block's on-commit work (outbox deliveries, eager
     tasks) at its end, as a real commit would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

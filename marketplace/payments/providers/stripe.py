@@ -9,6 +9,7 @@ instead of charging again. Minor units exist only in this module.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -83,7 +84,7 @@ def _ts(value) -> datetime | None:
 
 def _meta(obj) -> dict[str, str]:
     metadata = obj.get("metadata") if obj is not None else None
-    return dict(metadata.to_dict() if hasattr(metadata, "to_dict") else (metadata or {}))
+    return {str(k): str(v) for k, v in (metadata or {}).items()}
 
 
 def _card(pm) -> CardDetails | None:
@@ -409,7 +410,7 @@ class StripeProvider(PaymentProvider):
             raise errors.InvalidWebhook(errors.SIGNATURE_INVALID, code="signature_invalid") from exc
         except (ValueError, UnicodeDecodeError) as exc:
             raise errors.InvalidWebhook(errors.MALFORMED_EVENT, code="malformed_payload") from exc
-        raw = event.to_dict_recursive() if hasattr(event, "to_dict_recursive") else event.to_dict()
+        raw = json.loads(payload)  # verified above: the bytes Stripe signed, as plain JSON
         obj = ((raw.get("data") or {}).get("object")) or {}
         if not isinstance(obj, dict) or not raw.get("id") or not raw.get("type"):
             raise errors.InvalidWebhook(errors.MALFORMED_EVENT, code="malformed_payload")
