@@ -127,11 +127,11 @@ def payout_refusal(account: ConnectedAccount) -> str | None:
         return None
     if not account.provider_account_id:
         return str(_("The payee has not created its payout account yet."))
+    if not account.details_submitted:
+        return str(_("The payee has not finished onboarding its payout account."))
     if account.disabled_reason:
         return str(_("The payee's payout account is restricted by the provider (%(reason)s).")
                    % {"reason": account.disabled_reason})
-    if not account.details_submitted:
-        return str(_("The payee has not finished onboarding its payout account."))
     due = ", ".join(account.requirements_due or ())
     if due:
         return str(_("The payee's payout account cannot receive payouts until it provides: "

@@ -117,7 +117,8 @@ def offline_transfer_reject(*, actor, transfer: OfflineTransfer, reason: str) ->
     refusal = _approval_refusal(actor, transfer) if actor is not None else _("Sign in.")
     if refusal:
         raise PermissionDeniedError(refusal)
-    reason = clean_reason(reason, missing=_("Give the reason for the rejection."))
+    reason = clean_reason(reason, missing=_("Give the reason for the rejection."),
+                          error=PaymentsValidationError)
     with transaction.atomic():
         attempt = locked(transfer.attempt)
         transition(attempt, ATTEMPT_STATES, A.FAILED, actor=actor,
