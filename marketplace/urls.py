@@ -11,6 +11,7 @@ from marketplace.core import views_audit
 api_patterns = [
     path("", include("marketplace.accounts.api_urls")),
     path("", include("marketplace.notifications.api_urls")),
+    path("", include("marketplace.payments.api_urls")),
     path("", include("catalog.api_urls")),
     path("", include("crowdfunding.api_urls")),
     path("", include("procurement.api_urls")),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("marketplace.accounts.urls")),
     path("notifications/", include("marketplace.notifications.urls")),
+    path("payments/", include("marketplace.payments.urls")),
     path("catalog/", include("catalog.urls")),
     path("crowdfunding/", include("crowdfunding.urls")),
     path("procurement/", include("procurement.urls")),

@@ -3,6 +3,11 @@
 # http://127.0.0.1:8000 (SQLite, in-memory channel layer, database search, a Celery
 # worker with an embedded beat on kombu's filesystem broker; Redis when REDIS_URL is set).
 #
+# Payments: unless STRIPE_SECRET_KEY holds a real key, the project's fake Stripe server
+# runs beside daphne on STRIPE_FAKE_PORT (12111), the app is pointed at it
+# (STRIPE_API_BASE, a fake sk_test_ key) and the fake delivers signed webhooks to
+# /payments/stripe/webhook/ with a secret made for this run. Its state is in memory.
+#
 # Environment: HOST (127.0.0.1), PORT (8000), REDIS_URL (optional), VENV_DIR (.venv),
 # PYTHON (python3 >= 3.11); DJANGO_ALLOWED_HOSTS when serving under another host name
 # (e.g. HOST=0.0.0.0 DJANGO_ALLOWED_HOSTS=demo.lan). Stop with Ctrl-C: the worker stops
@@ -33,6 +38,37 @@ if [ ! -f "$static_stamp" ] || [ pyproject.toml -nt "$static_stamp" ] \
   touch "$static_stamp"
 fi
 
+fake_pid=""
+if [ -z "${STRIPE_SECRET_KEY:-}" ]; then
+  STRIPE_FAKE_PORT="${STRIPE_FAKE_PORT:-12111}"
+  export STRIPE_SECRET_KEY="sk_test_embedded_demo"
+  export STRIPE_API_BASE="http://127.0.0.1:$STRIPE_FAKE_PORT"
+  export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_$("$PY" -c 'import secrets; print(secrets.token_hex(16))')}"
+  echo "==> starting the fake Stripe server at $STRIPE_API_BASE (log: var/fake-stripe.log)"
+  "$PY" -m marketplace.payments.fake_stripe --host 127.0.0.1 --port "$STRIPE_FAKE_PORT" \
+    --webhook-url "http://$HOST:$PORT/payments/stripe/webhook/" \
+    --webhook-secret "$STRIPE_WEBHOOK_SECRET" >var/fake-stripe.log 2>&1 &
+  fake_pid=$!
+  trap 'kill "$fake_pid" 2>/dev/null || true' EXIT
+  "$PY" - "$STRIPE_API_BASE" "$fake_pid" <<'PYEOF'
+import os, sys, time
+from marketplace.payments.fake_stripe.control import FakeStripeControl
+url, pid = sys.argv[1], int(sys.argv[2])
+for _ in range(300):
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        sys.exit("the fake Stripe server stopped during start-up (is the port in use? see var/fake-stripe.log)")
+    try:
+        FakeStripeControl(url, timeout=1).health()
+        break
+    except Exception:
+        time.sleep(0.1)
+else:
+    sys.exit("the fake Stripe server did not answer within 30 s")
+PYEOF
+fi
+
 echo "==> migrating the database"
 "$PY" manage.py migrate --noinput
 echo "==> loading demo data"
@@ -49,6 +85,7 @@ cleanup() {
   echo "==> stopping"
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
   [ -n "$worker_pid" ] && kill "$worker_pid" 2>/dev/null || true
+  [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null || true
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -103,6 +140,8 @@ cat <<BANNER
  authenticator app, or print the current code with
    python3 scripts/totp.py
 
+ Payments: ${STRIPE_API_BASE:-Stripe} (saved cards: /payments/cards/, staff:
+   /payments/staff/payouts/). Test cards by name, e.g. pm_card_visa.
  Celery worker + beat log: var/celery.log        Stop: Ctrl-C
 ==========================================================================
 

@@ -10,6 +10,7 @@ from marketplace.settings.channels import *  # noqa: E402,F401,F403
 from marketplace.settings.database import *  # noqa: E402,F401,F403,I001
 from marketplace.settings.email import *  # noqa: E402,F401,F403
 from marketplace.settings.env import BASE_DIR, env
+from marketplace.settings.payments import *  # noqa: E402,F401,F403
 from marketplace.settings.search import *  # noqa: E402,F401,F403
 from marketplace.settings.security import *  # noqa: E402,F401,F403
 from marketplace.settings.stripe import *  # noqa: E402,F401,F403
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "marketplace.core",
     "marketplace.accounts",
     "marketplace.notifications",
+    "marketplace.payments",
     # feature apps
     "catalog",
     "crowdfunding",

@@ -178,3 +178,42 @@ def webhook_receiver() -> Iterator[WebhookReceiver]:
     yield receiver
     server.shutdown()
     server.server_close()
+
+
+# --- the app's side: payments services talking to the fake ---------------------------
+
+
+@pytest.fixture
+def payments_stripe(settings, fake_stripe: StripeTarget) -> StripeTarget:
+    """The app's Stripe provider pointed at the (reset) fake, with a webhook secret and
+    short retry waits (retries still happen; no test asserts how long they took)."""
+    settings.STRIPE_SECRET_KEY = fake_stripe.api_key
+    settings.STRIPE_API_BASE = fake_stripe.url
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test_payments_endpoint"
+    settings.PAYMENTS_GATEWAY_RETRY_BASE_SECONDS = 0.01
+    return fake_stripe
+
+
+@pytest.fixture
+def webhook_endpoint(settings, payments_stripe: StripeTarget, webhook_receiver):
+    """A webhook endpoint at the fake delivering every event to ``webhook_receiver``; the
+    app verifies with its secret. Returns the receiver."""
+    endpoint = payments_stripe.client().v1.webhook_endpoints.create(params={
+        "url": webhook_receiver.url, "enabled_events": ["*"]})
+    settings.STRIPE_WEBHOOK_SECRET = endpoint.secret
+    return webhook_receiver
+
+
+@pytest.fixture
+def after_commit(django_capture_on_commit_callbacks):
+    """``with after_commit():`` runs the block's on-commit work (outbox deliveries, eager
+    tasks) at its end, as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

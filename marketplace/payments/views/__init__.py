@@ -1,0 +1,1 @@
+"""Pages of payments: thin views over services and selectors."""
