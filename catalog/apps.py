@@ -9,5 +9,5 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         # Registrations: permission rules, the chronograph's deadline handler, Celery
-        # tasks and the demo seeder.
-        from catalog import deadlines, demo, rules, tasks  # noqa: F401
+        # tasks, dashboard panels and the demo seeder.
+        from catalog import dashboard, deadlines, demo, rules, tasks  # noqa: F401

@@ -85,6 +85,12 @@ def certification_review_queue(*, statuses=None) -> QuerySet[Certification]:
     )
 
 
+def open_certifications_of(org_ids: list[int]) -> QuerySet[Certification]:
+    """Applications under way (submitted or under review) of these organisations' products."""
+    return Certification.objects.filter(
+        product__organisation_id__in=org_ids, status__in=Certification.OPEN_STATUSES)
+
+
 def certification_get_for_viewer(*, user, pk: int) -> Certification:
     """One certification with its product, people and documents, if ``user`` may see it
     (the applicant's organisation and staff); NotFoundError otherwise, so others cannot

@@ -23,6 +23,7 @@ api_patterns = [
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("dashboard/", core_views.dashboard, name="dashboard"),
     path("healthz", core_views.healthz, name="healthz"),
     path("transparency/", views_audit.transparency, name="transparency"),
     path("i18n/", include("django.conf.urls.i18n")),

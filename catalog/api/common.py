@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
-from rest_framework import serializers
 
 from catalog import selectors
 from catalog.errors import CatalogValidationError
@@ -12,25 +10,11 @@ from catalog.models import Category, Makerspace
 from marketplace.accounts.models import Organisation
 from marketplace.accounts.selectors import organisation_get
 from marketplace.core.errors import NotFoundError
-
-ERROR_BODY = inline_serializer(
-    name="CatalogError",
-    fields={
-        "detail": serializers.CharField(),
-        "code": serializers.CharField(),
-        "errors": serializers.DictField(required=False),
-    },
-)
-ERRORS = {
-    400: OpenApiResponse(ERROR_BODY, description="Invalid input"),
-    403: OpenApiResponse(ERROR_BODY, description="Not allowed"),
-    404: OpenApiResponse(ERROR_BODY, description="Not found"),
-    409: OpenApiResponse(ERROR_BODY, description="Not allowed in the current state"),
-}
+from marketplace.core.schema import error_responses
 
 
 def errors(*codes: int) -> dict:
-    return {code: ERRORS[code] for code in codes}
+    return error_responses(*codes)
 
 
 def organisation_by_slug(slug: str) -> Organisation:

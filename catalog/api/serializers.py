@@ -51,7 +51,7 @@ class OrganisationRefSerializer(serializers.Serializer):
 
 
 class CategoryOutputSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     depth = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -376,8 +376,8 @@ class FirstSetInsuranceOutputSerializer(serializers.ModelSerializer):
     def get_subsidy(self, obj):
         return money_data(obj.subsidy_amount, obj.currency)
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
-    def get_rate_percent(self, obj):
+    @extend_schema_field({"type": "string", "format": "decimal", "example": "2.50"})
+    def get_rate_percent(self, obj) -> str:
         return str((obj.rate * 100).quantize(obj.rate.__class__("0.01")))
 
 

@@ -9,5 +9,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # Registrations: permission rules, the chronograph's deadline handler, Celery
-        # tasks and the demo seeder.
-        from marketplace.accounts import deadlines, demo, rules, tasks  # noqa: F401
+        # tasks, dashboard panels and the demo seeder.
+        from marketplace.accounts import dashboard, deadlines, demo, rules, tasks  # noqa: F401

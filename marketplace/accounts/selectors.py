@@ -77,6 +77,11 @@ def buyer_organisations_for(user) -> QuerySet[Organisation]:
     )
 
 
+def organisations_awaiting_verification() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        verification_status=OrganisationVerification.UNVERIFIED).order_by("created_at", "pk")
+
+
 def organisation_get(slug: str) -> Organisation:
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None:

@@ -6,6 +6,8 @@ schema class names a nested serializer after its view instead: ``KycSubmitInput`
 """
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 
 _VIEW_SUFFIXES = ("APIView", "ViewSet", "Api", "View")
 
@@ -71,3 +73,26 @@ def add_common_error_responses(result, generator, request, public):
                     "content": {"application/json": {"schema": ref}},
                 })
     return result
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error body (see ``marketplace.core.api``), for ``@extend_schema``."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = serializers.DictField(required=False)
+    data = serializers.DictField(required=False)
+
+
+ErrorSerializer.__name__ = ERROR_COMPONENT  # its component is "Error", as the hook's
+ERROR_DESCRIPTIONS = {
+    400: "Invalid input (names the rule)", 402: "The card was refused", 403: "Not allowed",
+    404: "Not found", 409: "Not allowed in the current state",
+    503: "A service the action needs did not answer; try again",
+}
+
+
+def error_responses(*codes: int) -> dict:
+    """``responses`` entries for ``@extend_schema``: the one error body per status."""
+    return {code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
+            for code in codes}

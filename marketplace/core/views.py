@@ -1,6 +1,7 @@
 import posixpath
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -8,6 +9,7 @@ from django.views import defaults as django_defaults
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
+from marketplace.core.dashboard import panels_for
 from marketplace.core.health import health_report
 from marketplace.core.pages import user_facing_message
 
@@ -28,6 +30,12 @@ def healthz(request):
 
 def home(request):
     return render(request, "home.html")
+
+
+@login_required
+def dashboard(request):
+    """The signed-in person's home: what each app has for them, and the next action."""
+    return render(request, "dashboard.html", {"panels": panels_for(request.user)})
 
 
 # The public upload folders: what the production proxy serves (docker/proxy.conf) and

@@ -12,6 +12,10 @@ from marketplace.core.files import private_file_response
 from marketplace.core.pages import PageNotFound, user_facing_message
 from marketplace.core.storage import private_storage
 
+# response.close() fires request_finished, which looks at the database connection
+pytestmark = pytest.mark.django_db
+
+
 
 @pytest.fixture(autouse=True)
 def _private_root(settings, tmp_path):

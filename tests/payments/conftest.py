@@ -212,8 +212,10 @@ def after_commit(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def english():
+def english(settings):
+    """English in the test and in the requests it makes (the site's default is zh-hans)."""
     from django.utils import translation
 
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield

@@ -84,7 +84,7 @@ def test_every_reachable_state_has_a_declared_audit_code():
     assert missing == []
 
 
-def test_refusals_name_the_reason_in_words():
+def test_refusals_name_the_reason_in_words(english):
     with pytest.raises(IllegalTransition) as refused:
         ATTEMPT_STATES.check("succeeded", "canceled")
     assert refused.value.code == "attempt_succeeded"

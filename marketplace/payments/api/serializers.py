@@ -4,10 +4,11 @@ services hold the rules (amounts, currencies, what is left or held)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 
+from marketplace.core.schema import error_responses
 from marketplace.payments.ledger.models import JournalLine, LedgerAccount
 from marketplace.payments.models import (
     ConnectedAccount,
@@ -25,17 +26,8 @@ class PaymentsPagination(PageNumberPagination):
     max_page_size = 100
 
 
-ERROR_BODY = inline_serializer(name="PaymentsError", fields={
-    "detail": serializers.CharField(), "code": serializers.CharField(),
-    "data": serializers.DictField(required=False),
-    "errors": serializers.DictField(required=False)})
-_DESCRIPTIONS = {400: "Invalid input (names the rule)", 402: "The card was refused",
-                 403: "Not allowed", 404: "Not found", 409: "Not allowed in the current state",
-                 503: "The payment provider did not answer; try again"}
-
-
 def errors(*codes: int) -> dict:
-    return {code: OpenApiResponse(ERROR_BODY, description=_DESCRIPTIONS[code]) for code in codes}
+    return error_responses(*codes)
 
 
 class PaymentsMoneySerializer(serializers.Serializer):
