@@ -5,10 +5,11 @@
 
 Database: DATABASE_URL when set (it must be PostgreSQL), else a dedicated
 ``marketplace_bench`` database on 127.0.0.1:5432, created and migrated if missing.
-Products are generated once per size from a fixed seed (bilingual names, summaries and
-descriptions from a Zipf-weighted vocabulary, categories of the default tree, 40
-makerspaces over the region's districts, ~15 % certified, ~5 % first sets) and reused by
-later runs with the same ``--products``.
+Products are generated once per size from a fixed seed (bilingual names with a unique
+model number, as the demo's: ``智能水质传感器 LS-147`` / ``Smart water quality sensor
+LS-147``; summaries and descriptions from a Zipf-weighted vocabulary, categories of the
+default tree, 40 makerspaces over the region's districts, ~15 % certified, ~5 % first
+sets) and reused by later runs with the same ``--products``.
 
 Measured, in one process on the same machine:
   * db_index_s: rebuild of the product index by the database backend (bulk upsert with
@@ -20,8 +21,16 @@ Measured, in one process on the same machine:
   * queries_per_request: SQL statements of one search page request and one API request
     at page size 20 and 100 (CaptureQueriesContext);
   * baseline_*: ``SELECT 1`` and a primary-key lookup, to judge the machine's noise;
+  * known_item_at_1_name / known_item_at_1_code / typo_at_10: relevance, for 200
+    products drawn at random: the share found at rank 1 by its full Chinese and English
+    name, at rank 1 by its model number in four spellings (``LS-147``, ``LS 147``,
+    ``LS147``, ``ls147``), and in the top 10 by its English name with one letter wrong;
+    ``typo_name_at_10``: the same typo in the name without its model number (which alone
+    would find the product), a product of that name in the top 10
+    (``relevance_p95_ms``: the latency of those searches);
   * es_*: rebuild and the same searches against osmem-server (an in-memory
-    OpenSearch-compatible test server, *not* Elasticsearch: a functional comparison).
+    OpenSearch-compatible test server, *not* Elasticsearch: a functional comparison),
+    and the same relevance measure for ``--es-relevance`` products.
 
 The last line of the output is one JSON object with every figure.
 """
@@ -45,6 +54,7 @@ sys.path.insert(0, str(ROOT))
 
 BENCH_DB_URL = "postgres://postgres@127.0.0.1:5432/marketplace_bench"
 SLUG_PREFIX = "bench-"
+SERIES = ["LS", "QD", "HX", "BX", "XH", "JM", "PD", "LX"]
 
 # (zh, en) vocabulary; earlier words are more frequent (Zipf weights)
 NOUNS = [
@@ -142,8 +152,9 @@ def generate(n: int, seed: int) -> float:
     from marketplace.accounts.models import Organisation, OrganisationKind, User
     from marketplace.core.regions import region_pack
 
-    existing = Product.objects.filter(slug__startswith=SLUG_PREFIX).count()
-    if existing == n:
+    bench = Product.objects.filter(slug__startswith=SLUG_PREFIX)
+    # products of an older generator (no model number) are generated anew
+    if bench.count() == n and not bench.filter(model_code="").exists():
         return 0.0
     started = time.perf_counter()
     rng = random.Random(seed)
@@ -184,13 +195,14 @@ def generate(n: int, seed: int) -> float:
             price = None if rng.random() < 0.08 else Decimal(
                 round(10 ** rng.uniform(1.5, 6.5), 2)).quantize(Decimal("0.01"))
             first_set = rng.random() < 0.05
+            code = f"{SERIES[i % len(SERIES)]}-{100 + i}"
             batch.append(Product(
                 organisation=rng.choice(orgs),
                 makerspace=rng.choice(spaces) if rng.random() < 0.85 else None,
                 category=rng.choice(leaves),
                 slug=f"{SLUG_PREFIX}{i}",
-                name=f"{adj[0]}{dom[0]}{noun[0]} {i % 97}型",
-                name_en=f"{adj[1].title()} {dom[1]} {noun[1]} model {i % 97}",
+                name=f"{adj[0]}{dom[0]}{noun[0]} {code}",
+                name_en=f"{adj[1].title()} {dom[1]} {noun[1]} {code}", model_code=code,
                 summary=f"{adj2[0]}{noun[0]}，{phrases[0][0]}，{phrases[1][0]}",
                 summary_en=f"A {adj2[1]} {noun[1]} that {phrases[0][1]} and {phrases[1][1]}",
                 description=f"<p>本产品面向{dom[0]}场景，{phrases[2][0]}。"
@@ -352,7 +364,52 @@ def baseline(samples: int = 500) -> dict:
     return {"select_1": summary(select_one), "pk_lookup": summary(pk_lookup)}
 
 
-def run_elasticsearch(queries, total_products: int) -> dict:
+def measure_relevance(backend, sample: int, seed: int) -> dict:
+    """Known-item relevance for ``sample`` bench products drawn at random (see the
+    module docstring); every search is a plain text search of products, 10 results."""
+    from catalog.models import Product
+    from search.contract import SearchQuery
+    from search.service import search
+    from tests.search.relevance import code_spellings, one_letter_typo, without_code
+
+    rng = random.Random(seed + 2)
+    pks = sorted(Product.objects.filter(slug__startswith=SLUG_PREFIX).values_list("pk", flat=True))
+    chosen = Product.objects.filter(pk__in=rng.sample(pks, sample)).order_by("pk")
+    times: list[float] = []
+
+    def hits(text: str, language: str):
+        started = time.perf_counter()
+        result = search(SearchQuery(text=text, doc_types=("product",), page_size=10,
+                                    language=language), backend=backend)
+        times.append((time.perf_counter() - started) * 1000)
+        return result.hits
+
+    def rank(text: str, pk: int, language: str) -> int | None:
+        found = [h.id for h in hits(text, language)]
+        return found.index(pk) + 1 if pk in found else None
+
+    zh = en = code = typo = typo_name = 0
+    for product in chosen:
+        zh += rank(product.name, product.pk, "zh-hans") == 1
+        en += rank(product.name_en, product.pk, "en") == 1
+        code += sum(rank(s, product.pk, "zh-hans") == 1 for s in code_spellings(product.model_code))
+        typo += (rank(one_letter_typo(product.name_en, rng), product.pk, "en") or 99) <= 10
+        # without the model number (which alone would find it): any product of that name
+        name = without_code(product.name_en, product.model_code)
+        typo_name += any(without_code(h.title, h.extra.get("model_code", "")) == name
+                         for h in hits(one_letter_typo(name, rng), "en"))
+    return {
+        "known_item_at_1_name": round((zh + en) / (2 * sample), 3),
+        "known_item_at_1_name_zh": round(zh / sample, 3),
+        "known_item_at_1_name_en": round(en / sample, 3),
+        "known_item_at_1_code": round(code / (4 * sample), 3),
+        "typo_at_10": round(typo / sample, 3),
+        "typo_name_at_10": round(typo_name / sample, 3),
+        "sample": sample, "latency": summary(times),
+    }
+
+
+def run_elasticsearch(queries, total_products: int, relevance_sample: int, seed: int) -> dict:
     from osmem_server import OsmemServer
 
     from search.backends.elasticsearch import ElasticsearchBackend
@@ -369,8 +426,10 @@ def run_elasticsearch(queries, total_products: int) -> dict:
         index_s = time.perf_counter() - started
         assert report.indexed == total_products, report
         times, totals = time_in_process(backend, queries)
+        relevance = measure_relevance(backend, relevance_sample, seed) if relevance_sample else None
     return {"index_s": round(index_s, 1), "latency": summary(times),
-            "mean_total": round(statistics.mean(totals), 1), "server": f"osmem {server.version}"}
+            "mean_total": round(statistics.mean(totals), 1), "server": f"osmem {server.version}",
+            "relevance": relevance}
 
 
 def main() -> None:
@@ -382,10 +441,15 @@ def main() -> None:
     parser.add_argument("--es-queries", type=int, default=None,
                         help="searches against osmem (default: the same as --queries; "
                              "osmem answers these in seconds, see docs/benchmarks.md)")
+    parser.add_argument("--relevance", type=int, default=200,
+                        help="products drawn for the known-item measure (0: skip)")
+    parser.add_argument("--es-relevance", type=int, default=50,
+                        help="products drawn for the known-item measure on osmem (0: skip)")
     args = parser.parse_args()
 
+    load_start = os.getloadavg()
     url = prepare_database()
-    print(f"database: {url.rsplit('@', 1)[-1]}", flush=True)
+    print(f"database: {url.rsplit('@', 1)[-1]}; load average {load_start}", flush=True)
     generated = generate(args.products, args.seed)
     print(f"products: {args.products} (generated in {generated:.1f} s)" if generated
           else f"products: {args.products} (reused)", flush=True)
@@ -411,10 +475,13 @@ def main() -> None:
     print(f"SQL queries per request: {per_request}", flush=True)
     base = baseline()
     print(f"baseline: {base}", flush=True)
+    relevance = measure_relevance(db, args.relevance, args.seed) if args.relevance else None
+    print(f"relevance, database backend: {relevance}", flush=True)
 
     es = None
     if not args.skip_es:
-        es = run_elasticsearch(queries[: args.es_queries or len(queries)], report.indexed)
+        es = run_elasticsearch(queries[: args.es_queries or len(queries)], report.indexed,
+                               args.es_relevance, args.seed)
         print(f"elasticsearch (osmem): {es}", flush=True)
 
     figures = {
@@ -430,6 +497,11 @@ def main() -> None:
         "baseline_select1_p50_ms": base["select_1"]["p50"],
         "baseline_pk_lookup_p50_ms": base["pk_lookup"]["p50"],
         "db_p95_over_pk_lookup": round(db_stats["p95"] / max(base["pk_lookup"]["p50"], 1e-6), 1),
+        **({k: relevance[k] for k in ("known_item_at_1_name", "known_item_at_1_name_zh",
+                                       "known_item_at_1_name_en", "known_item_at_1_code",
+                                       "typo_at_10", "typo_name_at_10")} if relevance else {}),
+        "relevance_sample": relevance["sample"] if relevance else 0,
+        "relevance_p95_ms": relevance["latency"]["p95"] if relevance else None,
         "es_index_s": es["index_s"] if es else None,
         "es_p50_ms": es["latency"]["p50"] if es else None,
         "es_p95_ms": es["latency"]["p95"] if es else None,
@@ -437,6 +509,10 @@ def main() -> None:
         "es_queries": len(queries[: args.es_queries or len(queries)]) if es else 0,
         "es_mean_total_hits": es["mean_total"] if es else None,
         "es_server": es["server"] if es else None,
+        "es_relevance": ({k: v for k, v in es["relevance"].items() if k != "latency"}
+                         if es and es["relevance"] else None),
+        "load_average_start": [round(x, 2) for x in load_start],
+        "load_average_end": [round(x, 2) for x in os.getloadavg()],
         "cpus": os.cpu_count(),
     }
     print(json.dumps(figures))

@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,5 +9,11 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         # Registrations: permission rules, the chronograph's deadline handler, Celery
-        # tasks, dashboard panels and the demo seeder.
+        # tasks, dashboard panels, the demo seeder and (when search is installed) the
+        # searchable types.
         from catalog import dashboard, deadlines, demo, rules, tasks  # noqa: F401
+
+        if apps.is_installed("search"):
+            from catalog import search
+
+            search.register()

@@ -169,6 +169,7 @@ def _product(spec, org_by_slug, makerspace_of_maker, categories, now) -> Product
     return Product(
         slug=spec["slug"], organisation=maker, makerspace=makerspace_of_maker.get(spec["maker"]),
         category=categories[spec["category"]], name=spec["name"], name_en=spec["name_en"],
+        model_code=f"{spec['series']}-{spec['number']}",
         summary=spec["summary"], summary_en=spec["summary_en"],
         description=(
             f"<p>{spec['name']}由{maker.name}自主研发，面向{scenario}场景。</p>"

@@ -68,6 +68,10 @@ class ProductForm(forms.Form):
     makerspace = forms.ModelChoiceField(queryset=None, required=False, label=_("Makerspace"))
     name = forms.CharField(max_length=200, label=_("Name"))
     name_en = forms.CharField(max_length=200, required=False, label=_("English name"))
+    model_code = forms.CharField(
+        max_length=64, required=False, label=_("Model number"),
+        help_text=_("As printed on the product, e.g. LS-147: buyers search by it."),
+    )
     summary = forms.CharField(max_length=300, required=False, label=_("Summary"))
     summary_en = forms.CharField(max_length=300, required=False, label=_("English summary"))
     description = forms.CharField(

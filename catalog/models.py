@@ -151,6 +151,8 @@ class Product(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    # The maker's model number (型号), e.g. "LS-147": buyers look products up by it.
+    model_code = models.CharField(_("model number"), max_length=64, blank=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     summary_en = models.CharField(_("English summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Sanitised HTML"))

@@ -8,8 +8,6 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from search import demo, health, sources  # noqa: F401  (demo seeder, health check)
-        from search.receivers import connect_receivers
-
-        sources.load()
-        connect_receivers()
+        # The demo seeder and the health check. Document types are registered by the apps
+        # that own them (see search.documents), so search imports none of them.
+        from search import demo, health  # noqa: F401

@@ -8,6 +8,7 @@ answer with a :class:`RawResult` that the service labels for the reader's langua
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -16,11 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.errors import DomainError
 
-# What can be searched. Campaigns and procurement notices have their index and mapping
-# now; their documents arrive once those apps provide a source (see search.sources).
-DOC_TYPES = ("product", "makerspace", "campaign", "notice")
-
-# Facets, in the order the sidebar shows them. ``price`` buckets are fixed ranges; the
+# What can be searched is what apps register (``search.documents``); every document
+# carries these facets' fields. Facets, in the order the sidebar shows them. ``price`` buckets are fixed ranges; the
 # price *filter* is ``price_min``/``price_max`` (half-open: min inclusive, max exclusive).
 FACETS = (
     "doc_type", "category", "district", "makerspace", "stage", "certified", "first_set",
@@ -66,6 +64,47 @@ class InvalidSearch(DomainError):
         self.param = param
 
 
+class SearchOutage(DomainError):
+    """The search backend is down or refused to work: what the reader sees (503, in
+    their language). The fault itself (``search.backends.base.SearchUnavailable``, with
+    the backend's details) is logged by the service, never shown."""
+
+    status_code = 503
+    code = "search_unavailable"
+    default_message = _("Search is unavailable at the moment. Please try again shortly.")
+
+
+_WHITESPACE_CONTROLS = frozenset("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85")
+# The same rule as a pattern, for the API schema (the control characters clean_search_text
+# refuses: category Cc without the whitespace ones above).
+SEARCH_TEXT_PATTERN = r"^[^\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]*$"
+
+
+CONTROL_CHARACTERS = _("The search text contains control characters; remove them and search "
+                       "again.")
+
+
+def clean_search_text(text: str | None) -> str:
+    """Search text as every entry point accepts it (page, API, suggestions): NUL and
+    other control characters refused with a message (``InvalidSearch``, param ``q``),
+    invisible format and private-use characters dropped, whitespace squeezed, at most
+    ``MAX_QUERY_LENGTH`` characters."""
+    text = text or ""
+    for char in text:
+        if char in _WHITESPACE_CONTROLS:
+            continue
+        if unicodedata.category(char) == "Cc":
+            raise InvalidSearch(CONTROL_CHARACTERS, param="q")
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Co", "Cs"))
+    text = " ".join(text.split())
+    if len(text) > MAX_QUERY_LENGTH:
+        raise InvalidSearch(
+            _("The search text can be at most %(max)s characters long.")
+            % {"max": MAX_QUERY_LENGTH}, param="q",
+        )
+    return text
+
+
 @dataclass(frozen=True)
 class SearchQuery:
     """A validated search. ``filters`` maps a name of ``VALUE_FILTERS`` to the accepted
@@ -98,11 +137,15 @@ class SearchQuery:
 
 @dataclass(frozen=True)
 class BackendQuery:
-    """What a backend receives: the query plus the decoded cursor position."""
+    """What a backend receives: the query plus the decoded cursor position.
+    ``fallback``: None on a first search (the backend decides: strict, then most terms
+    when the strict query finds too little); the mode of the previous page when paging
+    with a cursor, so every page comes from the same query."""
 
     query: SearchQuery
     after: tuple | None = None
     offset: int = 0
+    fallback: bool | None = None
 
     @property
     def text(self) -> str:
@@ -146,10 +189,15 @@ class RawFacetValue:
 
 @dataclass
 class RawResult:
+    """``corrections``: query words the index does not know -> the known word a reader
+    probably meant (the service turns them into "did you mean")."""
+
     total: int
     hits: list[RawHit]
     facets: dict[str, list[RawFacetValue]]
     next_after: tuple | None = None
+    corrections: dict[str, str] = field(default_factory=dict)
+    fallback: bool = False  # the hits match most terms, not all
 
 
 @dataclass
@@ -175,6 +223,7 @@ class FacetValue:
 class SearchHit:
     id: int
     doc_type: str
+    doc_type_label: str
     title: str
     url: str
     title_html: str
@@ -210,6 +259,10 @@ class SearchResult:
     page_size: int
     backend: str
     query: SearchQuery
+    # "did you mean": the query with its misspelt words corrected, when there were any
+    suggestion: str | None = None
+    # no document matched every term: these match most of them (the fallback)
+    partial: bool = False
 
     @property
     def has_previous_page(self) -> bool:

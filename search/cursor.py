@@ -33,9 +33,12 @@ def fingerprint(query: SearchQuery) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
-def encode_cursor(query: SearchQuery, backend: str, values: tuple) -> str:
+def encode_cursor(query: SearchQuery, backend: str, values: tuple, *,
+                  fallback: bool = False) -> str:
+    """``fallback``: the page came from the most-terms query; the next pages must too."""
     return signing.dumps(
-        {"b": backend, "q": fingerprint(query), "v": list(values)}, salt=SALT, compress=True
+        {"b": backend, "q": fingerprint(query), "v": list(values), "m": int(fallback)},
+        salt=SALT, compress=True,
     )
 
 
@@ -45,7 +48,8 @@ def bad_cursor() -> InvalidSearch:
     )
 
 
-def decode_cursor(token: str, query: SearchQuery, backend: str) -> tuple:
+def decode_cursor(token: str, query: SearchQuery, backend: str) -> tuple[tuple, bool]:
+    """The sort values of the last hit and whether the pages are the fallback's."""
     if not token or len(token) > MAX_CURSOR_LENGTH:
         raise bad_cursor()
     try:
@@ -59,6 +63,7 @@ def decode_cursor(token: str, query: SearchQuery, backend: str) -> tuple:
         or not isinstance(data.get("v"), list)
         or not data["v"]
         or not all(isinstance(v, str | int | float | None) for v in data["v"])
+        or data.get("m", 0) not in (0, 1)
     ):
         raise bad_cursor()
-    return tuple(data["v"])
+    return tuple(data["v"]), bool(data.get("m", 0))

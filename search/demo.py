@@ -1,5 +1,5 @@
-"""Demo data: after every other seeder, rebuild the search index from the sources, so
-the demo's search shows exactly the demo's published data (idempotent)."""
+"""Demo data: after every other seeder, rebuild the search index from the registered
+types, so the demo's search shows exactly the demo's published data (idempotent)."""
 
 from __future__ import annotations
 

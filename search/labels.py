@@ -1,6 +1,7 @@
-"""Labels of facet values in the reader's language, and the vocabularies that validate
-filter values. Category and makerspace labels travel with the documents (they are data);
-enumerations are labelled here."""
+"""Labels of facet values in the reader's language. Category and makerspace labels
+travel with the documents (they are data); districts come from the region pack; document
+types, statuses and other enumerations (product stages) from the apps that registered
+them (``search.documents``)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,10 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
+from marketplace.core.locale import babel_locale, is_english
 from marketplace.core.regions import region_pack
 from search.contract import PRICE_BUCKETS
-
-DOC_TYPE_LABELS = {
-    "product": _("Products"),
-    "makerspace": _("Makerspaces"),
-    "campaign": _("Crowdfunding campaigns"),
-    "notice": _("Procurement notices"),
-}
+from search.documents import document_types, value_labels
 
 FACET_TITLES = {
     "doc_type": _("Type"),
@@ -39,40 +35,13 @@ BOOLEAN_LABELS = {
     "first_set": {"true": _("First set"), "false": _("Not a first set")},
 }
 
-# Public states of campaigns and procurement notices (their apps own the machines; the
-# search index only holds what may be shown).
-STATUS_LABELS = {
-    "live": _("Live"),
-    "funded": _("Funded"),
-    "failed": _("Not funded"),
-    "fulfilling": _("Fulfilling rewards"),
-    "fulfilled": _("Fulfilled"),
-    "canceled": _("Canceled"),
-    "open": _("Open for submissions"),
-    "closed": _("Closed"),
-    "awarded": _("Awarded"),
-    "unsuccessful": _("Unsuccessful"),
-}
-
-
-def stage_labels() -> dict:
-    from catalog.models import ProductStage
-
-    return dict(ProductStage.choices)
-
 
 def district_names() -> dict[str, tuple[str, str]]:
     return {d["code"]: (d["name"], d.get("name_en") or d["name"]) for d in
             region_pack()["districts"]}
 
 
-def _is_english(language: str) -> bool:
-    return (language or "").lower().startswith("en")
-
-
-def _locale(language: str) -> str:
-    return "en_US" if _is_english(language) else "zh_Hans_CN"
-
+_locale = babel_locale
 
 def price_label(key: str, language: str) -> str:
     return _price_label(key, language, settings.MARKETPLACE_CURRENCY)
@@ -103,12 +72,13 @@ class Labeller:
 
     def __init__(self, language: str):
         self.language = language
-        self.english = _is_english(language)
+        self.english = is_english(language)
         with override(language):
             self.maps = {
-                "doc_type": {k: str(v) for k, v in DOC_TYPE_LABELS.items()},
-                "stage": {k: str(v) for k, v in stage_labels().items()},
-                "status": {k: str(v) for k, v in STATUS_LABELS.items()},
+                "doc_type": {t.doc_type: str(t.label) for t in document_types()},
+                "doc_type_item": {t.doc_type: str(t.item_label) for t in document_types()},
+                "stage": {k: str(v) for k, v in value_labels("stage").items()},
+                "status": {k: str(v) for k, v in value_labels("status").items()},
                 **{facet: {k: str(v) for k, v in values.items()}
                    for facet, values in BOOLEAN_LABELS.items()},
             }

@@ -10,10 +10,10 @@
 * ``SearchEntryText``: what a result shows (titles, texts, URL, display data), read
   for one page of hits; its titles have a trigram index for suggestions.
 * ``SearchFacetLabel``: labels of data-valued facets (category, makerspace).
-* ``SearchLexicon``: the English lexemes of the index, for typo tolerance.
+* ``SearchLexicon``: the words of the index, for typo tolerance and "did you mean".
 
 On SQLite (the embedded default) the vectors stay empty and the texts are matched with
-LIKE.
+LIKE (codes and title keys through ``SearchEntryText.codes`` / ``title_keys``).
 """
 
 from django.contrib.postgres.search import SearchVectorField
@@ -60,6 +60,10 @@ class SearchEntryText(models.Model):
     body_zh = models.TextField(blank=True)
     body_en = models.TextField(blank=True)
     keywords = models.TextField(blank=True)
+    # normalised keys of the identifiers and title codes ("ls147"), and of the titles
+    # as an exact match compares them, space-separated (matched and ranked on SQLite)
+    codes = models.TextField(blank=True, default="")
+    title_keys = models.TextField(blank=True, default="")
     currency = models.CharField(max_length=3, blank=True)
     suggest = models.JSONField(default=list)
     extra = models.JSONField(default=dict)
@@ -90,12 +94,19 @@ class SearchFacetLabel(models.Model):
 
 
 class SearchLexicon(models.Model):
-    """Every English lexeme of the index, for typo tolerance on PostgreSQL: a query word
-    the index does not know is widened to the known lexemes within its edit distance,
-    found through a trigram index on this small table (as the pg_trgm manual suggests,
-    rather than comparing the word with every document)."""
+    """Every word of the index, for typo tolerance and "did you mean": a query word the
+    index does not know is widened to the known words within its edit distance. On
+    PostgreSQL ``word`` is the English lexeme, found through a trigram index on this
+    small table (as the pg_trgm manual suggests, rather than comparing the word with
+    every document); on SQLite the lower-case word, compared in Python. ``surface`` is
+    the shortest spelling seen, what "did you mean" proposes."""
 
     word = models.CharField(max_length=100, unique=True)
+    surface = models.CharField(max_length=100, blank=True, default="")
+
+    class Meta:
+        # typo widening looks one-edit spellings up by word and by surface
+        indexes = [models.Index(fields=["surface"], name="search_lexicon_surface")]
 
     def __str__(self):
         return self.word

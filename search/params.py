@@ -13,7 +13,6 @@ from rest_framework import serializers
 
 from search.contract import (
     DEFAULT_PAGE_SIZE,
-    DOC_TYPES,
     MAX_PAGE_SIZE,
     MAX_PRICE,
     MAX_QUERY_LENGTH,
@@ -23,8 +22,9 @@ from search.contract import (
     SearchQuery,
 )
 from search.cursor import MAX_CURSOR_LENGTH
-from search.documents import unknown_values
-from search.labels import STATUS_LABELS, district_names, stage_labels
+from search.documents import type_names, value_labels
+from search.labels import district_names
+from search.serializers import search_text_field, validated_text
 
 LIST_PARAMS = ("type", "category", "district", "makerspace", "stage", "certified",
                "first_set", "status")
@@ -43,14 +43,14 @@ def _values(child, help_text):
 
 
 class SearchParamsSerializer(serializers.Serializer):
-    q = serializers.CharField(
+    q = search_text_field(
         required=False, allow_blank=True, default="", max_length=MAX_QUERY_LENGTH,
         help_text=_("Search text (Chinese and/or English), at most 200 characters."),
         error_messages={
             "max_length": _("The search text can be at most {max_length} characters long.")
         },
     )
-    type = _values(serializers.ChoiceField(choices=DOC_TYPES),
+    type = _values(serializers.ChoiceField(choices=()),
                    _("Restrict to document types (repeatable)."))
     category = _values(
         serializers.RegexField(CATEGORY_PATH, max_length=500, error_messages={
@@ -65,8 +65,8 @@ class SearchParamsSerializer(serializers.Serializer):
                         _("Has a valid innovation certification: true or false."))
     first_set = _values(serializers.ChoiceField(choices=BOOLEAN_VALUES),
                         _("Is a first set of equipment: true or false."))
-    status = _values(serializers.ChoiceField(choices=tuple(STATUS_LABELS)),
-                     _("Campaign or notice status (repeatable)."))
+    status = _values(serializers.ChoiceField(choices=()),
+                     _("Public status of a document type that has one (repeatable)."))
     price_min = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, max_value=MAX_PRICE, required=False,
         help_text=_("Lowest price (inclusive)."),
@@ -77,7 +77,8 @@ class SearchParamsSerializer(serializers.Serializer):
         help_text=_("Price limit (exclusive)."),
         error_messages={"min_value": _("Prices cannot be negative.")},
     )
-    sort = serializers.ChoiceField(choices=SORTS, default="relevance", required=False)
+    sort = serializers.ChoiceField(choices=SORTS, default="relevance", required=False,
+                                   allow_blank=True)  # blank: the default, as a form sends it
     page = serializers.IntegerField(min_value=1, max_value=MAX_RESULT_WINDOW, default=1,
                                     required=False)
     page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE,
@@ -89,9 +90,15 @@ class SearchParamsSerializer(serializers.Serializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Vocabularies read at request time: region and catalogue are configuration.
+        # Vocabularies read at request time: the region is configuration, document
+        # types, stages and statuses are what the apps registered.
         self.fields["district"].child.choices = list(district_names())
-        self.fields["stage"].child.choices = list(stage_labels())
+        self.fields["type"].child.choices = list(type_names())
+        self.fields["stage"].child.choices = list(value_labels("stage"))
+        self.fields["status"].child.choices = list(value_labels("status"))
+
+    def validate_q(self, value):
+        return validated_text(value)
 
     def to_internal_value(self, data):
         try:
@@ -107,13 +114,9 @@ class SearchParamsSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {name: [_("Unknown search parameter.")] for name in unknown}
             )
+        # A category or makerspace that is well formed but does not exist simply matches
+        # nothing (an empty result, as a search engine answers), never a 400.
         errors = {}
-        for facet in ("category", "makerspace"):
-            missing = unknown_values(facet, attrs.get(facet) or [])
-            if missing:
-                errors[facet] = [
-                    _("Unknown value: %(values)s.") % {"values": ", ".join(missing)}
-                ]
         low, high = attrs.get("price_min"), attrs.get("price_max")
         if low is not None and high is not None and low >= high:
             errors["price_max"] = [_("The price limit must be above the lowest price.")]
@@ -134,7 +137,7 @@ class SearchParamsSerializer(serializers.Serializer):
             if name != "type" and data.get(name)
         }
         return SearchQuery(
-            text=" ".join((data.get("q") or "").split()),
+            text=data.get("q") or "",
             doc_types=tuple(dict.fromkeys(data.get("type") or ())),
             filters=filters,
             price_min=data.get("price_min"),

@@ -9,42 +9,33 @@ from __future__ import annotations
 
 import logging
 
-from django.dispatch import Signal
-from django.utils.module_loading import import_string
-
-from search.documents import DocumentSource, registered_sources
-
 logger = logging.getLogger(__name__)
 
 
-def _receiver(source: DocumentSource):
+def _dispatch_uid(doc_type: str) -> str:
+    return f"search:{doc_type}"
+
+
+def _receiver(doc_type: str, id_kwarg: str):
     def on_change(sender=None, **kwargs):
         try:
             from search.tasks import index_documents
 
-            object_id = kwargs[source.id_kwarg]
-            index_documents.delay(source.doc_type, [int(object_id)])
+            index_documents.delay(doc_type, [int(kwargs[id_kwarg])])
         except Exception:  # never break the caller's save
             logger.exception("search: could not queue the index update of %s %s",
-                             source.doc_type, kwargs.get(source.id_kwarg))
+                             doc_type, kwargs.get(id_kwarg))
 
-    on_change.__name__ = f"search_follow_{source.doc_type}"
+    on_change.__name__ = f"search_follow_{doc_type}"
     return on_change
 
 
-def connect_receivers() -> list[str]:
-    """Connect every registered source whose app provides its signal; returns the
-    connected signal paths."""
-    connected = []
-    for source in registered_sources():
-        if not source.signal:
-            continue
-        try:
-            signal = import_string(source.signal)
-        except ImportError:
-            continue
-        if not isinstance(signal, Signal):
-            continue
-        signal.connect(_receiver(source), weak=False, dispatch_uid=f"search:{source.doc_type}")
-        connected.append(source.signal)
-    return connected
+def follow(document_type) -> None:
+    """Connect a registered type's change signal to an index task."""
+    document_type.signal.connect(
+        _receiver(document_type.doc_type, document_type.id_kwarg), weak=False,
+        dispatch_uid=_dispatch_uid(document_type.doc_type))
+
+
+def unfollow(document_type) -> None:
+    document_type.signal.disconnect(dispatch_uid=_dispatch_uid(document_type.doc_type))

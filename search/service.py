@@ -3,11 +3,18 @@
 ``search()`` and ``suggest()`` are what pages and the API call; ``get_backend()`` gives
 the configured backend (``settings.SEARCH_BACKEND``; ``ELASTICSEARCH_URL`` set ->
 Elasticsearch). Writes to the index live in ``search.indexing``.
+
+Errors: bad input raises ``InvalidSearch`` (400); a backend fault
+(``SearchUnavailable``) is logged here and raised as ``SearchOutage`` (503), a
+``DomainError`` that the API's exception handler and the page turn into their error
+shapes, so no view handles search outages on its own.
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from dataclasses import replace
 from functools import lru_cache
 
 from django.conf import settings
@@ -16,11 +23,10 @@ from django.dispatch import receiver
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from search.backends.base import SearchBackend
+from marketplace.core.locale import is_english
+from search.backends.base import SearchBackend, SearchUnavailable
 from search.contract import (
-    DOC_TYPES,
     FACETS,
-    MAX_QUERY_LENGTH,
     PRICE_BUCKETS,
     SUGGEST_LIMIT,
     BackendQuery,
@@ -29,14 +35,19 @@ from search.contract import (
     RawFacetValue,
     RawHit,
     SearchHit,
+    SearchOutage,
     SearchQuery,
     SearchResult,
     Suggestion,
+    clean_search_text,
 )
+from search.corrections import did_you_mean
 from search.cursor import decode_cursor, encode_cursor
-from search.documents import pick
+from search.documents import pick, type_names
 from search.labels import Labeller
 from search.text import excerpt
+
+logger = logging.getLogger(__name__)
 
 _BACKEND_SETTINGS = {"SEARCH_BACKEND", "ELASTICSEARCH_URL", "SEARCH_INDEX_PREFIX",
                      "ELASTICSEARCH_NODE_CLASS"}
@@ -57,55 +68,68 @@ def _forget_backend(sender, setting, **kwargs):
 
 
 def search(query: SearchQuery, *, backend: SearchBackend | None = None) -> SearchResult:
+    """One page of results for a validated query. Raises ``InvalidSearch`` (a bad
+    cursor, bad text) or ``SearchOutage``."""
     backend = backend or get_backend()
     started = time.perf_counter()
-    after = decode_cursor(query.cursor, query, backend.name) if query.cursor else None
+    text = clean_search_text(query.text)
+    if text != query.text:
+        query = replace(query, text=text)
+    after, fallback = decode_cursor(query.cursor, query, backend.name) if query.cursor else (
+        None, None)
     offset = 0 if after is not None else (query.page - 1) * query.page_size
-    raw = backend.search(BackendQuery(query=query, after=after, offset=offset))
+    try:
+        raw = backend.search(BackendQuery(query=query, after=after, offset=offset,
+                                          fallback=fallback))
+    except SearchUnavailable as exc:
+        raise _outage(backend, exc) from exc
     labeller = Labeller(query.language)
     hits = [_present_hit(hit, query, labeller) for hit in raw.hits]
     facets = _present_facets(raw.facets, query, labeller)
-    next_cursor = encode_cursor(query, backend.name, raw.next_after) if raw.next_after else None
+    next_cursor = encode_cursor(query, backend.name, raw.next_after,
+                                fallback=raw.fallback) if raw.next_after else None
     return SearchResult(
         total=raw.total, hits=hits, facets=facets, next_cursor=next_cursor,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
         page=1 if query.cursor else query.page, page_size=query.page_size,
         backend=backend.name, query=query,
+        suggestion=did_you_mean(query.text, raw.corrections), partial=raw.fallback,
     )
 
 
 def suggest(text: str, *, language: str, doc_types: tuple[str, ...] = (),
             limit: int = SUGGEST_LIMIT, backend: SearchBackend | None = None) -> list[Suggestion]:
-    text = " ".join((text or "").split())
-    if len(text) > MAX_QUERY_LENGTH:
-        raise InvalidSearch(
-            _("The search text can be at most %(max)s characters long.")
-            % {"max": MAX_QUERY_LENGTH}, param="q",
-        )
-    unknown = [t for t in doc_types if t not in DOC_TYPES]
+    """Titles completing ``text`` while the reader types. Raises ``InvalidSearch`` or
+    ``SearchOutage``."""
+    text = clean_search_text(text)
+    known = type_names()
+    unknown = [t for t in doc_types if t not in known]
     if unknown:
         raise InvalidSearch(_("Unknown document type: %(value)s.") % {"value": unknown[0]},
                             param="type")
     if not text:
         return []
     backend = backend or get_backend()
-    return [
-        Suggestion(text=s.text, doc_type=s.doc_type, id=s.object_id, url=s.url)
-        for s in backend.suggest(text, doc_types=tuple(doc_types), limit=limit)
-    ]
+    try:
+        found = backend.suggest(text, doc_types=tuple(doc_types), limit=limit)
+    except SearchUnavailable as exc:
+        raise _outage(backend, exc) from exc
+    return [Suggestion(text=s.text, doc_type=s.doc_type, id=s.object_id, url=s.url)
+            for s in found]
+
+
+def _outage(backend: SearchBackend, exc: Exception) -> SearchOutage:
+    logger.error("search backend %s unavailable: %s", backend.name, exc)
+    return SearchOutage()
 
 
 # ---------------------------------------------------------------------------------------
 
 
-def _is_english(language: str) -> bool:
-    return (language or "").lower().startswith("en")
-
-
 def _present_hit(raw: RawHit, query: SearchQuery, label: Labeller) -> SearchHit:
     doc = raw.document
     lang = query.language
-    mine, other = ("en", "zh") if _is_english(lang) else ("zh", "en")
+    mine, other = ("en", "zh") if is_english(lang) else ("zh", "en")
     title = doc.title(lang)
     title_field = f"title_{mine}" if getattr(doc, f"title_{mine}") else f"title_{other}"
     hl = raw.highlights
@@ -123,7 +147,9 @@ def _present_hit(raw: RawHit, query: SearchQuery, label: Labeller) -> SearchHit:
                                                                       lang)
         snippet = excerpt(summary)
     return SearchHit(
-        id=doc.object_id, doc_type=doc.doc_type, title=title, url=doc.url,
+        id=doc.object_id, doc_type=doc.doc_type,
+        doc_type_label=label("doc_type_item", doc.doc_type),
+        title=title, url=doc.url,
         title_html=title_html, snippet_html=snippet, highlights=hl,
         price=doc.price, currency=doc.currency,
         category=doc.category,

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 from django.utils.html import strip_tags
+
+if TYPE_CHECKING:  # search.terms builds on this module
+    from search.terms import QueryTerms
 
 # Han (incl. extension A and compatibility), kana, Hangul: bigrammed like ES's cjk.
 _CJK = (
@@ -72,28 +75,6 @@ def words(text: str) -> list[str]:
 
 def meaningful_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOP_WORDS]
-
-
-@dataclass(frozen=True)
-class QueryTerms:
-    """A query split as both backends understand it."""
-
-    text: str
-    runs: tuple[str, ...]  # CJK runs
-    words: tuple[str, ...]  # Latin-script words, lower case, without stop words
-
-    @classmethod
-    def parse(cls, text: str) -> QueryTerms:
-        text = re.sub(r"\s+", " ", text or "").strip()
-        return cls(text=text, runs=tuple(cjk_runs(text)), words=tuple(meaningful_words(text)))
-
-    @property
-    def empty(self) -> bool:
-        return not self.runs and not self.words
-
-    @property
-    def latin_text(self) -> str:
-        return " ".join(self.words)
 
 
 # ---------------------------------------------------------------------------------------
@@ -194,29 +175,74 @@ def _edit_distance_within(a: str, b: str, limit: int) -> bool:
     return previous[-1] <= limit
 
 
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and
+    transpositions of neighbours each count one (Elasticsearch's fuzziness)."""
+    rows = [list(range(len(b) + 1))]
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, rows[-2][j - 2] + 1)
+            row.append(cost)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+_EDIT_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit_spellings(word: str) -> list[str]:
+    """Every spelling one edit away from ``word`` (a letter dropped, two neighbours
+    swapped, one replaced or one added), the first letter kept as typed (as
+    Elasticsearch's ``prefix_length: 1``): a few hundred strings for a long word."""
+    letters = _EDIT_LETTERS + ("0123456789" if any(c.isdigit() for c in word) else "")
+    head, tail = word[:1], word[1:]
+    found = {head + tail[:i] + tail[i + 1:] for i in range(len(tail))}
+    found |= {head + tail[:i] + tail[i + 1] + tail[i] + tail[i + 2:]
+              for i in range(len(tail) - 1)}
+    found |= {head + tail[:i] + c + tail[i + 1:] for i in range(len(tail)) for c in letters}
+    found |= {head + tail[:i] + c + tail[i:] for i in range(len(tail) + 1) for c in letters}
+    found.discard(word)
+    return sorted(found)
+
+
 def auto_fuzziness(word: str) -> int:
     """Elasticsearch's AUTO: 0 edits up to 2 characters, 1 up to 5, 2 beyond."""
     return 0 if len(word) <= 2 else 1 if len(word) <= 5 else 2
 
 
-def _stem(word: str) -> str:
+def light_stem(word: str) -> str:
+    """A crude English stem (plural and -ing/-ed endings): what plain matching and the
+    highlighter use where no real stemmer is at hand."""
     for suffix in ("ing", "ies", "es", "ed", "ly", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word
 
 
+_CODE_SPAN = re.compile(r"[0-9A-Za-z]+(?:[-_./][0-9A-Za-z]+)*")
+
+
 def match_spans(text: str, terms: QueryTerms, *, fuzzy: bool = True) -> list[tuple[int, int]]:
-    """Character spans of ``text`` that match the query: CJK runs as substrings, words
-    by stem prefix, and (``fuzzy``) words within the AUTO edit distance."""
+    """Character spans of ``text`` that match the query: CJK runs as substrings, codes
+    in any of their spellings (``LS-147`` for ``ls147``), words by stem prefix, and
+    (``fuzzy``) words within the AUTO edit distance."""
     spans: list[tuple[int, int]] = []
     for run in terms.runs:
         start = text.find(run)
         while start != -1:
             spans.append((start, start + len(run)))
             start = text.find(run, start + len(run))
-    if terms.words:
-        stems = {_stem(w) for w in terms.words}
+    code_keys = {c.key for c in terms.codes}
+    if code_keys:
+        for m in _CODE_SPAN.finditer(text):
+            if re.sub(r"[^0-9a-z]", "", m.group(0).lower()) in code_keys:
+                spans.append(m.span())
+    words = terms.highlight_words
+    if words:
+        stems = {light_stem(w) for w in words}
         for m in WORD.finditer(text):
             token = m.group(0).lower()
             if any(token.startswith(s) for s in stems) or (

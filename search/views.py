@@ -1,5 +1,9 @@
-"""The search page (facet sidebar, highlights, sort, pagination) and the suggestions
-partial that HTMX loads while the reader types."""
+"""The search page (facet sidebar, highlights, sort, pagination, did you mean) and the
+suggestions partial that HTMX loads while the reader types.
+
+Both call the search service only. A refused search (bad parameters, ``InvalidSearch``)
+or an outage (``SearchOutage``) is shown on the page with its status and message; as
+the reader types, an outage just shows no suggestions."""
 
 from __future__ import annotations
 
@@ -7,12 +11,11 @@ from dataclasses import dataclass
 
 from django.shortcuts import render
 from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import ValidationError
 
-from search.backends.base import SearchUnavailable
-from search.contract import FACETS, MAX_QUERY_LENGTH, PRICE_BUCKETS, SORTS, InvalidSearch
+from marketplace.core.errors import DomainError
+from search.contract import FACETS, MAX_QUERY_LENGTH, PRICE_BUCKETS, SORTS, SearchOutage
 from search.labels import facet_title
 from search.params import parse_search_params
 from search.service import search, suggest
@@ -72,7 +75,7 @@ def _with(request, **changes) -> str:
 
 
 def _error_messages(exc) -> list[str]:
-    if isinstance(exc, InvalidSearch):
+    if isinstance(exc, DomainError):
         return [str(exc.message)]
     detail = exc.detail
     messages = []
@@ -92,12 +95,12 @@ def search_page(request):
     try:
         query = parse_search_params(request.GET, language)
         result = search(query)
-    except (ValidationError, InvalidSearch) as exc:
+    except ValidationError as exc:
         context["errors"] = _error_messages(exc)
         return render(request, "search/page.html", context, status=400)
-    except SearchUnavailable:
-        context["errors"] = [_("Search is unavailable at the moment. Please try again shortly.")]
-        return render(request, "search/page.html", context, status=503)
+    except DomainError as exc:  # InvalidSearch (400), SearchOutage (503)
+        context["errors"] = _error_messages(exc)
+        return render(request, "search/page.html", context, status=exc.status_code)
     facets = []
     for facet in FACETS:
         values = result.facets.get(facet) or []
@@ -124,6 +127,7 @@ def search_page(request):
         ),
         "hidden_filters": [(k, v) for k in request.GET for v in request.GET.getlist(k)
                            if k not in ("q", "page", "cursor") and v],
+        "suggestion_url": _with(request, q=result.suggestion) if result.suggestion else None,
     })
     return render(request, "search/page.html", context)
 
@@ -133,8 +137,9 @@ def suggest_partial(request):
     text = request.GET.get("q", "")
     try:
         suggestions = suggest(text, language=get_language())
-    except InvalidSearch as exc:
-        return render(request, "search/_suggestions.html", {"error": exc.message}, status=400)
-    except SearchUnavailable:
+    except SearchOutage:
         suggestions = []
+    except DomainError as exc:  # InvalidSearch: too long, control characters
+        return render(request, "search/_suggestions.html", {"error": exc.message},
+                      status=exc.status_code)
     return render(request, "search/_suggestions.html", {"suggestions": suggestions, "q": text})

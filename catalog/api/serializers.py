@@ -180,8 +180,8 @@ class ProductListOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Product
         fields = [
-            "id", "slug", "name", "name_en", "summary", "summary_en", "organisation",
-            "makerspace", "category", "price", "stage", "stock", "status", "is_first_set",
+            "id", "slug", "name", "name_en", "model_code", "summary", "summary_en",
+            "organisation", "makerspace", "category", "price", "stage", "stock", "status", "is_first_set",
             "first_set_catalogue_ref", "certified", "certified_until", "cover_thumbnail_url",
             "published_at", "created_at", "updated_at",
         ]
@@ -228,6 +228,8 @@ class ProductInputSerializer(serializers.Serializer):
     makerspace = serializers.SlugField(required=False, allow_null=True, allow_blank=True)
     name = serializers.CharField(max_length=200, required=False)
     name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    model_code = serializers.CharField(max_length=64, required=False, allow_blank=True,
+                                       help_text="Model number, e.g. LS-147")
     summary = serializers.CharField(max_length=300, required=False, allow_blank=True)
     summary_en = serializers.CharField(max_length=300, required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)

@@ -27,17 +27,19 @@ def _paragraphs(text: str) -> str:
 
 def forward(apps, schema_editor):
     Makerspace = apps.get_model("catalog", "Makerspace")
-    for space in Makerspace.objects.all():
+    for space in Makerspace.objects.using(schema_editor.connection.alias):
         space.status = "published" if space.is_published else "unpublished"
         space.description = _paragraphs(space.description)
         space.description_en = _paragraphs(space.description_en)
-        space.save(update_fields=["status", "description", "description_en"])
+        space.save(update_fields=["status", "description", "description_en"],
+                   using=schema_editor.connection.alias)
 
 
 def backward(apps, schema_editor):
-    Makerspace = apps.get_model("catalog", "Makerspace")
-    Makerspace.objects.filter(status="published").update(is_published=True)
-    Makerspace.objects.exclude(status="published").update(is_published=False)
+    spaces = apps.get_model("catalog", "Makerspace").objects.using(
+        schema_editor.connection.alias)
+    spaces.filter(status="published").update(is_published=True)
+    spaces.exclude(status="published").update(is_published=False)
 
 
 def amount(verbose_name, **kwargs):

@@ -33,11 +33,12 @@ from marketplace.core.transitions import transition
 from marketplace.core.validation import clean_reason, refuse_unknown_fields
 
 EDITABLE_FIELDS = (
-    "category", "makerspace", "name", "name_en", "summary", "summary_en", "description",
+    "category", "makerspace", "name", "name_en", "model_code", "summary", "summary_en",
+    "description",
     "description_en", "specifications", "price_amount", "price_currency", "stage", "stock",
     "is_first_set", "first_set_catalogue_ref",
 )
-_TEXT_FIELDS = ("name", "name_en", "summary", "summary_en")
+_TEXT_FIELDS = ("name", "name_en", "model_code", "summary", "summary_en")
 
 
 def _clean_stage(stage) -> str:
@@ -101,6 +102,7 @@ def product_create(
     name: str,
     stage: str,
     name_en: str = "",
+    model_code: str = "",
     summary: str = "",
     summary_en: str = "",
     description: str = "",
@@ -126,6 +128,7 @@ def product_create(
     values = {
         "name": clean_text(Product, "name", name, required=True),
         "name_en": clean_text(Product, "name_en", name_en),
+        "model_code": clean_text(Product, "model_code", model_code),
         "summary": clean_text(Product, "summary", summary),
         "summary_en": clean_text(Product, "summary_en", summary_en),
     }

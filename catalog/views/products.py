@@ -118,9 +118,10 @@ def product_edit_page(request, slug):
         raise PermissionDeniedError()
     initial = {
         field: getattr(product, field)
-        for field in ("category", "makerspace", "name", "name_en", "summary", "summary_en",
-                      "description", "description_en", "price_amount", "price_currency", "stage",
-                      "stock", "is_first_set", "first_set_catalogue_ref")
+        for field in ("category", "makerspace", "name", "name_en", "model_code", "summary",
+                      "summary_en", "description", "description_en", "price_amount",
+                      "price_currency", "stage", "stock", "is_first_set",
+                      "first_set_catalogue_ref")
     }
     initial["specifications"] = format_specifications(product.specifications)
     form = ProductForm(request.POST or None, request.FILES or None, initial=initial, editing=True,

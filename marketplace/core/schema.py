@@ -75,6 +75,30 @@ def add_common_error_responses(result, generator, request, public):
     return result
 
 
+BLANK_STRING = {"type": "string", "maxLength": 0}
+
+
+def blank_is_an_alternative(result, generator, request, public):
+    """drf-spectacular post-processing hook: a text field that allows blank *and* has a
+    pattern is documented as ``oneOf: [<pattern>, <blank>]``; when the pattern matches
+    the empty string too, the empty string matches both and ``oneOf`` would call it
+    invalid. ``anyOf`` says what the field takes."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            alternatives = node.get("oneOf")
+            if isinstance(alternatives, list) and BLANK_STRING in alternatives:
+                node["anyOf"] = node.pop("oneOf")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result
+
+
 class ErrorSerializer(serializers.Serializer):
     """The one error body (see ``marketplace.core.api``), for ``@extend_schema``."""
 

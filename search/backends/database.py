@@ -2,18 +2,22 @@
 
 Documents live in ``search.SearchEntry`` (narrow: what matching, filters, facets and
 ranking read), ``search.SearchEntryText`` (what a hit shows) and
-``search.SearchFacetLabel``. On PostgreSQL: weighted tsvector full text (Chinese as
-bigrams segmented in Python, English through the ``english`` configuration) with the
-facet values as lexemes, ts_rank, typo tolerance through a trigram-indexed lexicon,
-ts_headline for English highlights. On SQLite: LIKE matching with a field-weighted
-rank. Same facets, sorting, keyset pagination and result shape either way, and one SQL
-statement per search (see ``database_sql``).
+``search.SearchFacetLabel``; ``search.SearchLexicon`` holds the index's words for typo
+tolerance and "did you mean". On PostgreSQL: tsvector full text (Chinese as bigrams
+segmented in Python, English through the ``english`` configuration, codes as whole
+lexemes) with the facet values as lexemes, ts_rank with exact-code and exact-title
+boosts, typos widened through the trigram-indexed lexicon, ts_headline for English
+highlights. On SQLite: LIKE matching with a field-weighted rank, the same boosts, typos
+widened over the lexicon in Python. Same facets, sorting, keyset pagination and result
+shape either way: one SQL statement per search on PostgreSQL (see ``database_sql``),
+two when the strict query finds too little and the most-terms fallback runs.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -26,6 +30,7 @@ from django.utils.dateparse import parse_datetime
 
 from search.backends import database_sql as q
 from search.backends.base import Progress, ReindexReport, SearchBackend
+from search.backends.database_match import typo_words
 from search.contract import (
     FACET_SIZE,
     BackendQuery,
@@ -34,16 +39,28 @@ from search.contract import (
     RawResult,
     RawSuggestion,
 )
+from search.corrections import did_you_mean
 from search.cursor import bad_cursor
-from search.documents import SearchDocument
+from search.documents import SearchDocument, get_document_type
+from search.terms import (
+    FALLBACK_BELOW,
+    DocumentKeys,
+    QueryTerms,
+    document_keys,
+    key_hash,
+    normalise,
+)
 from search.text import (
     MAX_INDEXED_CHARS,
-    QueryTerms,
+    WORD,
+    auto_fuzziness,
     cjk_lexemes_literal,
     cjk_runs,
     cjk_tsvector_literal,
+    edit_distance,
     has_marks,
     highlight,
+    light_stem,
     mark_sentinels,
     without_cjk,
 )
@@ -53,20 +70,32 @@ FRAGMENT = 160
 ENTRY_WRITE = ("doc_type", "object_id", "category_path", "district", "makerspace", "stage",
                "certified", "first_set", "price", "status", "created_at")
 TEXT_WRITE = ("doc_type", "object_id", "url", "title_zh", "title_en", "summary_zh",
-              "summary_en", "body_zh", "body_en", "keywords", "currency", "suggest", "extra",
-              "indexed_at")
+              "summary_en", "body_zh", "body_en", "keywords", "codes", "title_keys", "currency",
+              "suggest", "extra", "indexed_at")
 HIGHLIGHT_FIELDS = ("title_zh", "title_en", "summary_zh", "summary_en", "body_zh", "body_en")
 # What is matched needs no positions or weights (ranking reads rank_vector): stripped,
 # the vector is a third smaller, and so are the rows a search reads.
 VECTOR_SQL = "(%s::tsvector || strip(to_tsvector('english', %s)))"
 RANK_VECTOR_SQL = "(%s::tsvector || setweight(to_tsvector('english', %s), 'A'))"
-# the English lexemes of the rows just written, for typo tolerance
+# The words of the documents just written, for typo tolerance and "did you mean": on
+# PostgreSQL keyed by their English lexeme (what the vector holds), with the shortest
+# spelling seen as the word to propose ("sensor" rather than "sensors").
 LEXICON_SQL = (
-    "INSERT INTO search_searchlexicon (word) "
-    "SELECT DISTINCT w FROM {table} e, unnest(tsvector_to_array(e.search_vector)) AS w "
-    "WHERE e.doc_type = %s AND e.object_id = ANY(%s) AND w ~ '^[0-9a-z\u00e0-\u024f]+$' "
-    "AND length(w) <= 100 ON CONFLICT (word) DO NOTHING"
+    "INSERT INTO search_searchlexicon (word, surface) "
+    "SELECT DISTINCT ON (stem) stem, w FROM ("
+    "SELECT w, (ts_lexize('english_stem', w))[1] AS stem FROM unnest(%s::text[]) AS w) x "
+    "WHERE stem ~ '^[0-9a-z\u00e0-\u024f]+$' AND length(stem) <= 100 "
+    "ORDER BY stem, length(w), w "
+    "ON CONFLICT (word) DO UPDATE SET surface = excluded.surface "
+    "WHERE search_searchlexicon.surface = '' "
+    "OR length(excluded.surface) < length(search_searchlexicon.surface)"
 )
+SQLITE_LEXICON_SQL = (
+    "INSERT INTO search_searchlexicon (word, surface) VALUES (%s, %s) "
+    "ON CONFLICT (word) DO NOTHING"
+)
+MAX_LEXICON_WORD = 100
+LEXICON_CHARS = re.compile(r"^[0-9a-z\u00e0-\u024f]+$")
 LABEL_SQL = (
     "INSERT INTO search_searchfacetlabel (facet, value, label_zh, label_en) "
     "VALUES (%s, %s, %s, %s) ON CONFLICT (facet, value) DO UPDATE SET "
@@ -83,9 +112,30 @@ def _upsert(table: str, columns: list[str], placeholders: list[str], *,
             f"ON CONFLICT (doc_type, object_id) {action}")
 
 
+_DASHES = re.compile(r"[-\u2010-\u2015\u2212]")
+
+
 def _latin(*texts) -> str:
-    """English text plus the Latin words inside Chinese text ("5G 模组")."""
-    return " ".join(without_cjk(t) if cjk_runs(t) else t for t in texts if t)
+    """English text plus the Latin words inside Chinese text ("5G 模组"), normalised
+    (full-width letters) and with dashes as spaces: PostgreSQL's parser reads "LS-147"
+    as "ls" and "-147", a query word "147" would not match it."""
+    text = " ".join(without_cjk(t) if cjk_runs(t) else t for t in texts if t)
+    return _DASHES.sub(" ", normalise(text))
+
+
+def searchable_latin(doc: SearchDocument) -> str:
+    """The Latin text of every field of ``doc``, as the English parser reads it."""
+    return _latin(doc.title_zh, doc.title_en, doc.summary_zh, doc.summary_en,
+                  doc.body_zh[:MAX_INDEXED_CHARS], doc.body_en[:MAX_INDEXED_CHARS],
+                  doc.matching_keywords)
+
+
+def lexicon_words(latin_texts: Iterable[str]) -> list[str]:
+    """The distinct words (lower case) of texts already reduced to their Latin part."""
+    found: dict[str, None] = {}
+    for text in latin_texts:
+        found.update(dict.fromkeys(WORD.findall(text.lower())))
+    return [w for w in found if len(w) <= MAX_LEXICON_WORD and LEXICON_CHARS.match(w)]
 
 
 class DatabaseBackend(SearchBackend):
@@ -107,7 +157,8 @@ class DatabaseBackend(SearchBackend):
         with self.connection.cursor() as cursor:
             cursor.execute(f"SELECT 1 FROM {q.ENTRY} LIMIT 1")  # noqa: S608 (constant)
             cursor.fetchall()
-        return {"vendor": self.connection.vendor, "typo_tolerance": self.postgres}
+        # PostgreSQL widens through the lexicon in SQL, SQLite over it in Python
+        return {"vendor": self.connection.vendor, "typo_tolerance": True}
 
     def setup(self) -> None:
         """The tables and their indexes come from the migrations."""
@@ -118,24 +169,29 @@ class DatabaseBackend(SearchBackend):
         return SearchEntry.objects.using(self.using).filter(doc_type=doc_type).count()
 
     # -- writing ------------------------------------------------------------------------
-    def _entry_row(self, doc: SearchDocument) -> list:
+    def _entry_row(self, doc: SearchDocument, keys: DocumentKeys, latin: str) -> list:
         row = [doc.doc_type, doc.object_id, doc.category, doc.district, doc.makerspace,
                doc.stage, doc.certified, doc.first_set,
                None if doc.price is None else Decimal(doc.price), doc.status,
                self.connection.ops.adapt_datetimefield_value(doc.created_at)]
         if self.postgres:
             texts = [doc.title_zh, doc.title_en, doc.summary_zh, doc.summary_en, doc.body_zh,
-                     doc.body_en, doc.keywords]
-            row += [cjk_lexemes_literal(texts, extra=q.document_lexemes(doc)),
-                    _latin(*texts)[: 3 * MAX_INDEXED_CHARS],
-                    cjk_tsvector_literal([(doc.title_zh, "A"), (doc.title_en, "A")]),
+                     doc.body_en, doc.matching_keywords]
+            ranking = (*(f"__c:{c}" for c in keys.title_codes),
+                       *(f"__t:{key_hash(k)}" for k in keys.title_keys))
+            row += [cjk_lexemes_literal(texts, extra=(*q.document_lexemes(doc),
+                                                      *keys.all_codes)),
+                    latin[: 3 * MAX_INDEXED_CHARS],
+                    cjk_tsvector_literal([(doc.title_zh, "A"), (doc.title_en, "A")],
+                                         extra=ranking),
                     _latin(doc.title_en, doc.title_zh)]
         return row
 
-    def _text_row(self, doc: SearchDocument, now) -> list:
+    def _text_row(self, doc: SearchDocument, now, keys: DocumentKeys) -> list:
         return [doc.doc_type, doc.object_id, doc.url[:300], doc.title_zh[:300],
                 doc.title_en[:300], doc.summary_zh, doc.summary_en, doc.body_zh, doc.body_en,
-                doc.keywords, doc.currency, json.dumps(doc.suggest, ensure_ascii=False),
+                doc.matching_keywords, " ".join(keys.title_codes), " ".join(keys.title_keys),
+                doc.currency, json.dumps(doc.suggest, ensure_ascii=False),
                 json.dumps(doc.extra, cls=DjangoJSONEncoder, ensure_ascii=False),
                 self.connection.ops.adapt_datetimefield_value(now)]
 
@@ -154,6 +210,8 @@ class DatabaseBackend(SearchBackend):
         is newer (a concurrent write reached it first) and is kept."""
         if not documents:
             return 0
+        for doc_type in {d.doc_type for d in documents}:
+            get_document_type(doc_type)  # ValueError for a type no app registered
         entry_columns, entry_values = list(ENTRY_WRITE), ["%s"] * len(ENTRY_WRITE)
         if self.postgres:
             entry_columns += ["search_vector", "rank_vector"]
@@ -169,10 +227,14 @@ class DatabaseBackend(SearchBackend):
             if doc.makerspace:
                 labels[("makerspace", doc.makerspace)] = (doc.makerspace_label_zh,
                                                           doc.makerspace_label_en)
-        entry_rows = [self._entry_row(d) for d in documents]
+        keys = [document_keys(d) for d in documents]
+        latin = [searchable_latin(d) for d in documents]
+        entry_rows = [self._entry_row(d, k, t)
+                      for d, k, t in zip(documents, keys, latin, strict=True)]
         with self.connection.cursor() as cursor:
             cursor.executemany(_upsert(q.TEXT, list(TEXT_WRITE), text_values),
-                               [self._text_row(d, now) for d in documents])
+                               [self._text_row(d, now, k)
+                                for d, k in zip(documents, keys, strict=True)])
             if labels:
                 cursor.executemany(LABEL_SQL, [[f, v, zh[:300], en[:300]]
                                                for (f, v), (zh, en) in sorted(labels.items())])
@@ -180,7 +242,7 @@ class DatabaseBackend(SearchBackend):
                 cursor.executemany(
                     _upsert(bulk_into, entry_columns, entry_values, keep_existing=True),
                     entry_rows)
-                self._add_to_lexicon(cursor, bulk_into, documents)
+                self._add_to_lexicon(cursor, latin)
                 return len(documents)
             for table in self.entry_targets():
                 # before the live table: if the rebuild swaps in between, this write
@@ -190,18 +252,19 @@ class DatabaseBackend(SearchBackend):
                     cursor.executemany(_upsert(table, entry_columns, entry_values),
                                        entry_rows)
             cursor.executemany(_upsert(q.ENTRY, entry_columns, entry_values), entry_rows)
-            self._add_to_lexicon(cursor, q.ENTRY, documents)
+            self._add_to_lexicon(cursor, latin)
         return len(documents)
 
-    def _add_to_lexicon(self, cursor, table: str, documents: list[SearchDocument]) -> None:
-        """The English words a misspelt query word may be widened to (PostgreSQL)."""
-        if not self.postgres:
+    def _add_to_lexicon(self, cursor, latin_texts: list[str]) -> None:
+        """The words a misspelt query word may be widened to. Words are only added: a
+        word no document uses any more widens a typo to nothing, which costs nothing."""
+        words = lexicon_words(latin_texts)
+        if not words:
             return
-        by_type: dict[str, list[int]] = {}
-        for doc in documents:
-            by_type.setdefault(doc.doc_type, []).append(doc.object_id)
-        for doc_type, ids in by_type.items():
-            cursor.execute(LEXICON_SQL.format(table=table), [doc_type, ids])
+        if self.postgres:
+            cursor.execute(LEXICON_SQL, [words])
+        else:
+            cursor.executemany(SQLITE_LEXICON_SQL, [[w, w] for w in words])
 
     def upsert(self, documents: Iterable[SearchDocument]) -> int:
         written, batch = 0, []
@@ -276,15 +339,31 @@ class DatabaseBackend(SearchBackend):
 
     # -- reading ------------------------------------------------------------------------
     def search(self, query: BackendQuery) -> RawResult:
+        """The strict statement; when it finds fewer than ``FALLBACK_BELOW`` documents,
+        the most-terms statement instead (a cursor says which one its pages came
+        from). On SQLite one more statement first reads the lexicon for typos."""
         terms = QueryTerms.parse(query.text)
+        widened, corrections = ({}, {}) if self.postgres else self._widen(terms)
+        result = self._search_once(query, terms, fallback=bool(query.fallback),
+                                   widened=widened)
+        if (query.fallback is None and query.text and result.total < FALLBACK_BELOW
+                and terms.can_fall_back):
+            result = self._search_once(query, terms, fallback=True, widened=widened)
+        if corrections:
+            result.corrections = corrections
+        return result
+
+    def _search_once(self, query: BackendQuery, terms: QueryTerms, *, fallback: bool,
+                     widened: dict[str, list[str]]) -> RawResult:
         try:
             sql = q.search_sql(q.Dialect(self.connection.vendor), query, terms, query.after,
-                               query.size + 1, self.connection.ops.adapt_datetimefield_value)
+                               query.size + 1, self.connection.ops.adapt_datetimefield_value,
+                               fallback=fallback, widened=widened)
         except (ValueError, TypeError, IndexError, ArithmeticError) as exc:
             raise bad_cursor() from exc
         with self.connection.cursor() as cursor:
             cursor.execute(sql.sql, sql.params)
-            hits_json, facets_json = cursor.fetchone()
+            hits_json, facets_json, corrections_json = cursor.fetchone()
         hits = [self._decode_hit(h) for h in _json(hits_json, [])]
         hits.sort(key=lambda h: q.sort_key(query.sort, h))
         more = len(hits) > query.size
@@ -301,8 +380,44 @@ class DatabaseBackend(SearchBackend):
             values.sort(key=lambda v: (-v.count, v.value))
             facets[name] = values[:FACET_SIZE]
         next_after = q.sort_values(query.sort, hits[-1]) if more and hits else None
+        typo = typo_words(terms)
+        corrections = {typo[int(c["i"])]: c["w"] for c in _json(corrections_json, [])
+                       if 0 <= int(c["i"]) < len(typo) and c.get("w")}
         return RawResult(total=total, hits=[self._hit(h, terms) for h in hits], facets=facets,
-                         next_after=next_after)
+                         next_after=next_after, corrections=corrections, fallback=fallback)
+
+    def _widen(self, terms: QueryTerms) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """Each query word the lexicon does not know -> the known words within
+        its AUTO edit distance (nearest first, at most five), and the nearest as its
+        correction. One statement reads the candidates: same first letter (as
+        Elasticsearch's ``prefix_length: 1``), length within the allowed edits. Searches
+        on SQLite use it; on PostgreSQL the search statement does the same in SQL (and
+        suggestions use this when nothing else is found)."""
+        words = typo_words(terms)
+        if not words:
+            return {}, {}
+        where, params = [], []
+        for word in words:
+            edits = auto_fuzziness(word)
+            where.append("word = %s OR (word >= %s AND word < %s AND length(word) BETWEEN %s "
+                         "AND %s)")
+            params += [light_stem(word), word[0], chr(ord(word[0]) + 1), len(word) - edits,
+                       len(word) + edits]
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT word, surface FROM search_searchlexicon WHERE "  # noqa: S608
+                           + " OR ".join(where), params)
+            known = {word: surface or word for word, surface in cursor.fetchall()}
+        widened, corrections = {}, {}
+        for word in words:
+            if word in known or light_stem(word) in known:  # "sensors" when "sensor" is
+                continue
+            near = sorted((edit_distance(word, k), k) for k in known
+                          if k[0] == word[0] and abs(len(k) - len(word)) <= auto_fuzziness(word))
+            near = [k for d, k in near if d <= auto_fuzziness(word)][:5]
+            if near:
+                widened[word] = near
+                corrections[word] = known[near[0]]
+        return widened, corrections
 
     @staticmethod
     def _decode_hit(hit: dict) -> dict:
@@ -351,9 +466,23 @@ class DatabaseBackend(SearchBackend):
     def suggest(self, text: str, *, doc_types: tuple[str, ...], limit: int) -> list[
         RawSuggestion
     ]:
+        """Titles containing ``text`` (those starting with it first; on PostgreSQL also
+        titles similar to it, through their trigram index). When nothing is found, the
+        text with its misspelt words corrected through the lexicon."""
         text = " ".join(text.split())
         if not text:
             return []
+        found = self._suggest(text, doc_types=doc_types, limit=limit)
+        if not found:
+            _widened, corrections = self._widen(QueryTerms.parse(text))
+            corrected = did_you_mean(text, corrections)
+            if corrected:
+                found = self._suggest(corrected, doc_types=doc_types, limit=limit)
+        return found
+
+    def _suggest(self, text: str, *, doc_types: tuple[str, ...], limit: int) -> list[
+        RawSuggestion
+    ]:
         like = f"%{_escape_like(text)}%"
         prefix = f"{_escape_like(text)}%"
         if self.postgres:

@@ -7,15 +7,14 @@ filter. The page of hits is taken from the rows whose flags are all set, the fac
 counts by grouping ``m`` once per facet, and both come back as JSON in a single row,
 so the index is read once and the number of statements never depends on the results.
 
-Two vendors. PostgreSQL: a weighted tsvector with the facet values as lexemes
-(``__stage:prototype``), so one GIN lookup answers text and filters together and only
-the exact price range is checked on the rows (the index narrows by price decade);
-``ts_rank`` over the titles' small vector; a
-Latin word the index has never seen is widened to the known lexemes within
-Elasticsearch's AUTO edit distance (``SearchLexicon``, trigram index), so typos are
-found in every field while a correctly spelt word costs nothing extra; ``ts_headline``
-marks English text. Other vendors (SQLite for the embedded demo): LIKE matching and a
-field-weighted rank.
+Two vendors, matched and ranked by ``database_match``. PostgreSQL: a tsvector with the
+facet values as lexemes (``__stage:prototype``), so one GIN lookup answers text and
+filters together and only the exact price range is checked on the rows (the index
+narrows by price decade); ``ts_headline`` marks English text. Other vendors (SQLite for
+the embedded demo): LIKE matching and a field-weighted rank.
+
+A strict search is one statement; when it finds too little, the backend runs the
+most-terms fallback as a second one.
 
 Statements are assembled from constants of this module (column names, sort orders,
 facet expressions); every value from a request travels as a parameter (the ``noqa:
@@ -24,35 +23,25 @@ S608`` markers below).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.dateparse import parse_datetime
 
+from search.backends.database_match import ENTRY as ENTRY  # re-exported: the live table
+from search.backends.database_match import TEXT, Fragment, postgres_match, sqlite_match
 from search.contract import PRICE_BUCKETS, BackendQuery
-from search.text import (
-    QueryTerms,
-    auto_fuzziness,
-    cjk_tsquery_literal,
-    facet_lexeme,
-    facet_tsquery_literal,
-)
+from search.documents import types_with_facet
+from search.terms import QueryTerms
+from search.text import facet_lexeme
 
-ENTRY = "search_searchentry"
-TEXT = "search_searchentrytext"
 LABEL = "search_searchfacetlabel"
 # both titles, as the trigram index of migration 0002 is built on exactly this
 TITLES = "(title_zh || ' ' || title_en)"
-TEXT_COLUMNS = ("title_zh", "title_en", "summary_zh", "summary_en", "body_zh", "body_en",
-                "keywords")
-# text column -> rank weight on SQLite (PostgreSQL weighs through the vector)
-LIKE_WEIGHTS = {"title_zh": 3, "title_en": 3, "summary_zh": 2, "summary_en": 2,
-                "body_zh": 1, "body_en": 1, "keywords": 0.5}
 ENTRY_COLUMNS = ("id", "doc_type", "object_id", "category_path", "district", "makerspace",
                  "stage", "certified", "first_set", "price", "status", "created_at")
 PAGE_TEXT_COLUMNS = ("url", "title_zh", "title_en", "summary_zh", "summary_en", "body_zh",
                      "body_en", "keywords", "currency", "suggest", "extra")
-RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B, A
 HEADLINE_ALL = "StartSel=\ue000, StopSel=\ue001, HighlightAll=true"
 HEADLINE_FRAGMENT = "StartSel=\ue000, StopSel=\ue001, MaxFragments=1, MaxWords=30, MinWords=12"
 LABELLED = ("category", "makerspace")
@@ -74,44 +63,12 @@ FACET_SQL = {
     "status": ("status", "status <> ''"),
 }
 
-# One Latin query word: its English form, widened (only when the index has never seen
-# that word) to at most five known lexemes within the AUTO edit distance, found through
-# the lexicon's trigram index. Uncorrelated, so evaluated once per statement.
-TYPO_WORD = (
-    "(plainto_tsquery('english', %s) || COALESCE(("
-    "SELECT to_tsquery('simple', string_agg(quote_literal(near.word), ' | ')) FROM ("
-    "SELECT l.word FROM search_searchlexicon l, "
-    "(SELECT (ts_lexize('english_stem', %s))[1] AS stem) s "
-    "WHERE s.stem IS NOT NULL "
-    "AND NOT EXISTS (SELECT 1 FROM search_searchlexicon k WHERE k.word = s.stem) "
-    "AND l.word %% s.stem AND levenshtein(l.word, s.stem) <= %s "
-    "ORDER BY similarity(l.word, s.stem) DESC, l.word LIMIT 5) near), ''::tsquery))"
-)
-
-# facet -> the document types that have it
-FACET_DOC_TYPES = {
-    "category": {"product", "campaign", "notice"},
-    "district": {"product", "makerspace", "campaign", "notice"},
-    "makerspace": {"product", "makerspace", "campaign"},
-    "stage": {"product"},
-    "certified": {"product"},
-    "first_set": {"product"},
-    "status": {"campaign", "notice"},
-    "price": {"product", "campaign", "notice"},
-}
-
 ORDER_BY = {
     "relevance": "rank DESC, id ASC",
     "newest": "created_at DESC, id DESC",
     "price_asc": "price_missing ASC, price ASC, id ASC",
     "price_desc": "price_missing ASC, price DESC, id DESC",
 }
-
-
-@dataclass
-class Fragment:
-    sql: str
-    params: list = field(default_factory=list)
 
 
 @dataclass
@@ -200,63 +157,15 @@ class Dialect:
         # as text on PostgreSQL too: decoded with exact decimals, not the driver's floats
         return f"json_agg({expr})::text" if self.postgres else f"json_group_array({expr})"
 
-    @staticmethod
-    def text_tsquery(terms: QueryTerms) -> Fragment | None:
-        parts, params = [], []
-        if terms.runs:
-            parts.append("%s::tsquery")
-            params.append(cjk_tsquery_literal(terms.runs))
-        for word in terms.words:
-            edits = auto_fuzziness(word)
-            if edits:
-                parts.append(TYPO_WORD)
-                params += [word, word, edits]
-            else:
-                parts.append("plainto_tsquery('english', %s)")
-                params.append(word)
-        if not parts:
-            return None
-        return Fragment("(" + " && ".join(parts) + ")", params)
-
-    def source(self, terms: QueryTerms, filters: list[ActiveFilter]) -> tuple[str, Fragment,
-                                                                                Fragment]:
-        """FROM clause and match condition of the candidates, and their rank expression
-        (over the candidates' columns: ``rank_vector`` or the text columns)."""
-        tokens = (*terms.runs, *terms.words)
+    def match(self, terms: QueryTerms, filters: list[ActiveFilter], *, fallback: bool,
+              relevance: bool, widened: dict[str, list[str]]):
         if not self.postgres:
-            clauses, params, ranks, rank_params = [], [], [], []
-            for token in tokens:
-                clauses.append("(" + " OR ".join(f"t.{c} LIKE %s" for c in TEXT_COLUMNS) + ")")
-                params += [f"%{token}%"] * len(TEXT_COLUMNS)
-                for column, weight in LIKE_WEIGHTS.items():
-                    # evaluated over the candidates' columns (outside the join)
-                    ranks.append(f"CASE WHEN {column} LIKE %s THEN {weight} ELSE 0 END")
-                    rank_params.append(f"%{token}%")
-            if terms.text and not tokens:
-                clauses = ["1 = 0"]
-            return (
-                f"{ENTRY} e JOIN {TEXT} t ON t.doc_type = e.doc_type "
-                "AND t.object_id = e.object_id",
-                Fragment(" AND ".join(clauses) or "1 = 1", params),
-                Fragment("(0.0" + "".join(f" + {r}" for r in ranks) + ")", rank_params),
-            )
+            return sqlite_match(terms, fallback=fallback, relevance=relevance, widened=widened)
         groups = [f.lexemes for f in filters if f.lexemes]
         # A type restriction alone does not narrow anything worth an index lookup.
-        worth_it = terms.text or any(f.name != "doc_type" for f in filters if f.lexemes)
-        facet_q = facet_tsquery_literal(groups, at_least=len(groups) - 1) if worth_it else ""
-        text_q = self.text_tsquery(terms)
-        conditions, params = [], []
-        if terms.text and text_q is None:
-            conditions.append("1 = 0")  # only stop words: no term to match, as in ES
-        elif text_q is not None:
-            conditions.append(f"e.search_vector @@ {text_q.sql}")
-            params += text_q.params
-        if facet_q:
-            conditions.append("e.search_vector @@ %s::tsquery")
-            params.append(facet_q)
-        rank = (Fragment(f"ts_rank('{RANK_WEIGHTS}', rank_vector, {text_q.sql})::float8",
-                         list(text_q.params)) if text_q is not None else Fragment("0.0"))
-        return f"{ENTRY} e", Fragment(" AND ".join(conditions) or "TRUE", params), rank
+        if not (terms.text or any(f.name != "doc_type" for f in filters if f.lexemes)):
+            groups = []
+        return postgres_match(terms, groups, fallback=fallback, relevance=relevance)
 
 
 def sort_values(sort: str, hit: dict) -> tuple:
@@ -317,34 +226,50 @@ def price_bucket_sql() -> Fragment:
 
 
 def search_sql(dialect: Dialect, query: BackendQuery, terms: QueryTerms, after: tuple | None,
-               limit: int, adapt_datetime=lambda value: value) -> Fragment:
-    """One row: ``hits`` (JSON array of the page) and ``facets`` (JSON array of
-    ``{facet, value, n, zh, en}``, with ``#total``)."""
+               limit: int, adapt_datetime=lambda value: value, *, fallback: bool = False,
+               widened: dict[str, list[str]] | None = None) -> Fragment:
+    """One row: ``hits`` (JSON array of the page), ``facets`` (JSON array of
+    ``{facet, value, n, zh, en}``, with ``#total``) and ``corrections`` (JSON array of
+    ``{i, w}``: the correction of the i-th widened word, PostgreSQL only).
+    ``fallback``: match most terms instead of all; ``widened``: (SQLite) the lexicon
+    words each unknown query word was widened to."""
     filters = active_filters(query)
-    from_sql, match, rank = dialect.source(terms, filters)
+    relevance = bool(query.sort == "relevance" and terms.text)
+    match = dialect.match(terms, filters, fallback=fallback, relevance=relevance,
+                          widened=widened or {})
     sql, params = [], []
+    if match.prelude is not None:
+        sql.append(f"WITH {match.prelude.sql}, ")
+        params += match.prelude.params
+    else:
+        sql.append("WITH ")
 
     # m: candidates with one flag per filter, ranked when they pass every filter
     flags = [f"CASE WHEN {f.condition.sql} THEN 1 ELSE 0 END AS f{i}"
              for i, f in enumerate(filters)]
     all_flags = " AND ".join(f"f{i} = 1" for i in range(len(filters))) or "1 = 1"
-    inner_rank_columns = ("e.rank_vector" if dialect.postgres else
-                          ", ".join(f"t.{c}" for c in TEXT_COLUMNS))
-    relevance = query.sort == "relevance" and terms.text
-    rank_sql = f"CASE WHEN {all_flags} THEN {rank.sql} END" if relevance else "0.0"
+    rank_sql = f"CASE WHEN {all_flags} THEN {match.rank.sql} END" if relevance else "0.0"
     if relevance:
-        params += rank.params
+        params += match.rank.params
     inner = (f"SELECT {', '.join(f'e.{c}' for c in ENTRY_COLUMNS)}, "  # noqa: S608
              f"CASE WHEN e.price IS NULL THEN 1 ELSE 0 END AS price_missing"
              + "".join(f", {f}" for f in flags)
-             + (f", {inner_rank_columns}" if relevance else "")
-             + f" FROM {from_sql} WHERE {match.sql}")
-    params += [p for f in filters for p in f.condition.params] + match.params
-    prune = (" WHERE " + " + ".join(f"f{i}" for i in range(len(filters)))
-             + f" >= {len(filters) - 1}") if len(filters) > 1 else ""
+             + "".join(f", {c}" for c in match.columns)
+             + (f", {match.matched.sql} AS matched" if match.matched is not None else "")
+             + f" FROM {match.from_sql} WHERE {match.where.sql}")
+    params += [p for f in filters for p in f.condition.params]
+    if match.matched is not None:
+        params += match.matched.params
+    params += match.where.params
+    keep = []
+    if len(filters) > 1:
+        keep.append(" + ".join(f"f{i}" for i in range(len(filters))) + f" >= {len(filters) - 1}")
+    if match.matched is not None:
+        keep.append(f"matched >= {int(match.at_least)}")
+    prune = f" WHERE {' AND '.join(keep)}" if keep else ""
     columns = ", ".join([*ENTRY_COLUMNS, "price_missing",
                          *(f"f{i}" for i in range(len(filters)))])
-    sql.append(f"WITH m AS (SELECT {columns}, {rank_sql} AS rank "  # noqa: S608
+    sql.append(f"m AS (SELECT {columns}, {rank_sql} AS rank "  # noqa: S608
                f"FROM ({inner}) AS x{prune})")
 
     # hits: one page of the rows passing every filter
@@ -386,8 +311,8 @@ def search_sql(dialect: Dialect, query: BackendQuery, terms: QueryTerms, after: 
 
     def applies(facet: str) -> bool:
         # with a type filter, a facet none of the wanted types has is empty anyway
-        return (not wanted_types or "doc_type" in (facet,)
-                or bool(FACET_DOC_TYPES[facet] & wanted_types))
+        return (not wanted_types or facet == "doc_type"
+                or bool(types_with_facet(facet) & wanted_types))
 
     sql.append(f", complete AS (SELECT * FROM m WHERE {all_flags})")  # noqa: S608
     selects = ["SELECT '#total' AS facet, '' AS value, COUNT(*) AS n FROM complete"]
@@ -418,9 +343,11 @@ def search_sql(dialect: Dialect, query: BackendQuery, terms: QueryTerms, after: 
     )
     facet_json = dialect.json_object([("facet", "f.facet"), ("value", "f.value"), ("n", "f.n"),
                                       ("zh", "l.label_zh"), ("en", "l.label_en")])
+    corrections = match.corrections.sql if match.corrections is not None else "NULL"
     sql.append(
         f" SELECT (SELECT {dialect.json_array_agg(page_json)} FROM page) AS hits, "  # noqa: S608
         f"(SELECT {dialect.json_array_agg(facet_json)} FROM facets f "
-        f"LEFT JOIN {LABEL} l ON l.facet = f.facet AND l.value = f.value) AS facets"
+        f"LEFT JOIN {LABEL} l ON l.facet = f.facet AND l.value = f.value) AS facets, "
+        f"{corrections} AS corrections"
     )
     return Fragment("".join(sql), params)

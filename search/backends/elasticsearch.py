@@ -6,10 +6,13 @@ it, swaps the alias in one atomic ``_aliases`` call and deletes the old index, s
 searches never see a half-built index. Writes that arrive during a rebuild go to both
 the live index and the one being built.
 
-Queries: ``multi_match`` over bilingual fields with boosts (title^3, summary^2, body)
-and ``fuzziness: AUTO``; facet filters as ``post_filter`` with one ``filter``
-aggregation per facet (disjunctive counts); highlights; completion suggestions;
-``search_after`` for deep pages.
+Queries (``search.backends.es_query``): one clause per term of ``search.terms`` over
+bilingual fields with boosts (title^3, summary^2, body), ``fuzziness: AUTO`` for words,
+codes as whole tokens; a strict query, and the most-terms fallback
+(``minimum_should_match``) when it finds too little; exact codes and titles boosted.
+Facet filters as ``post_filter`` with one ``filter`` aggregation per facet (disjunctive
+counts); highlights; "did you mean" from the term suggester in the same request;
+completion suggestions; ``search_after`` for deep pages.
 """
 
 from __future__ import annotations
@@ -31,9 +34,9 @@ from elasticsearch.dsl import Index, Q, Search
 from elasticsearch.helpers import BulkIndexError, bulk, streaming_bulk
 
 from search.backends.base import Progress, ReindexReport, SearchBackend, SearchUnavailable
-from search.backends.es_documents import INDEX_DOCUMENTS, LABEL_SEPARATOR
+from search.backends.es_documents import LABEL_SEPARATOR, index_document
+from search.backends.es_query import SUGGEST_FIELD, suggest_words, text_query
 from search.contract import (
-    DOC_TYPES,
     FACET_SIZE,
     MAX_RESULT_WINDOW,
     PRICE_BUCKETS,
@@ -44,15 +47,12 @@ from search.contract import (
     RawSuggestion,
 )
 from search.cursor import bad_cursor
-from search.documents import SearchDocument
-from search.text import MARK_CLOSE, MARK_OPEN, mark_sentinels
+from search.documents import SearchDocument, document_types, get_document_type
+from search.terms import FALLBACK_BELOW, QueryTerms
+from search.text import MARK_CLOSE, MARK_OPEN, auto_fuzziness, edit_distance, mark_sentinels
 
 logger = logging.getLogger(__name__)
 
-INDEX_NAMES = {"product": "products", "makerspace": "makerspaces", "campaign": "campaigns",
-               "notice": "notices"}
-TEXT_FIELDS = ["title_zh^3", "title_en^3", "summary_zh^2", "summary_en^2", "body_zh",
-               "body_en", "keywords^0.5"]
 HIGHLIGHT_FIELDS = ("title_zh", "title_en", "summary_zh", "summary_en", "body_zh", "body_en")
 # facet -> field it filters on / aggregates on
 FILTER_FIELDS = {"doc_type": "doc_type", "category": "category_paths", "district": "district",
@@ -95,6 +95,20 @@ def _position(query: BackendQuery) -> tuple[list | None, int, int]:
     return sort_values, 0, offset
 
 
+def _corrections(suggest: dict) -> dict[str, str]:
+    """The term suggester's best option per misspelt word, within the AUTO edit
+    distance the search itself allows (as the database backend's lexicon)."""
+    out = {}
+    for entry in suggest.get("did_you_mean", []):
+        word = entry.get("text", "")
+        for option in entry.get("options", []):
+            candidate = option.get("text", "")
+            if candidate and edit_distance(word, candidate) <= auto_fuzziness(word):
+                out[word] = candidate
+                break
+    return out
+
+
 def _unavailable(exc: Exception) -> SearchUnavailable:
     return SearchUnavailable(f"Elasticsearch: {type(exc).__name__}: {exc}"[:500])
 
@@ -121,7 +135,7 @@ class ElasticsearchBackend(SearchBackend):
 
     # -- names ----------------------------------------------------------------------------
     def alias(self, doc_type: str) -> str:
-        return f"{self.prefix}-{INDEX_NAMES[doc_type]}"
+        return f"{self.prefix}-{get_document_type(doc_type).index_name}"
 
     def _new_index_name(self, doc_type: str) -> str:
         return f"{self.alias(doc_type)}-v{timezone.now():%Y%m%d%H%M%S%f}"
@@ -143,13 +157,14 @@ class ElasticsearchBackend(SearchBackend):
             raise _unavailable(exc) from exc
         if health.get("status") == "red":
             raise SearchUnavailable("Elasticsearch cluster status is red")
-        return {"cluster_status": health.get("status")}
+        # fuzziness AUTO on every word, the term suggester for "did you mean"
+        return {"cluster_status": health.get("status"), "typo_tolerance": True}
 
     def _create_index(self, doc_type: str, name: str) -> None:
         index = Index(name, using=self.client)
         index.settings(number_of_shards=1, number_of_replicas=self.replicas,
                        max_result_window=MAX_RESULT_WINDOW)
-        index.document(INDEX_DOCUMENTS[doc_type])
+        index.document(index_document(get_document_type(doc_type)))
         index.create()
 
     def _ensure(self, doc_type: str) -> None:
@@ -167,8 +182,8 @@ class ElasticsearchBackend(SearchBackend):
         self._ready.add(doc_type)
 
     def setup(self) -> None:
-        for doc_type in DOC_TYPES:
-            self._ensure(doc_type)
+        for document_type in document_types():
+            self._ensure(document_type.doc_type)
 
     def count(self, doc_type: str) -> int:
         try:
@@ -187,7 +202,7 @@ class ElasticsearchBackend(SearchBackend):
         actions = []
         for doc in documents:
             self._ensure(doc.doc_type)
-            source = INDEX_DOCUMENTS[doc.doc_type].source(doc)
+            source = index_document(get_document_type(doc.doc_type)).source(doc)
             for target in self._targets(doc.doc_type):
                 actions.append({"_op_type": "index", "_index": target, "_id": doc.key,
                                 "_source": source})
@@ -222,6 +237,7 @@ class ElasticsearchBackend(SearchBackend):
                 progress: Progress | None = None, chunk_size: int = 500) -> ReindexReport:
         alias = self.alias(doc_type)
         new = self._new_index_name(doc_type)
+        mapping = index_document(get_document_type(doc_type))
         try:
             old = self.indices_behind(doc_type)
             self._drop_leftovers(doc_type, keep=old)
@@ -235,7 +251,7 @@ class ElasticsearchBackend(SearchBackend):
         try:
             actions = (
                 {"_op_type": "index", "_index": new, "_id": doc.key,
-                 "_source": INDEX_DOCUMENTS[doc_type].source(doc)}
+                 "_source": mapping.source(doc)}
                 for doc in documents
             )
             for ok, item in streaming_bulk(self.client, actions, chunk_size=chunk_size,
@@ -289,7 +305,7 @@ class ElasticsearchBackend(SearchBackend):
 
     # -- reading ------------------------------------------------------------------------
     def _indices(self, doc_types) -> list[str]:
-        return [self.alias(t) for t in (doc_types or DOC_TYPES)]
+        return [self.alias(t) for t in (doc_types or [d.doc_type for d in document_types()])]
 
     @staticmethod
     def _filter_clauses(query: BackendQuery) -> dict[str, Q]:
@@ -309,23 +325,26 @@ class ElasticsearchBackend(SearchBackend):
             clauses["price"] = Q("range", price=bounds)
         return clauses
 
-    def _text_query(self, text: str) -> Q:
-        if not text:
-            return Q("match_all")
-        return Q("bool", should=[
-            Q("multi_match", query=text, type="best_fields", fields=TEXT_FIELDS,
-              operator="and", fuzziness="AUTO", prefix_length=1),
-            # a query mixing languages may match across fields
-            Q("match", all_text={"query": text, "operator": "and", "boost": 0.3}),
-        ], minimum_should_match=1)
-
     def search(self, query: BackendQuery) -> RawResult:
+        """The strict query; when it finds fewer than ``FALLBACK_BELOW`` documents, the
+        most-terms fallback instead (a cursor says which one its pages came from)."""
+        terms = QueryTerms.parse(query.text)
+        result = self._search_once(query, terms, fallback=bool(query.fallback))
+        if (query.fallback is None and query.text and result.total < FALLBACK_BELOW
+                and terms.can_fall_back):
+            corrections = result.corrections
+            result = self._search_once(query, terms, fallback=True, suggest=False)
+            result.corrections = corrections
+        return result
+
+    def _search_once(self, query: BackendQuery, terms: QueryTerms, *, fallback: bool,
+                     suggest: bool = True) -> RawResult:
         clauses = self._filter_clauses(query)
         # every type's index: the type is a (disjunctive) facet like the others
         s = Search(using=self.client, index=self._indices(None)).params(
             ignore_unavailable=True, allow_no_indices=True
         )
-        s = s.query(self._text_query(query.text))
+        s = s.query(text_query(terms, fallback=fallback) if query.text else Q("match_all"))
         if clauses:
             s = s.post_filter(Q("bool", filter=list(clauses.values())))
         for facet, field in AGG_FIELDS.items():
@@ -351,6 +370,11 @@ class ElasticsearchBackend(SearchBackend):
                                     no_match_size=0)
             s = s.highlight(*HIGHLIGHT_FIELDS)
             s = s.highlight("title_zh", "title_en", number_of_fragments=0)
+        words = suggest_words(terms) if suggest else []
+        if words:
+            s = s.suggest("did_you_mean", " ".join(words), term={
+                "field": SUGGEST_FIELD, "suggest_mode": "missing", "size": 3,
+                "prefix_length": 1, "min_word_length": 3, "max_edits": 2})
         try:
             response = s.execute()
         except BadRequestError as exc:
@@ -371,8 +395,9 @@ class ElasticsearchBackend(SearchBackend):
                 next_after[0] = _float32(float(next_after[0]))
                 next_after.append(position + len(hits))
             next_after = tuple(next_after)
+        corrections = _corrections(response.to_dict().get("suggest") or {}) if words else {}
         return RawResult(total=int(response.hits.total.value), hits=raw_hits, facets=facets,
-                         next_after=next_after)
+                         next_after=next_after, corrections=corrections, fallback=fallback)
 
     @staticmethod
     def _facets(aggs: dict) -> dict[str, list[RawFacetValue]]:

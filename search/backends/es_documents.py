@@ -5,7 +5,12 @@ segmentation), English fields the ``english`` analyzer (stemming, stop words). E
 text field is copied into ``all_text`` so a query may mix languages across fields.
 Facet fields are keywords; category and makerspace also have a ``*_facet`` keyword that
 carries the labels with the value (``value<US>zh<US>en``), so one terms aggregation
-gives counts and labels without a second lookup.
+gives counts and labels without a second lookup. ``codes`` holds the normalised keys of
+the document's identifiers and of the codes in its titles (``ls147``), ``title_keys``
+the titles as an exact match compares them (``search.terms``).
+
+Each registered document type gets its own mapping (:func:`index_document`): these
+common fields plus the extra fields it declares.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from elasticsearch.dsl import (
     Completion,
     Date,
     Document,
+    Float,
     Integer,
     Keyword,
     Long,
@@ -24,6 +30,7 @@ from elasticsearch.dsl import (
 )
 
 from search.documents import SearchDocument
+from search.terms import document_keys
 
 LABEL_SEPARATOR = "\u001f"
 
@@ -67,6 +74,8 @@ class BaseIndexDocument(Document):
     currency = Keyword()
     status = Keyword()
     created_at = Date()
+    codes = Keyword()
+    title_keys = Keyword()
     suggest = Completion()
     extra = Object(enabled=False)
 
@@ -91,7 +100,7 @@ class BaseIndexDocument(Document):
             "summary_en": doc.summary_en,
             "body_zh": doc.body_zh,
             "body_en": doc.body_en,
-            "keywords": doc.keywords,
+            "keywords": doc.matching_keywords,
             "category": doc.category or None,
             "category_paths": doc.category_paths,
             "category_facet": facet(doc.category, doc.category_label_zh,
@@ -112,6 +121,8 @@ class BaseIndexDocument(Document):
             "currency": doc.currency or None,
             "status": doc.status or None,
             "created_at": doc.created_at.isoformat(),
+            "codes": document_keys(doc).all_codes,
+            "title_keys": document_keys(doc).title_keys,
             "suggest": {"input": [s for s in doc.suggest if s][:10]},
             "extra": doc.extra,
         }
@@ -119,54 +130,44 @@ class BaseIndexDocument(Document):
         return body
 
 
-class ProductIndexDocument(BaseIndexDocument):
-    organisation = Keyword()
-
-    @classmethod
-    def fields_from(cls, doc):
-        return {"organisation": doc.extra.get("organisation_slug")}
-
-
-class MakerspaceIndexDocument(BaseIndexDocument):
-    focus_areas = Keyword()
-
-    @classmethod
-    def fields_from(cls, doc):
-        return {"focus_areas": list(doc.extra.get("focus_areas") or [])}
-
-
-class CampaignIndexDocument(BaseIndexDocument):
-    goal_amount = ScaledFloat(scaling_factor=100)
-    ends_at = Date()
-    backers = Integer()
-
-    @classmethod
-    def fields_from(cls, doc):
-        goal = doc.extra.get("goal_amount")
-        return {
-            "goal_amount": None if goal in (None, "") else float(goal),
-            "ends_at": doc.extra.get("ends_at"),
-            "backers": doc.extra.get("backers"),
-        }
-
-
-class NoticeIndexDocument(BaseIndexDocument):
-    procedure_kind = Keyword()
-    deadline = Date()
-    buyer = Keyword()
-
-    @classmethod
-    def fields_from(cls, doc):
-        return {
-            "procedure_kind": doc.extra.get("procedure_kind"),
-            "deadline": doc.extra.get("deadline"),
-            "buyer": doc.extra.get("buyer_slug"),
-        }
-
-
-INDEX_DOCUMENTS: dict[str, type[BaseIndexDocument]] = {
-    "product": ProductIndexDocument,
-    "makerspace": MakerspaceIndexDocument,
-    "campaign": CampaignIndexDocument,
-    "notice": NoticeIndexDocument,
+FIELD_KINDS = {
+    "keyword": Keyword,
+    "date": Date,
+    "integer": Integer,
+    "float": Float,
+    "boolean": Boolean,
 }
+
+
+def _coerce(kind: str, value):
+    if value in (None, ""):
+        return None
+    if kind == "float":
+        return float(value)
+    if kind == "integer":
+        return int(value)
+    return value
+
+
+_classes: dict[str, tuple[object, type[BaseIndexDocument]]] = {}
+
+
+def index_document(document_type) -> type[BaseIndexDocument]:
+    """The mapping of one registered type: the common fields plus its ``index_fields``
+    (values taken from ``document.extra``). Built once per registration."""
+    cached = _classes.get(document_type.doc_type)
+    if cached is not None and cached[0] is document_type:
+        return cached[1]
+    fields = {name: kind for name, kind in document_type.index_fields.items()
+              if name not in BaseIndexDocument._doc_type.mapping}
+    attrs = {name: FIELD_KINDS[kind]() for name, kind in fields.items()}
+
+    @classmethod
+    def fields_from(cls, doc):
+        return {name: _coerce(kind, doc.extra.get(name)) for name, kind in fields.items()}
+
+    attrs["fields_from"] = fields_from
+    name = "".join(part.title() for part in document_type.doc_type.split("_")) + "IndexDocument"
+    cls = type(name, (BaseIndexDocument,), attrs)
+    _classes[document_type.doc_type] = (document_type, cls)
+    return cls

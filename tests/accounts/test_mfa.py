@@ -155,7 +155,7 @@ class TestLoginStage:
         maker = OwnerFactory().user
         response = login(client, maker.email)
         assert response.status_code == 302
-        assert response["Location"] == reverse("home")
+        assert response["Location"] == reverse("dashboard")
         assert client.session["_auth_user_id"] == str(maker.pk)
 
 

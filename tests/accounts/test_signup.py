@@ -55,7 +55,7 @@ def test_sign_up_verify_email_then_log_in(client):
 
     response = login(fresh, "new.maker@example.org")
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("dashboard")
     assert fresh.session["_auth_user_id"] == str(user.pk)
     assert fresh.get(reverse("accounts:profile")).status_code == 200
 

@@ -16,6 +16,10 @@ from hypothesis import HealthCheck, settings
 from tests.factories import OwnerFactory
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+# NUL is refused in every text before any view runs (core.middleware.BadInputMiddleware,
+# core.parsers.SafeJSONParser; tested in tests/core/test_bad_input.py): generating it only
+# finds that refusal again.
+schema.config.generation.update(allow_x00=False)
 
 BOUNDED = settings(
     max_examples=6, deadline=None, derandomize=True, database=None,
@@ -51,10 +55,19 @@ def maker_headers(db):
     }
 
 
+def without_server_issued_tokens(case):
+    """A search ``cursor`` is a signed token only the server issues: no generated value is
+    one, so every generated one is (rightly) a 400. Its rules are tested in
+    tests/search/test_api.py (test_bad_cursor_is_refused); here it is left out."""
+    if case.query and "cursor" in case.query:
+        case.query.pop("cursor")
+
+
 @pytest.mark.django_db
 @schema.parametrize()
 @BOUNDED
 def test_api_as_an_anonymous_visitor(case):
+    without_server_issued_tokens(case)
     with NO_THROTTLE:
         case.call_and_validate()
 
@@ -63,5 +76,6 @@ def test_api_as_an_anonymous_visitor(case):
 @schema.parametrize()
 @BOUNDED
 def test_api_as_a_signed_in_maker(case, maker_headers):
+    without_server_issued_tokens(case)
     with NO_THROTTLE:
         case.call_and_validate(headers=maker_headers)

@@ -1,6 +1,7 @@
 """Migration 0004 on existing data: units recorded before confirmations existed stay
 counted (they become confirmed), and a policy whose premium passes 3 % of the insured
-amount stops the migration with a message naming it (amounts are never changed silently)."""
+amount stops the migration with a message naming it (amounts are never changed silently).
+Migration 0006 fills the new model number from the specifications."""
 
 from datetime import date
 from decimal import Decimal
@@ -9,10 +10,11 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-# the accounts app goes back too: the historical models must match the tables
-ACCOUNTS_THEN = ("accounts", "0002_kyc_documents_invitations")
-BEFORE = [("catalog", "0003_default_categories"), ACCOUNTS_THEN]
-AFTER = [("catalog", "0004_first_set_confirmation_private_documents_currency"), ACCOUNTS_THEN]
+# the accounts app stays where it is (other apps depend on it): naming its latest
+# migration keeps its historical models equal to its tables
+ACCOUNTS_NOW = ("accounts", "0003_organisation_verification_status")
+BEFORE = [("catalog", "0003_default_categories"), ACCOUNTS_NOW]
+AFTER = [("catalog", "0004_first_set_confirmation_private_documents_currency"), ACCOUNTS_NOW]
 
 
 def _migrate(targets):
@@ -68,3 +70,34 @@ def test_a_premium_above_3_percent_stops_the_migration_with_its_name(old_catalog
                                                   subsidy_amount=Decimal("8"))
     apps = _migrate(AFTER)
     assert apps.get_model("catalog", "FirstSetInsurance").objects.get().premium_amount == Decimal("10")
+
+
+# --- migration 0008 (the model number) ----------------------------------------------------
+
+BEFORE_0006 = [("catalog", "0007_product_images_private_until_published"), ACCOUNTS_NOW]
+AFTER_0006 = [("catalog", "0008_product_model_code"), ACCOUNTS_NOW]
+
+
+@pytest.fixture
+def products_before_0006(transactional_db):
+    apps = _migrate(BEFORE_0006)
+    try:
+        maker = apps.get_model("accounts", "Organisation").objects.create(
+            kind="maker_company", name="老创客", slug="old-maker-0006")
+        category = apps.get_model("catalog", "Category").objects.create(
+            slug="old-cat-0006", name="类别", path="old-cat-0006")
+        Product = apps.get_model("catalog", "Product")
+        for slug, specs in (("with-model", {"型号 (Model)": "LS-147", "重量": "3 kg"}),
+                            ("english-key", {"Model": " QD-9 "}),
+                            ("none", {"重量": "3 kg"}), ("empty", {})):
+            Product.objects.create(organisation=maker, category=category, slug=slug, name=slug,
+                                   stage="on_market", specifications=specs)
+        yield
+    finally:
+        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_migration_fills_the_model_number_from_the_specifications(products_before_0006):
+    apps = _migrate(AFTER_0006)
+    codes = dict(apps.get_model("catalog", "Product").objects.values_list("slug", "model_code"))
+    assert codes == {"with-model": "LS-147", "english-key": "QD-9", "none": "", "empty": ""}

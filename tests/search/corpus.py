@@ -1,20 +1,26 @@
-"""A small bilingual catalogue every backend is tested against."""
+"""A small bilingual catalogue every backend is tested against, built with the shared
+factories: products are published and withdrawn through the product state machine,
+certifications granted through the certification services."""
 
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+import time_machine
 from django.utils import timezone
 
-from catalog.models import Category, Makerspace, Product
+from catalog.models import Category, Certification, Makerspace, Product
 from search.indexing import rebuild
-from tests.search.factories import (
+from tests.catalog.factories import (
     CategoryFactory,
-    CertificationFactory,
     MakerspaceFactory,
-    OrganisationFactory,
     ProductFactory,
+    PublishedProductFactory,
+    WithdrawnProductFactory,
+    certification_in,
+    certified,
 )
+from tests.factories import OrganisationFactory
 
 
 @dataclass
@@ -54,7 +60,7 @@ def build_corpus() -> Corpus:
         district="laoshan", description="智能硬件与物联网", description_en="Smart hardware and IoT",
     )
     seagull = OrganisationFactory(name="海鸥科技", name_en="Seagull Tech", district="jimo")
-    buoy = ProductFactory(
+    buoy = PublishedProductFactory(
         organisation=seagull, makerspace=blue, category=buoys, name="海洋浮标无人机",
         name_en="Ocean buoy drone", summary="用于近海水文监测的浮标无人机",
         summary_en="A buoy drone for coastal hydrology monitoring",
@@ -63,38 +69,36 @@ def build_corpus() -> Corpus:
         stage="prototype", price_amount=Decimal("12000.00"), is_first_set=True,
         first_set_catalogue_ref="SD-2026-001", published_at=now - timedelta(days=3),
     )
-    sensor = ProductFactory(
+    sensor = PublishedProductFactory(
         makerspace=laoshan, category=sensors, name="智能水质传感器",
         name_en="Smart water quality sensor", summary="实时监测水质的物联网传感器",
         summary_en="An IoT sensor that monitors water quality in real time",
         description="<p>支持 5G 模组。</p>", description_en="<p>Supports 5G modules.</p>",
         stage="on_market", price_amount=Decimal("800.00"), published_at=now - timedelta(days=2),
     )
-    robot = ProductFactory(
+    robot = PublishedProductFactory(
         organisation=seagull, makerspace=blue, category=marine, name="水下机器人",
         name_en="Underwater robot", summary="用于海洋牧场巡检", summary_en="Inspects sea ranches",
         stage="first_batch", price_amount=Decimal("250000.00"),
         published_at=now - timedelta(days=1),
     )
-    data = ProductFactory(
+    data = PublishedProductFactory(
         organisation=seagull, category=marine, name="海洋数据<服务> & 平台",
         name_en="Ocean data platform", summary="海洋观测数据", summary_en="Ocean observation data",
         stage="on_market", price_amount=None, published_at=now,
     )
     draft = ProductFactory(
         makerspace=blue, category=buoys, name="海洋草稿样机", name_en="Ocean draft prototype",
-        status=Product.Status.DRAFT, published_at=None,
     )
-    withdrawn = ProductFactory(
+    withdrawn = WithdrawnProductFactory(
         makerspace=blue, category=buoys, name="海洋撤回产品", name_en="Ocean withdrawn gadget",
-        status=Product.Status.WITHDRAWN,
     )
-    CertificationFactory(product=buoy)
-    # certified once, but the validity ended yesterday: not certified any more
-    CertificationFactory(
-        product=robot, valid_from=timezone.localdate() - timedelta(days=400),
-        valid_until=timezone.localdate() - timedelta(days=1),
-    )
+    certified(buoy)
+    # certified 400 days ago for a window that ended yesterday: not certified any more
+    with time_machine.travel(now - timedelta(days=400), tick=False):
+        today = timezone.localdate()
+        certification_in(Certification.Status.CERTIFIED, product=robot, valid_from=today,
+                         valid_until=today + timedelta(days=399))
     return Corpus(marine, buoys, hardware, sensors, blue, laoshan, buoy, sensor, robot, data,
                   draft, withdrawn)
 

@@ -1,5 +1,6 @@
-"""The behavioural contract, run against both backends: the database backend (on
-PostgreSQL) and the Elasticsearch backend over HTTP against osmem-server."""
+"""The behavioural contract, run against every backend: the database backend on
+PostgreSQL and on SQLite (the embedded default), and the Elasticsearch backend over HTTP
+against osmem-server."""
 
 from decimal import Decimal
 
@@ -8,10 +9,12 @@ import pytest
 from search.contract import InvalidSearch, SearchQuery
 from search.indexing import index_objects
 from search.service import search, suggest
+from tests.search.conftest import DATABASES
 from tests.search.corpus import build_corpus, index_corpus
+from tests.search.fake_sources import campaign
 from tests.search.helpers import counts, ids, run
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases=DATABASES)
 
 
 @pytest.fixture
@@ -19,14 +22,6 @@ def corpus(backend):
     data = build_corpus()
     index_corpus(backend)
     return data
-
-
-@pytest.fixture
-def full_text(backend, request):
-    """Stemming and typo tolerance: Elasticsearch, or the database on PostgreSQL (the
-    embedded SQLite default matches plain text)."""
-    if backend.name == "database":
-        request.getfixturevalue("requires_postgres")
 
 
 def test_chinese_query_finds_the_buoy_drone(backend, corpus):
@@ -38,21 +33,37 @@ def test_chinese_query_finds_the_buoy_drone(backend, corpus):
 
 def test_chinese_phrase_must_occur_as_written(backend, corpus):
     result = run(backend, "水质传感器")
-    assert ids(result) == [corpus.sensor.pk]
-    assert run(backend, "传感水质").total == 0
+    assert ids(result) == [corpus.sensor.pk] and not result.partial
+    # the words shuffled: no document has every bigram; the fallback shows the one
+    # that has most of them, and says so
+    shuffled = run(backend, "传感水质")
+    assert ids(shuffled) == [corpus.sensor.pk] and shuffled.partial
+    assert run(backend, "质水感传").total == 0  # no bigram in common
 
 
-def test_english_query_with_stemming(backend, corpus, full_text):
+def test_english_query_with_stemming(backend, corpus):
     result = run(backend, "buoys", language="en")
     assert ids(result)[0] == corpus.buoy.pk
     assert corpus.sensor.pk not in ids(result)
     assert ids(run(backend, "monitoring water", language="en")) == [corpus.sensor.pk]
 
 
-def test_typo_tolerance(backend, corpus, full_text):
+@pytest.mark.parametrize(("typo", "meant"), [("droen", "drone"), ("bouy", "buoy"),
+                                              ("sensr", "sensor"), ("hydrolgy", "hydrology")])
+def test_swapped_dropped_and_missing_letters_in_short_words(backend, corpus, typo, meant):
+    """Trigrams alone miss a swap in a short word ("droen"): the one-edit spellings
+    find it on PostgreSQL, as Elasticsearch's fuzziness and SQLite's edit distance do."""
+    result = run(backend, typo, language="en")
+    assert corpus.buoy.pk in ids(result) or corpus.sensor.pk in ids(result)
+    assert result.suggestion == meant
+
+
+def test_typo_tolerance(backend, corpus):
     result = run(backend, "sensr", language="en")
     assert corpus.sensor.pk in ids(result)
     assert corpus.robot.pk not in ids(result)
+    assert result.suggestion == "sensor"
+    assert run(backend, "sensor", language="en").suggestion is None
 
 
 def test_title_outranks_description(backend, corpus):
@@ -239,19 +250,12 @@ def test_makerspace_change_follows_into_its_products(backend, corpus):
     assert {h.makerspace_label for h in result.hits} == {"蓝色硅谷海洋空间"}
 
 
-def test_campaign_status_facet(backend, corpus):
-    from types import SimpleNamespace
+def test_campaign_status_facet(backend, corpus, campaign_type):
+    def goal(pk, status, title):
+        return campaign(pk, title, status, goal=Decimal("50000"))
 
-    from search.sources.crowdfunding import build_campaign
-
-    def campaign(pk, status, title):
-        return build_campaign(SimpleNamespace(
-            pk=pk, title=title, title_en="", summary="", status=status,
-            goal_amount=Decimal("50000"), currency="CNY", organisation=None, product=corpus.buoy,
-        ))
-
-    backend.upsert([campaign(1, "live", "海洋浮标众筹"), campaign(2, "funded", "海洋牧场众筹"),
-                    campaign(3, "live", "传感器众筹")])
+    backend.upsert([goal(1, "live", "海洋浮标众筹"), goal(2, "funded", "海洋牧场众筹"),
+                    goal(3, "live", "传感器众筹")])
     result = run(backend, "众筹", doc_types=("campaign",))
     assert counts(result, "status") == {"live": 2, "funded": 1}
     assert {v.value: v.label for v in result.facets["status"]}["funded"] == "众筹成功"
@@ -266,17 +270,9 @@ def test_empty_index_answers(backend, db):
 
 
 @pytest.mark.parametrize("sort", ["relevance", "newest"])
-def test_deep_pagination_through_many_ties(backend, db, sort):
-    from types import SimpleNamespace
-
-    from search.sources.crowdfunding import build_campaign
-
-    created = build_campaign(SimpleNamespace(pk=0, title="x", status="live")).created_at
-    backend.upsert([
-        build_campaign(SimpleNamespace(pk=pk, title="海洋牧场众筹", status="live",
-                                       created_at=created))
-        for pk in range(1, 46)
-    ])
+def test_deep_pagination_through_many_ties(backend, db, sort, campaign_type):
+    created = campaign(0, "x").created_at
+    backend.upsert([campaign(pk, "海洋牧场众筹", created_at=created) for pk in range(1, 46)])
     seen, cursor = [], None
     for _ in range(20):
         page = run(backend, "海洋牧场", doc_types=("campaign",), sort=sort, page_size=7,
@@ -287,3 +283,37 @@ def test_deep_pagination_through_many_ties(backend, db, sort):
         if cursor is None:
             break
     assert sorted(seen) == list(range(1, 46)) and len(seen) == 45
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_partial_results_page_with_the_cursor_as_they_started(backend, corpus, sort):
+    """A query with a word nothing contains falls back to most terms; its cursor keeps
+    the next pages on the fallback (never switching to the strict, empty query)."""
+    text = "海洋 xyzzyq"
+    full = run(backend, text, doc_types=("product",), sort=sort, page_size=100)
+    assert full.partial and len(ids(full)) == 3
+    seen, cursor = [], None
+    for _ in range(10):
+        page = run(backend, text, doc_types=("product",), sort=sort, page_size=1, cursor=cursor)
+        assert page.partial
+        seen += ids(page)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == ids(full)
+
+
+def test_a_code_finds_its_product_in_any_spelling_and_is_highlighted(backend, corpus):
+    for spelling in ("SD-2026-001", "sd2026001", "SD 2026-001"):
+        result = run(backend, spelling, doc_types=("product",))
+        assert ids(result)[:1] == [corpus.buoy.pk], spelling
+
+
+def test_suggestions_tolerate_a_typo(backend, corpus):
+    texts = [s.text for s in suggest("smrat water", language="en", backend=backend)]
+    assert "Smart water quality sensor" in texts
+
+
+def test_a_single_chinese_character_matches_as_the_start_of_a_bigram(backend, corpus):
+    assert corpus.blue.pk in ids(run(backend, "蓝"), "makerspace")
+    assert corpus.sensor.pk in ids(run(backend, "感"))

@@ -2,7 +2,7 @@
 SQL built from user text, transactional rebuilds."""
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from search.backends.database import DatabaseBackend
@@ -42,11 +42,11 @@ def test_vectors_hold_bigrams_stemmed_english_and_facet_values(requires_postgres
 
 def test_number_of_queries_does_not_grow_with_the_page_size(requires_postgres, db_backend):
     build_corpus()
-    from search.sources.catalog import build_product
-    from tests.search.factories import ProductFactory
+    from catalog.search import build_product
+    from tests.catalog.factories import PublishedProductFactory
 
-    extra = [build_product(p) for p in _annotated(ProductFactory.create_batch(
-        120, name="海洋传感器样机", name_en="Ocean sensor sample"))]
+    extra = [build_product(p) for p in _annotated(PublishedProductFactory.create_batch(
+        120, name="海洋传感器样机", name_en="Ocean sensor sample", stage="prototype"))]
     db_backend.upsert(extra)
     for size in (20, 100):
         with CaptureQueriesContext(connection) as queries:
@@ -177,9 +177,9 @@ def test_a_failed_rebuild_leaves_the_live_table(requires_postgres, corpus, db_ba
 def test_only_one_rebuild_at_a_time(requires_postgres, db_backend):
     import psycopg
 
-    from tests.search.factories import ProductFactory
+    from tests.catalog.factories import PublishedProductFactory
 
-    ProductFactory()
+    PublishedProductFactory()
     from search.backends.base import SearchUnavailable
     from search.backends.database_rebuild import LOCK_ID
 
@@ -212,10 +212,10 @@ def test_price_decades_narrow_the_index_and_the_rows_decide():
 
 
 def test_typos_widen_only_words_the_index_does_not_know(requires_postgres, db_backend):
-    from tests.search.factories import ProductFactory
+    from tests.catalog.factories import PublishedProductFactory
 
-    model = ProductFactory(name="智能模型", name_en="Smart model kit")
-    module = ProductFactory(name="智能模组", name_en="Smart module kit")
+    model = PublishedProductFactory(name="智能模型", name_en="Smart model kit")
+    module = PublishedProductFactory(name="智能模组", name_en="Smart module kit")
     rebuild("product", backend=db_backend)
     # a known word is taken as written (stemmed), never widened
     assert ids(run(db_backend, "module", language="en")) == [module.pk]
@@ -224,3 +224,43 @@ def test_typos_widen_only_words_the_index_does_not_know(requires_postgres, db_ba
     assert sorted(ids(run(db_backend, "modle", language="en"))) == sorted([model.pk, module.pk])
     # and too far is too far
     assert run(db_backend, "mxdxle", language="en").total == 0
+
+
+def _statements(db_backend, text, **kwargs):
+    with CaptureQueriesContext(connection) as queries:
+        result = run(db_backend, text, **kwargs)
+    return result, [q["sql"] for q in queries]
+
+
+def test_one_statement_strict_two_with_the_fallback(requires_postgres, corpus, db_backend):
+    result, statements = _statements(db_backend, "海洋 buoy", filters={"stage": ("prototype",)})
+    assert ids(result) == [corpus.buoy.pk] and not result.partial and len(statements) == 1
+    # a typo is widened inside the same statement
+    result, statements = _statements(db_backend, "海洋 buoyy")
+    assert corpus.buoy.pk in ids(result) and len(statements) == 1
+    assert result.suggestion == "海洋 buoy"
+    # nothing has every term: the strict statement, then the most-terms one
+    result, statements = _statements(db_backend, "海洋 xyzzyq")
+    assert result.partial and corpus.buoy.pk in ids(result) and len(statements) == 2
+
+
+@pytest.mark.django_db(databases=["default", "search_sqlite"])
+def test_sqlite_reads_the_lexicon_once_then_searches(sqlite_backend):
+    build_corpus()
+    index_corpus(sqlite_backend)
+    sqlite = connections["search_sqlite"]
+    with CaptureQueriesContext(sqlite) as queries:
+        result = run(sqlite_backend, "monitorng water", language="en")
+    assert result.suggestion == "monitoring water" and ids(result)
+    assert len(queries) == 2  # the lexicon's candidates, the search
+    with CaptureQueriesContext(sqlite) as queries:
+        run(sqlite_backend, "海洋")  # no Latin word: no lexicon read
+    assert len(queries) == 1
+
+
+def test_lexicon_keeps_the_shortest_spelling_to_propose(requires_postgres, corpus):
+    from search.models import SearchLexicon
+
+    words = dict(SearchLexicon.objects.values_list("word", "surface"))
+    assert words["sensor"] == "sensor"
+    assert words["monitor"] == "monitors"  # "monitoring" is longer

@@ -8,6 +8,7 @@ from elasticsearch import Elasticsearch
 from search.backends.base import SearchUnavailable
 from search.backends.elasticsearch import ElasticsearchBackend
 from search.backends.plain_json import PlainJsonHttpNode
+from search.contract import BackendQuery, SearchOutage, SearchQuery
 from search.indexing import rebuild
 from tests.search.corpus import build_corpus, index_corpus
 from tests.search.helpers import ids, run
@@ -15,10 +16,11 @@ from tests.search.helpers import ids, run
 pytestmark = [pytest.mark.django_db, pytest.mark.elasticsearch]
 
 
-def test_setup_creates_versioned_indices_behind_aliases(es_backend):
+def test_setup_creates_versioned_indices_behind_aliases(es_backend, campaign_type):
     client = es_backend.client
+    es_backend.setup()  # the campaign type registered after the fixture's setup
     for doc_type, plural in (("product", "products"), ("makerspace", "makerspaces"),
-                             ("campaign", "campaigns"), ("notice", "notices")):
+                             ("campaign", "campaigns")):
         alias = f"{es_backend.prefix}-{plural}"
         behind = es_backend.indices_behind(doc_type)
         assert len(behind) == 1 and behind[0].startswith(f"{alias}-v")
@@ -28,10 +30,14 @@ def test_setup_creates_versioned_indices_behind_aliases(es_backend):
         assert mapping["suggest"]["type"] == "completion"
         assert mapping["category_facet"]["type"] == "keyword"
         assert mapping["price"]["type"] == "scaled_float"
+        assert mapping["codes"]["type"] == mapping["title_keys"]["type"] == "keyword"
     assert "focus_areas" in client.indices.get_mapping(
         index=es_backend.alias("makerspace")).popitem()[1]["mappings"]["properties"]
-    assert "ends_at" in client.indices.get_mapping(
+    campaigns = client.indices.get_mapping(
         index=es_backend.alias("campaign")).popitem()[1]["mappings"]["properties"]
+    assert campaigns["ends_at"]["type"] == "date" and campaigns["backers"]["type"] == "integer"
+    # only registered types have an index
+    assert not client.indices.exists_alias(name=f"{es_backend.prefix}-notices")
     # idempotent
     es_backend.setup()
     assert len(es_backend.indices_behind("product")) == 1
@@ -114,9 +120,13 @@ def test_unreachable_server_raises_search_unavailable(db, unused_tcp_port):
     with pytest.raises(SearchUnavailable):
         backend.health()
     with pytest.raises(SearchUnavailable):
-        run(backend, "海洋")
+        backend.search(BackendQuery(SearchQuery(text="海洋")))
     with pytest.raises(SearchUnavailable):
         backend.suggest("海洋", doc_types=(), limit=5)
+    # what the reader gets: a 503 with a message, the fault's details only in the log
+    with pytest.raises(SearchOutage) as outage:
+        run(backend, "海洋")
+    assert outage.value.status_code == 503 and "127.0.0.1" not in str(outage.value.message)
 
 
 def test_health_reports_the_cluster(es_backend):
@@ -135,7 +145,7 @@ def test_client_is_built_from_settings(settings, osmem_url):
 
 def test_relevance_cursor_pages_by_offset_within_the_window_then_search_after():
     from search.backends.elasticsearch import _position
-    from search.contract import BackendQuery, InvalidSearch, SearchQuery
+    from search.contract import InvalidSearch
 
     q = SearchQuery(text="海洋", page_size=20)
     assert _position(BackendQuery(q)) == (None, 0, 0)

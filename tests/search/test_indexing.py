@@ -10,13 +10,8 @@ from search.backends.base import SearchUnavailable
 from search.backends.database import DatabaseBackend
 from search.service import get_backend
 from search.tasks import index_documents
-from tests.search.factories import (
-    MakerspaceFactory,
-    MembershipFactory,
-    OrganisationFactory,
-    ProductFactory,
-    UserFactory,
-)
+from tests.catalog.factories import MakerspaceFactory, ProductFactory, PublishedProductFactory
+from tests.factories import OrganisationFactory, StaffFactory, member_of
 from tests.search.helpers import ids, run
 
 pytestmark = pytest.mark.django_db
@@ -24,16 +19,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def maker():
-    owner = UserFactory()
     organisation = OrganisationFactory(name="浪花智造", name_en="Wave Works")
-    MembershipFactory(user=owner, organisation=organisation)
-    return owner, organisation
+    return member_of(organisation), organisation
 
 
 @pytest.fixture
 def draft(maker):
-    return ProductFactory(organisation=maker[1], status="draft", published_at=None,
-                          name="潮汐发电浮标", name_en="Tidal power buoy")
+    return ProductFactory(organisation=maker[1], name="潮汐发电浮标", name_en="Tidal power buoy")
 
 
 def test_publishing_through_the_catalogue_makes_the_product_searchable(
@@ -62,10 +54,9 @@ def test_a_draft_change_never_indexes_the_draft(maker, draft, django_capture_on_
 
 
 def test_makerspace_change_reindexes_it_and_its_products(django_capture_on_commit_callbacks):
-    operator = UserFactory()
     space = MakerspaceFactory(name="海风众创空间", name_en="Sea Breeze Space")
-    MembershipFactory(user=operator, organisation=space.operator)
-    product = ProductFactory(makerspace=space)
+    operator = member_of(space.operator)
+    product = PublishedProductFactory(makerspace=space)
     with django_capture_on_commit_callbacks(execute=True):
         index_documents.delay("product", [product.pk])
     assert {h.makerspace_label for h in run(get_backend(), doc_types=("product",)).hits} == {
@@ -130,10 +121,9 @@ def eager_retries():
 
 def test_failed_index_calls_are_retried(settings, maker, draft, eager_retries,
                                         django_capture_on_commit_callbacks):
+    product_publish(actor=maker[0], product=draft)  # its own announcement is not run
     settings.SEARCH_BACKEND = "tests.search.test_indexing.FlakyBackend"
     FlakyBackend.failures_left, FlakyBackend.attempts = 2, 0
-    draft.status = "published"
-    draft.save(update_fields=["status"])
     with django_capture_on_commit_callbacks(execute=True):
         index_documents.delay("product", [draft.pk])
     assert FlakyBackend.attempts == 3
@@ -161,7 +151,7 @@ def test_a_broken_broker_never_reaches_the_maker(maker, draft, monkeypatch,
 
 
 def test_task_refuses_unknown_document_types():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown document type"):
         index_documents("unicorn", [1])
 
 
@@ -170,17 +160,18 @@ def test_certification_decisions_reach_the_certified_facet(django_capture_on_com
 
     from django.utils import timezone
 
+    from catalog.models import Certification
     from catalog.services.certification import certification_certify, certification_revoke
-    from tests.search.factories import CertificationFactory
+    from tests.catalog.factories import certification_in
 
-    product = ProductFactory(name="深海声呐", name_en="Deep sea sonar")
+    product = PublishedProductFactory(name="深海声呐", name_en="Deep sea sonar")
     with django_capture_on_commit_callbacks(execute=True):
         index_documents.delay("product", [product.pk])
     backend = get_backend()
     assert [h.certified for h in run(backend, "声呐").hits] == [False]
-    staff = UserFactory(is_staff=True)
-    application = CertificationFactory(product=product, status="under_review",
-                                       certificate_number="", valid_from=None, valid_until=None)
+    staff = StaffFactory()
+    application = certification_in(Certification.Status.UNDER_REVIEW, product=product,
+                                   staff=staff)
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
         certification_certify(actor=staff, certification=application,

@@ -1,7 +1,7 @@
 """Segmentation and highlighting (no database)."""
 
+from search.terms import QueryTerms
 from search.text import (
-    QueryTerms,
     bigrams,
     cjk_tsquery_literal,
     cjk_tsvector_literal,

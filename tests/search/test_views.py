@@ -5,8 +5,8 @@ import re
 import pytest
 
 from search.service import get_backend
+from tests.catalog.factories import PublishedProductFactory
 from tests.search.corpus import build_corpus, index_corpus
-from tests.search.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,8 @@ def test_bad_input_shows_the_message_with_400(client, corpus):
 
 
 def test_product_text_is_escaped_on_the_page(client, corpus):
-    ProductFactory(name="海洋<script>alert(1)</script>", summary="<img src=x onerror=alert(2)>")
+    PublishedProductFactory(name="海洋<script>alert(1)</script>",
+                            summary="<img src=x onerror=alert(2)>")
     index_corpus(get_backend())
     html = client.get("/search/", {"q": "海洋"}).content.decode()
     assert "<script>alert(1)" not in html and "<img src=x" not in html
@@ -102,3 +103,48 @@ def test_page_answers_503_when_the_backend_is_down(client, es_settings, unused_t
     response = client.get("/search/", {"q": "海洋"})
     assert response.status_code == 503
     assert "搜索服务暂时不可用" in response.content.decode()
+
+
+@pytest.mark.parametrize("text", ["\x00", "海洋\x00", "sensor\x1b", "海" * 10_000])
+def test_bad_text_on_the_page_and_the_suggestions_is_a_400_with_a_message(client, corpus, text):
+    page = client.get("/search/", {"q": text}, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 400
+    if "\x00" in text:
+        # the middleware that guards every query string answers before the view
+        assert "NUL character" in page.content.decode()
+    else:
+        assert 'class="error"' in page.content.decode()
+    partial = client.get("/search/suggest", {"q": text}, HTTP_ACCEPT_LANGUAGE="en")
+    assert partial.status_code == 400
+    assert 'role="alert"' in partial.content.decode()
+
+
+def test_a_raw_nul_in_the_query_string_of_the_suggestions(client, corpus):
+    # what a browser or a probe sends: /search/suggest?q=%00, anonymous
+    response = client.get("/search/suggest?q=%00")
+    assert response.status_code == 400
+    assert "NUL 字符" in response.content.decode()
+
+
+def test_only_punctuation_is_an_empty_page(client, corpus):
+    response = client.get("/search/", {"q": "!!!"})
+    assert response.status_code == 200
+    assert "没有找到" in response.content.decode() or "0 " in response.content.decode()
+
+
+def test_did_you_mean_and_partial_matches_on_the_page(client, corpus):
+    html = client.get("/search/", {"q": "smart sensr", "type": "product"},
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Did you mean:" in html
+    link = re.search(r'<p class="did-you-mean">.*?<a href="([^"]+)"', html)
+    assert link and "q=smart+sensor" in link.group(1) and "type=product" in link.group(1)
+    partial = client.get("/search/", {"q": "传感水质"}).content.decode()
+    assert 'class="muted partial"' in partial and corpus.sensor.name in partial
+
+
+def test_the_page_shows_only_registered_types_and_their_labels(client, corpus):
+    html = client.get("/search/", {"q": "海洋"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    facet = html.split('data-facet="doc_type"', 1)[1].split("</section>", 1)[0]
+    assert "Products" in facet and "Makerspaces" in facet
+    assert "campaign" not in facet.lower() and "notice" not in facet.lower()
+    assert '<span class="badge">Product</span>' in html

@@ -5,13 +5,15 @@ from django.db import migrations, models
 
 
 def forward(apps, schema_editor):
-    Organisation = apps.get_model("accounts", "Organisation")
-    Organisation.objects.filter(is_verified=True).update(verification_status="verified")
+    organisations = apps.get_model("accounts", "Organisation").objects.using(
+        schema_editor.connection.alias)
+    organisations.filter(is_verified=True).update(verification_status="verified")
 
 
 def backward(apps, schema_editor):
-    Organisation = apps.get_model("accounts", "Organisation")
-    Organisation.objects.filter(verification_status="verified").update(is_verified=True)
+    organisations = apps.get_model("accounts", "Organisation").objects.using(
+        schema_editor.connection.alias)
+    organisations.filter(verification_status="verified").update(is_verified=True)
 
 
 class Migration(migrations.Migration):

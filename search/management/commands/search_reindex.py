@@ -11,7 +11,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from search.backends.base import SearchUnavailable
-from search.contract import DOC_TYPES
+from search.documents import type_names
 from search.indexing import rebuild
 from search.service import get_backend
 
@@ -31,14 +31,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--doc-type", action="append", choices=DOC_TYPES, dest="doc_types",
+            "--doc-type", action="append", choices=type_names(), dest="doc_types",
             help="Only this document type (repeatable). Default: all.",
         )
 
     def handle(self, *args, doc_types=None, **options):
         backend = get_backend()
         self.stdout.write(f"search backend: {backend.name}")
-        for doc_type in doc_types or DOC_TYPES:
+        for doc_type in doc_types or type_names():
             label = f"{doc_type}s"
             last = {"percent": -1}
 

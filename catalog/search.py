@@ -1,16 +1,25 @@
-"""Products and makerspaces, read through ``catalog.selectors``."""
+"""What the catalogue makes searchable: products and makerspaces.
+
+Imported (and registered) by ``CatalogConfig.ready()`` only when the search app is
+installed, through search's one contract (``search.documents.register_document_type``):
+the rows come from ``catalog.selectors``, changes from ``catalog.signals``.
+"""
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import ProductStage
+from catalog.selectors import category_tree, makerspaces_for_index, products_for_index
+from catalog.signals import makerspace_changed, product_changed
 from marketplace.core.regions import region_pack
-from search.documents import (
-    DocumentSource,
-    SearchDocument,
-    register_source,
-    register_vocabulary,
-)
-from search.sources import url_for
+from search.documents import SearchDocument, register_document_type
 from search.text import plain_text
+
+PRODUCT_FACETS = ("category", "district", "makerspace", "stage", "certified", "first_set",
+                  "price")
+MAKERSPACE_FACETS = ("district", "makerspace")
 
 
 def _join(*parts) -> str:
@@ -46,13 +55,14 @@ def build_product(product) -> SearchDocument:
         extra["certificate_number"] = certificate.certificate_number
     if until:
         extra["certified_until"] = until.isoformat()
+    if product.model_code:
+        extra["model_code"] = product.model_code
     if product.is_first_set:
         extra["first_set_catalogue_ref"] = product.first_set_catalogue_ref
     return SearchDocument(
         doc_type="product",
         object_id=product.pk,
-        url=url_for(("catalog:product_detail", "catalog:product"),
-                    f"/catalog/products/{product.slug}/", slug=product.slug, pk=product.pk),
+        url=reverse("catalog:product_detail", kwargs={"slug": product.slug}),
         title_zh=product.name,
         title_en=product.name_en,
         summary_zh=product.summary,
@@ -62,8 +72,12 @@ def build_product(product) -> SearchDocument:
         keywords=_join(
             organisation.name, organisation.name_en, category.name, category.name_en,
             makerspace.name if makerspace else "", makerspace.name_en if makerspace else "",
-            _specifications(product.specifications), product.first_set_catalogue_ref,
+            _specifications(product.specifications),
         ),
+        codes=[code for code in (
+            product.model_code, product.first_set_catalogue_ref,
+            *(c.certificate_number for c in certificates), organisation.unified_credit_code,
+        ) if code],
         category=category.path,
         category_label_zh=category.name,
         category_label_en=category.name_en,
@@ -97,8 +111,7 @@ def build_makerspace(space) -> SearchDocument:
     return SearchDocument(
         doc_type="makerspace",
         object_id=space.pk,
-        url=url_for(("catalog:makerspace_detail", "catalog:makerspace"),
-                    f"/catalog/makerspaces/{space.slug}/", slug=space.slug, pk=space.pk),
+        url=reverse("catalog:makerspace_detail", kwargs={"slug": space.slug}),
         title_zh=space.name,
         title_en=space.name_en,
         summary_zh=_join(space.address, focus_zh),
@@ -107,6 +120,7 @@ def build_makerspace(space) -> SearchDocument:
         body_en=plain_text(space.description_en),
         keywords=_join(space.operator.name, space.operator.name_en,
                        _specifications(space.services), _specifications(space.equipment)),
+        codes=[space.operator.unified_credit_code] if space.operator.unified_credit_code else [],
         district=space.district,
         makerspace=space.slug,
         makerspace_label_zh=space.name,
@@ -120,38 +134,32 @@ def build_makerspace(space) -> SearchDocument:
 
 def products_of_makerspace(makerspace_id: int) -> dict[str, list[int]]:
     """Products show their makerspace's name and district: follow its changes."""
-    from catalog.selectors import products_for_index
-
     ids = products_for_index().filter(makerspace_id=makerspace_id).values_list("pk", flat=True)
     return {"product": list(ids)}
 
 
 def known_categories(paths: list[str]) -> set[str]:
-    from catalog.selectors import category_tree
-
     return {category.path for category in category_tree()} & set(paths)
 
 
 def known_makerspaces(slugs: list[str]) -> set[str]:
-    from catalog.selectors import makerspaces_for_index
-
     return set(makerspaces_for_index().filter(slug__in=slugs).values_list("slug", flat=True))
 
 
-register_source(DocumentSource(
-    doc_type="product",
-    selector="catalog.selectors.products_for_index",
-    build=build_product,
-    signal="catalog.signals.product_changed",
-    id_kwarg="product_id",
-))
-register_source(DocumentSource(
-    doc_type="makerspace",
-    selector="catalog.selectors.makerspaces_for_index",
-    build=build_makerspace,
-    signal="catalog.signals.makerspace_changed",
-    id_kwarg="makerspace_id",
-    related=products_of_makerspace,
-))
-register_vocabulary("category", known_categories)
-register_vocabulary("makerspace", known_makerspaces)
+def register() -> None:
+    """Register products and makerspaces with search (called by ``CatalogConfig.ready``)."""
+    register_document_type(
+        "product", label=_("Products"), item_label=_("Product"),
+        rows=products_for_index, build=build_product,
+        signal=product_changed, id_kwarg="product_id",
+        facets=PRODUCT_FACETS, value_labels={"stage": dict(ProductStage.choices)},
+        vocabularies={"category": known_categories, "makerspace": known_makerspaces},
+        index_name="products", index_fields={"organisation_slug": "keyword"},
+    )
+    register_document_type(
+        "makerspace", label=_("Makerspaces"), item_label=_("Makerspace"),
+        rows=makerspaces_for_index, build=build_makerspace,
+        signal=makerspace_changed, id_kwarg="makerspace_id", related=products_of_makerspace,
+        facets=MAKERSPACE_FACETS, vocabularies={"makerspace": known_makerspaces},
+        index_name="makerspaces", index_fields={"focus_areas": "keyword"},
+    )
