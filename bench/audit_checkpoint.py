@@ -58,6 +58,8 @@ def prepare_database() -> str:
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("bench/audit_checkpoint.py measures PostgreSQL: DATABASE_URL must be postgres://")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.base")
+    # a throwaway key: the benchmark signs nothing anyone keeps (DEBUG stays off)
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "0" * 50)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     if not os.environ.get("AUDIT_SIGNING_KEY"):
         os.environ["AUDIT_SIGNING_KEY"] = base64.b64encode(os.urandom(32)).decode()

@@ -129,6 +129,8 @@ def prepare_database() -> str:
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("bench/search.py measures PostgreSQL: DATABASE_URL must be a postgres:// URL")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.base")
+    # a throwaway key: the benchmark signs nothing anyone keeps (DEBUG stays off)
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "0" * 50)
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,testserver")
     os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
     os.environ.setdefault("LOG_LEVEL", "WARNING")  # no line per Elasticsearch request
