@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+from marketplace.core.tasks import enqueue
+
 logger = logging.getLogger(__name__)
 
 
@@ -19,9 +21,7 @@ def _dispatch_uid(doc_type: str) -> str:
 def _receiver(doc_type: str, id_kwarg: str):
     def on_change(sender=None, **kwargs):
         try:
-            from search.tasks import index_documents
-
-            index_documents.delay(doc_type, [int(kwargs[id_kwarg])])
+            enqueue("search.index_documents", doc_type, [int(kwargs[id_kwarg])])
         except Exception:  # never break the caller's save
             logger.exception("search: could not queue the index update of %s %s",
                              doc_type, kwargs.get(id_kwarg))

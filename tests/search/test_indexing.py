@@ -141,7 +141,7 @@ def test_a_broken_broker_never_reaches_the_maker(maker, draft, monkeypatch,
     def refuse(*args, **kwargs):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(index_documents, "delay", refuse)
+    monkeypatch.setattr(index_documents, "apply_async", refuse)
     with caplog.at_level(logging.ERROR, logger="search.receivers"), \
             django_capture_on_commit_callbacks(execute=True):
         product_publish(actor=maker[0], product=draft)
