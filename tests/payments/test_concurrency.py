@@ -1,0 +1,78 @@
+"""Concurrent retries of one attempt, on PostgreSQL, threads with their own connections:
+the retries share the attempt's idempotency key, so the provider charges once, the charge
+is posted once, and ledger_check is clean. The same when the first call is still running
+at the provider while the others arrive (409 key in use, retried, then replayed)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from marketplace.payments.ledger.check import ledger_problems
+from marketplace.payments.ledger.models import JournalEntry
+from marketplace.payments.models import PaymentAttempt
+from marketplace.payments.services.attempts import attempt_confirm, attempt_create
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+A = PaymentAttempt.Status
+SCOPE = "crowdfunding.campaign:51"
+
+
+def _at_once(*calls):
+    """Run each call in its own thread (own connection) released together; return what
+    each returned, failing on any exception."""
+    barrier = threading.Barrier(len(calls))
+    results, failures = [], []
+
+    def run(call):
+        try:
+            barrier.wait(timeout=30)
+            results.append(call())
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    return results
+
+
+def _created(amount="64.00"):
+    return attempt_create(payer=UserFactory(), amount=amount, currency="CNY", scope=SCOPE,
+                          provider_payment_method="pm_card_visa")
+
+
+def _check_charged_once(payments_stripe, attempt):
+    attempt.refresh_from_db()
+    assert attempt.status == A.SUCCEEDED
+    ledger = payments_stripe.control.ledger(metadata={"attempt": str(attempt.uid)})
+    assert ledger["count"] == 1
+    entries = JournalEntry.objects.filter(source_type="attempt", source_id=attempt.pk)
+    assert entries.count() == 1
+    assert ledger_problems() == []
+    assert payments_stripe.control.in_flight_keys() == []
+
+
+def test_four_retries_at_once_charge_once(requires_postgres, payments_stripe):
+    attempt = _created()
+    results = _at_once(*[lambda: attempt_confirm(attempt=attempt)] * 4)
+    assert [r.status for r in results] == [A.SUCCEEDED] * 4
+    _check_charged_once(payments_stripe, attempt)
+
+
+def test_retries_arriving_while_the_first_call_still_runs_charge_once(
+        requires_postgres, payments_stripe, settings):
+    settings.PAYMENTS_GATEWAY_RETRY_BASE_SECONDS = 0.2  # the retries outlast the hang
+    payments_stripe.control.inject("hang", seconds=0.5, path_prefix="/v1/payment_intents")
+    attempt = _created()
+    results = _at_once(*[lambda: attempt_confirm(attempt=attempt)] * 3)
+    assert [r.status for r in results] == [A.SUCCEEDED] * 3
+    _check_charged_once(payments_stripe, attempt)
