@@ -200,6 +200,8 @@ def test_staff_cancel_a_payout_and_its_money_goes_back(api_client, payments_stri
     url = f"/api/payments/payouts/{payout.pk}/cancel/"
     _refused(lambda lang: api_client.post(url, {"reason": "x" * 2001}, format="json",
                                           **_lang(lang)), 400, "2000")
+    for body in ({"reason": ["wrong", "account"]}, {"reason": {"a": 1}}, ["reason"]):
+        assert api_client.post(url, body, format="json").status_code == 400, body
     payout.refresh_from_db()
     assert payout.status == Payout.Status.PENDING
     response = api_client.post(url, {"reason": "wrong account"}, format="json")
