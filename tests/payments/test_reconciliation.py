@@ -183,6 +183,13 @@ def test_the_provider_cannot_be_read_records_the_error_and_exits_1(payments_stri
     assert not ReconciliationDifference.objects.exists()
 
 
+def test_without_a_card_provider_the_run_records_why_and_exits_1(settings):
+    settings.STRIPE_SECRET_KEY = ""
+    assert _run() == 1
+    assert "not set up" in ReconciliationRun.objects.get().error or \
+        "ProviderNotConfigured" in ReconciliationRun.objects.get().error
+
+
 @pytest.mark.parametrize("days", ["0", "-3", "ten"])
 def test_a_bad_window_is_refused_and_nothing_is_written(days):
     with pytest.raises(CommandError):

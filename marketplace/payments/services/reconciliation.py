@@ -17,7 +17,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from marketplace.core.audit import audit_log
-from marketplace.payments.errors import GatewayFault, GatewayNotFound, PaymentsUnavailable
+from marketplace.payments.errors import (
+    GatewayFault,
+    GatewayNotFound,
+    PaymentsUnavailable,
+    ProviderNotConfigured,
+)
 from marketplace.payments.models import (
     PaymentAttempt,
     Payout,
@@ -192,11 +197,11 @@ def reconcile(*, start: datetime | None = None, end: datetime | None = None,
     end = end or timezone.now()
     start = start or end - timedelta(days=settings.PAYMENTS_RECONCILE_DAYS)
     run = ReconciliationRun.objects.create(window_start=start, window_end=end)
-    provider = get_provider("stripe")
     # the provider's clock and ours may differ by a little: read a slightly wider window
     margin = timedelta(minutes=5)
     checked, differences, error = 0, [], ""
     try:
+        provider = get_provider("stripe")
         for compare in (_compare_attempts, _compare_refunds, _compare_payouts):
             count, found = provider_call(
                 lambda compare=compare: compare(provider, start - margin, end + margin),
@@ -205,6 +210,8 @@ def reconcile(*, start: datetime | None = None, end: datetime | None = None,
             differences.extend(found)
     except (GatewayFault, PaymentsUnavailable) as exc:
         error = f"{type(exc).__name__}: the provider could not be read"
+    except ProviderNotConfigured:
+        error = "ProviderNotConfigured: no card provider is set up (STRIPE_SECRET_KEY)"
     with transaction.atomic():
         ReconciliationDifference.objects.bulk_create(
             ReconciliationDifference(run=run, **diff) for diff in differences)
