@@ -190,3 +190,53 @@ def test_two_resumes_at_once_send_each_record_once(requires_postgres, payments_s
         assert _charges(payments_stripe, attempt) == 1
     assert JournalEntry.objects.count() == 6
     assert ledger_problems() == []
+
+
+@pytest.mark.django_db
+def test_a_resume_after_the_key_expired_finds_the_charge_instead_of_charging_again(
+        payments_stripe, settings, monkeypatch, after_commit):
+    attempt = _answered_but_not_recorded(payments_stripe, settings, monkeypatch)
+    # a day and more later (an outage, a worker down): the provider forgot the key
+    day_ago = timezone.now() - timedelta(hours=25)
+    PaymentAttempt.objects.filter(pk=attempt.pk).update(created_at=day_ago, updated_at=day_ago)
+    payments_stripe.control.advance_clock(25 * 3600)
+    with after_commit():
+        assert payments_resume(timezone.now()) == 1
+    attempt.refresh_from_db()
+    assert attempt.status == A.SUCCEEDED and attempt.provider_payment_id.startswith("pi_")
+    assert _charges(payments_stripe, attempt) == 1
+    assert ledger_problems() == []
+
+
+@pytest.mark.django_db
+def test_a_refund_and_a_payout_resumed_after_their_keys_expired_are_made_once(
+        payments_stripe, settings, monkeypatch, after_commit):
+    from marketplace.payments.services.payouts import payout_send
+    from marketplace.payments.services.refunds import refund_send
+
+    attempt = attempt_confirm(attempt=_created("100.00"))
+    refund = refund_request(attempt=attempt, amount="10.00")
+    payout = payout_request(account=_onboarded(payments_stripe), scope=SCOPE, gross="50",
+                            currency="CNY", actor=StaffFactory())
+    payout_approve(actor=StaffFactory(), payout=payout)
+    monkeypatch.setattr(gateway, "sleep", lambda s: None)
+    settings.PAYMENTS_GATEWAY_RETRIES = 0
+    for path, send, record in [("/v1/refunds", refund_send, {"refund": refund}),
+                               ("/v1/transfers", payout_send, {"payout": payout})]:
+        payments_stripe.control.inject("drop", path_prefix=path)
+        with pytest.raises(errors.PaymentsUnavailable):
+            send(**record)  # made at the provider, the answer lost
+    settings.PAYMENTS_GATEWAY_RETRIES = 4
+    day_ago = timezone.now() - timedelta(hours=25)
+    Refund.objects.filter(pk=refund.pk).update(created_at=day_ago, updated_at=day_ago)
+    Payout.objects.filter(pk=payout.pk).update(created_at=day_ago, updated_at=day_ago)
+    payments_stripe.control.advance_clock(25 * 3600)
+    with after_commit():
+        assert payments_resume(timezone.now()) == 2
+    refund.refresh_from_db()
+    payout.refresh_from_db()
+    assert refund.status == Refund.Status.SUCCEEDED and payout.status == Payout.Status.PAID
+    client = payments_stripe.client()
+    assert len(client.v1.refunds.list().data) == 1
+    assert len(client.v1.transfers.list().data) == 1
+    assert ledger_problems() == []
