@@ -5,44 +5,18 @@ at the provider while the others arrive (409 key in use, retried, then replayed)
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from marketplace.payments.ledger.check import ledger_problems
 from marketplace.payments.ledger.models import JournalEntry
 from marketplace.payments.models import PaymentAttempt
 from marketplace.payments.services.attempts import attempt_confirm, attempt_create
 from tests.factories import UserFactory
+from tests.payments.threads import at_once
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 A = PaymentAttempt.Status
 SCOPE = "crowdfunding.campaign:51"
-
-
-def _at_once(*calls):
-    """Run each call in its own thread (own connection) released together; return what
-    each returned, failing on any exception."""
-    barrier = threading.Barrier(len(calls))
-    results, failures = [], []
-
-    def run(call):
-        try:
-            barrier.wait(timeout=30)
-            results.append(call())
-        except Exception as exc:  # noqa: BLE001 (reported below)
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert failures == []
-    return results
 
 
 def _created(amount="64.00"):
@@ -63,7 +37,7 @@ def _check_charged_once(payments_stripe, attempt):
 
 def test_four_retries_at_once_charge_once(requires_postgres, payments_stripe):
     attempt = _created()
-    results = _at_once(*[lambda: attempt_confirm(attempt=attempt)] * 4)
+    results = at_once(*[lambda: attempt_confirm(attempt=attempt)] * 4)
     assert [r.status for r in results] == [A.SUCCEEDED] * 4
     _check_charged_once(payments_stripe, attempt)
 
@@ -73,7 +47,7 @@ def test_retries_arriving_while_the_first_call_still_runs_charge_once(
     settings.PAYMENTS_GATEWAY_RETRY_BASE_SECONDS = 0.2  # the retries outlast the hang
     payments_stripe.control.inject("hang", seconds=0.5, path_prefix="/v1/payment_intents")
     attempt = _created()
-    results = _at_once(*[lambda: attempt_confirm(attempt=attempt)] * 3)
+    results = at_once(*[lambda: attempt_confirm(attempt=attempt)] * 3)
     assert [r.status for r in results] == [A.SUCCEEDED] * 3
     _check_charged_once(payments_stripe, attempt)
 
@@ -106,7 +80,7 @@ def test_two_staff_approving_one_payout_at_once_make_one_transfer(requires_postg
         client.force_authenticate(user)
         return client.post(f"/api/payments/payouts/{payout.pk}/approve/").status_code
 
-    statuses = _at_once(*[lambda user=user: approve(user) for user in approvers])
+    statuses = at_once(*[lambda user=user: approve(user) for user in approvers])
     assert sorted(statuses) == [200, 409]
     payout.refresh_from_db()
     assert payout.status == Payout.Status.PAID
@@ -128,7 +102,7 @@ def test_two_refunds_at_once_never_refund_more_than_was_paid(requires_postgres,
         except errors.RefundTooLarge:
             return "refused"
 
-    assert sorted(_at_once(refund, refund)) == [Refund.Status.PENDING, "refused"]
+    assert sorted(at_once(refund, refund)) == [Refund.Status.PENDING, "refused"]
     assert Refund.objects.get().status == Refund.Status.SUCCEEDED  # sent after commit
     charge = payments_stripe.control.ledger(metadata={"attempt": str(attempt.uid)})
     assert charge["charges"][0]["amount_refunded"] == 6000

@@ -6,11 +6,9 @@ once, and the fake's ledger shows one charge per key."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from marketplace.core.chronograph import run_due_handlers
@@ -25,6 +23,7 @@ from marketplace.payments.services.common import count_provider_call
 from marketplace.payments.services.payouts import payout_approve, payout_request
 from marketplace.payments.services.refunds import refund_request
 from tests.factories import OrganisationFactory, StaffFactory, UserFactory, member_of
+from tests.payments.threads import at_once
 
 A = PaymentAttempt.Status
 SCOPE = "crowdfunding.campaign:41"
@@ -164,30 +163,16 @@ def test_two_resumes_at_once_send_each_record_once(requires_postgres, payments_s
              for _ in range(3)]
     stuck += [_never_reached(payments_stripe, settings, monkeypatch) for _ in range(3)]
     _age(*stuck)
-    barrier = threading.Barrier(2)
-    moved, failures = [], []
-
-    def resume():
-        try:
-            barrier.wait(timeout=30)
-            moved.append(payments_resume(timezone.now()))
-        except Exception as exc:  # noqa: BLE001 (reported below)
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=resume) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert failures == []
+    moved = at_once(lambda: payments_resume(timezone.now()),
+                    lambda: payments_resume(timezone.now()))
     assert sorted(moved) in ([0, 6], [1, 5], [2, 4], [3, 3])  # each record taken once
     for attempt in stuck:
         attempt.refresh_from_db()
         assert attempt.status == A.SUCCEEDED
         assert attempt.provider_calls == 2  # one first try, one resume: never two resumes
         assert _charges(payments_stripe, attempt) == 1
+    keys = [c["idempotency_key"] for c in payments_stripe.control.ledger()["charges"]]
+    assert sorted(keys) == sorted(a.key for a in stuck)  # one charge per key, each ours
     assert JournalEntry.objects.count() == 6
     assert ledger_problems() == []
 

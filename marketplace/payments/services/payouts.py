@@ -44,7 +44,7 @@ from marketplace.payments.services.common import (
     locked,
 )
 from marketplace.payments.services.gateway import provider_call
-from marketplace.payments.services.recovery import key_may_have_expired, made_by
+from marketplace.payments.services.recovery import lost_answer
 from marketplace.payments.signals import payout_changed
 from marketplace.payments.states import PAYOUT_STATES, PaymentsAction
 
@@ -128,12 +128,10 @@ def payout_send(*, payout: Payout) -> Payout:
         idempotency_key=payout.key, account_id=account.provider_account_id, amount=payout.net,
         transfer_group=payout.scope,
         metadata={"payout": str(payout.uid), "scope": payout.scope})
-    if key_may_have_expired(payout, sent=bool(payout.provider_transfer_id)):
-        found = provider_call(
-            lambda: made_by(provider.transfers_list, record=payout, metadata_key="payout"),
-            what=f"payout {payout.pk} look-up")
-        if found is not None:
-            return payout_record(payout=payout, result=found)
+    found = lost_answer(payout, answered=bool(payout.provider_transfer_id),
+                        list_objects=provider.transfers_list, metadata_key="payout")
+    if found is not None:
+        return payout_record(payout=payout, result=found)
     count_provider_call(payout)
     try:
         result = provider_call(lambda: provider.transfer(request), what=f"payout {payout.pk}")

@@ -13,26 +13,36 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from marketplace.payments.services.gateway import provider_call
+
 # Stripe keeps idempotency keys for at least 24 hours; trust them a little less long.
 KEY_TRUSTED_FOR = timedelta(hours=23)
 # the provider's clock and ours may differ: read a wider window than the record's life
 _MARGIN = timedelta(hours=1)
 
 
-def key_may_have_expired(record, *, sent: bool) -> bool:
-    """``record`` was sent before (``sent``: its answer was never recorded) and its key
-    may be gone: the record is older than the provider keeps keys."""
-    return record.provider_calls > 0 and not sent and (
+def key_may_have_expired(record, *, answered: bool) -> bool:
+    """``record`` was sent before, its answer never recorded (not ``answered``), and its
+    key may be gone: the record is older than the provider keeps keys."""
+    return record.provider_calls > 0 and not answered and (
         record.created_at <= timezone.now() - KEY_TRUSTED_FOR)
 
 
-def made_by(list_objects, *, record, metadata_key: str):
-    """The provider's object whose metadata names ``record`` (``metadata_key``: its UUID),
-    listed from the record's creation on; None when the provider made none. Call it
-    through ``provider_call`` (it pages through the provider's list)."""
+def _made_by(list_objects, record, metadata_key: str):
     uid = str(record.uid)
     for obj in list_objects(created_from=record.created_at - _MARGIN,
                             created_to=timezone.now() + _MARGIN):
         if obj.metadata.get(metadata_key) == uid:
             return obj
     return None
+
+
+def lost_answer(record, *, answered: bool, list_objects, metadata_key: str):
+    """What the provider made for ``record`` before its key may have expired: the object
+    whose metadata names the record's UUID under ``metadata_key``, listed from the
+    record's creation on (outside any transaction, retried); None when there is nothing
+    to look for or the provider made nothing, and the record may be sent with its key."""
+    if not key_may_have_expired(record, answered=answered):
+        return None
+    return provider_call(lambda: _made_by(list_objects, record, metadata_key),
+                         what=f"{record._meta.model_name} {record.pk} look-up")
