@@ -102,8 +102,10 @@ class PayoutAccountApi(APIView):
                                             **errors(403, 404, 503)},
                    summary="Create the payout account at the provider (owners)")
     def post(self, request, slug: str):
-        account = payout_account_ensure(actor=request.user,
-                                        organisation=organisation_get(slug))
+        organisation = organisation_get(slug)
+        # someone outside the organisation learns nothing of it: 404, as for GET
+        selectors.payout_account_for_viewer(user=request.user, organisation=organisation)
+        account = payout_account_ensure(actor=request.user, organisation=organisation)
         return Response(PaymentsPayoutAccountOutputSerializer(account).data)
 
 
@@ -115,6 +117,7 @@ class OnboardingLinkApi(APIView):
                    summary="A one-time onboarding link (owners)")
     def post(self, request, slug: str):
         organisation = organisation_get(slug)
+        selectors.payout_account_for_viewer(user=request.user, organisation=organisation)
         account = payout_account_ensure(actor=request.user, organisation=organisation)
         back = request.build_absolute_uri(f"/payments/payout-account/{slug}/")
         url = payout_account_onboarding_link(actor=request.user, account=account,

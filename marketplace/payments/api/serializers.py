@@ -170,6 +170,10 @@ class PaymentsReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class PaymentsOptionalReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
 class PaymentsDifferenceOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReconciliationDifference

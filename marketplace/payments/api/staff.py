@@ -17,6 +17,7 @@ from marketplace.payments.api.serializers import (
     PaymentsDifferenceOutputSerializer,
     PaymentsLedgerAccountOutputSerializer,
     PaymentsLedgerLineOutputSerializer,
+    PaymentsOptionalReasonInputSerializer,
     PaymentsPagination,
     PaymentsPayoutOutputSerializer,
     PaymentsRefundInputSerializer,
@@ -76,22 +77,34 @@ class PayoutListApi(_StaffList):
         return selectors.payouts_for_staff(self.request.user, status=wanted)
 
 
-class PayoutDecisionApi(APIView):
-    """Approve or cancel a payout (staff); the URLconf sets ``decision``."""
+class PayoutApproveApi(APIView):
+    """Approve a payout (staff, not the one who requested it); the transfer follows."""
 
     permission_classes = [IsAuthenticated]
-    decision = ""
 
     @extend_schema(request=None, responses={200: PaymentsPayoutOutputSerializer,
                                             **errors(403, 404, 409)})
     def post(self, request, pk: int):
         payout = selectors.payout_get_for_staff(user=request.user, pk=pk)
-        if self.decision == "approve":
-            payout_approve(actor=request.user, payout=payout)
-        else:
-            payout_cancel(actor=request.user, payout=payout,
-                          reason=request.data.get("reason", "") if hasattr(request.data, "get")
-                          else "")
+        payout_approve(actor=request.user, payout=payout)
+        return Response(PaymentsPayoutOutputSerializer(
+            selectors.payout_get_for_staff(user=request.user, pk=pk)).data)
+
+
+class PayoutCancelApi(APIView):
+    """Cancel a payout that was never sent (staff); its money goes back to the escrow."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=PaymentsOptionalReasonInputSerializer,
+                   responses={200: PaymentsPayoutOutputSerializer,
+                              **errors(400, 403, 404, 409)})
+    def post(self, request, pk: int):
+        payout = selectors.payout_get_for_staff(user=request.user, pk=pk)
+        serializer = PaymentsOptionalReasonInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        payout_cancel(actor=request.user, payout=payout,
+                      reason=serializer.validated_data.get("reason", ""))
         return Response(PaymentsPayoutOutputSerializer(
             selectors.payout_get_for_staff(user=request.user, pk=pk)).data)
 

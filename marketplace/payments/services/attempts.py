@@ -46,6 +46,7 @@ from marketplace.payments.services.common import (
 )
 from marketplace.payments.services.gateway import provider_call
 from marketplace.payments.services.methods import clean_payment_method_token, payer_error_of
+from marketplace.payments.services.recovery import lost_answer
 from marketplace.payments.signals import attempt_changed
 from marketplace.payments.states import ATTEMPT_STATES, PaymentsAction
 
@@ -129,6 +130,10 @@ def attempt_confirm(*, attempt: PaymentAttempt) -> PaymentAttempt:
     if attempt.provider_payment_id:
         return attempt_sync(attempt=attempt)
     provider = get_provider("stripe")
+    found = lost_answer(attempt, answered=bool(attempt.provider_payment_id),
+                        list_objects=provider.payments_list, metadata_key="attempt")
+    if found is not None:
+        return attempt_record(attempt=attempt, result=found)
     request = _charge_request(attempt)
     count_provider_call(attempt)
     result = provider_call(lambda: provider.charge(request), what=f"attempt {attempt.pk}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from django.db.models import F, Model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.money import InvalidMoney, Money
@@ -47,9 +48,11 @@ def locked(model_instance: Model) -> Model:
 
 def count_provider_call(model_instance: Model) -> None:
     """Note that a provider call is about to be sent (one autocommitted UPDATE: no lock is
-    held while the call runs)."""
+    held while the call runs). It touches ``updated_at`` too: the chronograph's
+    ``payments.resume`` takes records left untouched for a while, and one whose call has
+    just started is not left (a second, concurrent send would only wait on the key)."""
     type(model_instance)._base_manager.filter(pk=model_instance.pk).update(
-        provider_calls=F("provider_calls") + 1)
+        provider_calls=F("provider_calls") + 1, updated_at=timezone.now())
 
 
 def fresh(model_instance: Model) -> Model:

@@ -44,6 +44,7 @@ from marketplace.payments.services.common import (
     locked,
 )
 from marketplace.payments.services.gateway import provider_call
+from marketplace.payments.services.recovery import lost_answer
 from marketplace.payments.signals import payout_changed
 from marketplace.payments.states import PAYOUT_STATES, PaymentsAction
 
@@ -127,6 +128,10 @@ def payout_send(*, payout: Payout) -> Payout:
         idempotency_key=payout.key, account_id=account.provider_account_id, amount=payout.net,
         transfer_group=payout.scope,
         metadata={"payout": str(payout.uid), "scope": payout.scope})
+    found = lost_answer(payout, answered=bool(payout.provider_transfer_id),
+                        list_objects=provider.transfers_list, metadata_key="payout")
+    if found is not None:
+        return payout_record(payout=payout, result=found)
     count_provider_call(payout)
     try:
         result = provider_call(lambda: provider.transfer(request), what=f"payout {payout.pk}")

@@ -8,14 +8,21 @@ remedy goes through the ordinary services. The provider is read outside any tran
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from marketplace.core.audit import audit_log
-from marketplace.payments.errors import GatewayFault, GatewayNotFound, PaymentsUnavailable
+from marketplace.payments.errors import (
+    GatewayFault,
+    GatewayNotFound,
+    PaymentsUnavailable,
+    ProviderNotConfigured,
+)
 from marketplace.payments.models import (
     PaymentAttempt,
     Payout,
@@ -49,7 +56,46 @@ def _diff(kind, object_type, obj=None, provider_id="", ours=None, theirs=None) -
 
 
 def _money(value) -> dict:
-    return {"amount": str(value.amount), "currency": value.currency} if value else {}
+    if not value:
+        return {}
+    value = value.quantized()
+    return {"amount": str(value.amount), "currency": value.currency}
+
+
+def _uids(values) -> list[uuid.UUID]:
+    """The valid UUIDs among metadata values (anyone can put anything in metadata)."""
+    found = []
+    for value in values:
+        try:
+            found.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    return found
+
+
+def _ours(model, start, end, *, id_field: str, their_ids, uids=(), **filters):
+    """Our records of the window, and those made before it whose provider object falls
+    in it (a payout requested last week and sent today; an attempt confirmed after an
+    outage): matched by the provider's id or by the UUID we put in its metadata, so they
+    are compared rather than reported missing here."""
+    match = Q(created_at__gte=start, created_at__lte=end)
+    their_ids = [i for i in their_ids if i]
+    if their_ids:
+        match |= Q(**{f"{id_field}__in": their_ids})
+    uids = _uids(uids)
+    if uids:
+        match |= Q(uid__in=uids)
+    return model.objects.filter(match, **filters).order_by("pk")
+
+
+def _retrieve(fn, provider_id: str):
+    """The provider's object outside the listed window, or None when it does not know it."""
+    if not provider_id:
+        return None
+    try:
+        return fn(provider_id)
+    except GatewayNotFound:
+        return None
 
 
 def _compare_attempts(provider, start, end) -> tuple[int, list[dict]]:
@@ -57,15 +103,11 @@ def _compare_attempts(provider, start, end) -> tuple[int, list[dict]]:
                                                               created_to=end)}
     by_uid = {p.metadata.get("attempt"): p for p in theirs.values() if p.metadata.get("attempt")}
     found, seen = [], set()
-    ours = PaymentAttempt.objects.filter(provider=Provider.STRIPE, created_at__gte=start,
-                                         created_at__lte=end)
+    ours = _ours(PaymentAttempt, start, end, id_field="provider_payment_id",
+                 their_ids=theirs, uids=by_uid, provider=Provider.STRIPE)
     for attempt in ours.iterator():
-        payment = theirs.get(attempt.provider_payment_id) or by_uid.get(str(attempt.uid))
-        if payment is None and attempt.provider_payment_id:
-            try:
-                payment = provider.payment_retrieve(attempt.provider_payment_id)
-            except GatewayNotFound:
-                payment = None
+        payment = (theirs.get(attempt.provider_payment_id) or by_uid.get(str(attempt.uid))
+                   or _retrieve(provider.payment_retrieve, attempt.provider_payment_id))
         if payment is None:
             if attempt.status in (A.SUCCEEDED, A.PROCESSING, A.REQUIRES_ACTION):
                 found.append(_diff(D.MISSING_AT_PROVIDER, "attempt", attempt,
@@ -90,15 +132,18 @@ def _compare_attempts(provider, start, end) -> tuple[int, list[dict]]:
 def _compare_refunds(provider, start, end) -> tuple[int, list[dict]]:
     theirs = {r.refund_id: r for r in provider.refunds_list(created_from=start,
                                                            created_to=end)}
+    by_uid = {r.metadata.get("refund"): r for r in theirs.values() if r.metadata.get("refund")}
     found, seen = [], set()
-    ours = Refund.objects.filter(attempt__provider=Provider.STRIPE, created_at__gte=start,
-                                 created_at__lte=end)
+    ours = _ours(Refund, start, end, id_field="provider_refund_id", their_ids=theirs,
+                 uids=by_uid, attempt__provider=Provider.STRIPE)
     for refund in ours.iterator():
-        result = theirs.get(refund.provider_refund_id)
+        result = (theirs.get(refund.provider_refund_id) or by_uid.get(str(refund.uid))
+                  or _retrieve(provider.refund_retrieve, refund.provider_refund_id))
         if result is None:
             if refund.status == Refund.Status.SUCCEEDED:
                 found.append(_diff(D.MISSING_AT_PROVIDER, "refund", refund,
-                                   refund.provider_refund_id, {"status": refund.status}))
+                                   refund.provider_refund_id,
+                                   {"status": refund.status, **_money(refund.amount)}))
             continue
         seen.add(result.refund_id)
         if result.status != refund.status:
@@ -119,13 +164,16 @@ def _compare_payouts(provider, start, end) -> tuple[int, list[dict]]:
                                                                created_to=end)}
     by_uid = {t.metadata.get("payout"): t for t in theirs.values() if t.metadata.get("payout")}
     found, seen = [], set()
-    ours = Payout.objects.filter(created_at__gte=start, created_at__lte=end)
+    ours = _ours(Payout, start, end, id_field="provider_transfer_id", their_ids=theirs,
+                 uids=by_uid)
     for payout in ours.iterator():
-        transfer = theirs.get(payout.provider_transfer_id) or by_uid.get(str(payout.uid))
+        transfer = (theirs.get(payout.provider_transfer_id) or by_uid.get(str(payout.uid))
+                    or _retrieve(provider.transfer_retrieve, payout.provider_transfer_id))
         if transfer is None:
             if payout.status == Payout.Status.PAID:
                 found.append(_diff(D.MISSING_AT_PROVIDER, "payout", payout,
-                                   payout.provider_transfer_id, {"status": payout.status}))
+                                   payout.provider_transfer_id,
+                                   {"status": payout.status, **_money(payout.net)}))
             continue
         seen.add(transfer.transfer_id)
         if payout.status != Payout.Status.PAID or transfer.reversed:
@@ -149,11 +197,11 @@ def reconcile(*, start: datetime | None = None, end: datetime | None = None,
     end = end or timezone.now()
     start = start or end - timedelta(days=settings.PAYMENTS_RECONCILE_DAYS)
     run = ReconciliationRun.objects.create(window_start=start, window_end=end)
-    provider = get_provider("stripe")
     # the provider's clock and ours may differ by a little: read a slightly wider window
     margin = timedelta(minutes=5)
     checked, differences, error = 0, [], ""
     try:
+        provider = get_provider("stripe")
         for compare in (_compare_attempts, _compare_refunds, _compare_payouts):
             count, found = provider_call(
                 lambda compare=compare: compare(provider, start - margin, end + margin),
@@ -162,6 +210,8 @@ def reconcile(*, start: datetime | None = None, end: datetime | None = None,
             differences.extend(found)
     except (GatewayFault, PaymentsUnavailable) as exc:
         error = f"{type(exc).__name__}: the provider could not be read"
+    except ProviderNotConfigured:
+        error = "ProviderNotConfigured: no card provider is set up (STRIPE_SECRET_KEY)"
     with transaction.atomic():
         ReconciliationDifference.objects.bulk_create(
             ReconciliationDifference(run=run, **diff) for diff in differences)

@@ -29,6 +29,7 @@ from marketplace.payments.providers import get_provider
 from marketplace.payments.providers.base import RefundRequest, RefundResult
 from marketplace.payments.services.common import clean_amount, count_provider_call, fresh, locked
 from marketplace.payments.services.gateway import provider_call
+from marketplace.payments.services.recovery import lost_answer
 from marketplace.payments.signals import refund_changed
 from marketplace.payments.states import REFUND_STATES, PaymentsAction
 
@@ -98,6 +99,11 @@ def refund_send(*, refund: Refund) -> Refund:
     request = RefundRequest(idempotency_key=refund.key, payment_id=attempt.provider_payment_id,
                             amount=refund.amount, reason=refund.reason,
                             metadata={"refund": str(refund.uid), "attempt": str(attempt.uid)})
+    found = attempt.provider == Provider.STRIPE and lost_answer(
+        refund, answered=bool(refund.provider_refund_id),
+        list_objects=provider.refunds_list, metadata_key="refund")
+    if found:
+        return refund_record(refund=refund, result=found)
     count_provider_call(refund)
     try:
         result = provider_call(lambda: provider.refund(request), what=f"refund {refund.pk}")

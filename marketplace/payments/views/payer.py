@@ -17,6 +17,7 @@ from marketplace.core.errors import DomainError, PermissionDeniedError
 from marketplace.core.pages import domain_errors_as_http, show_error_on_form
 from marketplace.core.permissions import has_perm
 from marketplace.payments import selectors
+from marketplace.payments.csp import allow_stripe_js
 from marketplace.payments.rules import PaymentsPerm
 from marketplace.payments.services.accounts import (
     payout_account_ensure,
@@ -83,11 +84,13 @@ def cards_page(request):
     for method in selectors.payment_methods_of(request.user).filter(status="pending"):
         if method.provider_setup_intent_id and request.GET.get("setup_intent"):
             payment_method_sync(method=method)  # back from 3-D Secure
-    return render(request, "payments/cards.html", {
+    elements = uses_stripe_elements()
+    response = render(request, "payments/cards.html", {
         "form": form, "cards": selectors.payment_methods_of(request.user),
-        "test_cards": TEST_CARDS, "elements": uses_stripe_elements(),
+        "test_cards": TEST_CARDS, "elements": elements,
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
     }, status=status)
+    return allow_stripe_js(response) if elements else response
 
 
 @login_required

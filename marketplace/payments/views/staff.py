@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from marketplace.core.pages import domain_errors_as_http
 from marketplace.core.permissions import require_perm
 from marketplace.payments import selectors
+from marketplace.payments.errors import PaymentsValidationError
 from marketplace.payments.models import Payout
 from marketplace.payments.rules import PaymentsPerm
 from marketplace.payments.services.payouts import payout_approve, payout_cancel
@@ -56,7 +57,12 @@ def payouts_page(request):
 @domain_errors_as_http
 def payout_decide(request, pk: int):
     payout = selectors.payout_get_for_staff(user=request.user, pk=pk)
-    if request.POST.get("action") == "approve":
+    action = request.POST.get("action")
+    if action not in ("approve", "cancel"):
+        # never a default: a form that lost its button must not cancel a payout
+        raise PaymentsValidationError(_("Choose whether to approve or cancel the payout."),
+                                      code="payout_decision", data={"field": "action"})
+    if action == "approve":
         payout_approve(actor=request.user, payout=payout)
         messages.success(request, _("Payout approved; the transfer is on its way."))
     else:

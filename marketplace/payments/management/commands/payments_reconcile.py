@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from marketplace.payments.services.reconciliation import reconcile
@@ -16,8 +16,10 @@ class Command(BaseCommand):
                             help="window: the last N days (default PAYMENTS_RECONCILE_DAYS)")
 
     def handle(self, *args, days=None, **options):
+        if days is not None and days < 1:
+            raise CommandError("--days must be a whole number of days, 1 or more.")
         end = timezone.now()
-        start = end - timedelta(days=days) if days else None
+        start = end - timedelta(days=days) if days is not None else None
         run = reconcile(start=start, end=end)
         for diff in run.differences.order_by("pk"):
             self.stdout.write(f"  {diff.get_kind_display()}: {diff.object_type} "
