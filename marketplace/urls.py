@@ -21,6 +21,12 @@ api_patterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
 
+# The admin has no login of its own: /admin/login/ sends people to allauth's login, which
+# asks the one-time code of those who have MFA and applies the login rate limits. A
+# password alone never yields a staff session. Set before ``admin.site.urls`` is read
+# below: the admin binds its login view when it builds its URLs.
+admin.site.login = secure_admin_login(admin.site.login)
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("dashboard/", core_views.dashboard, name="dashboard"),
@@ -39,11 +45,6 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]
-
-# The admin has no login of its own: /admin/login/ sends people to allauth's login, which
-# asks the one-time code of those who have MFA and applies the login rate limits. A
-# password alone never yields a staff session.
-admin.site.login = secure_admin_login(admin.site.login)
 
 handler400 = "marketplace.core.views.bad_request"
 handler403 = "marketplace.core.views.permission_denied"

@@ -104,3 +104,18 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def isolated_cache(settings):
+    """A private in-process cache for tests whose outcome lives in the cache (login
+    throttling counters, used TOTP codes): suites running in parallel on the shared
+    Redis flush their databases, which must not reset our counters mid-test."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                    "LOCATION": "accounts-tests"}
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    return cache

@@ -5,8 +5,9 @@ import pytest
 from django.core.exceptions import SuspiciousOperation
 from django.test import Client
 from django.urls import path, reverse
+from rest_framework.views import APIView
 
-from marketplace.urls import handler403, handler404
+from marketplace.urls import handler400, handler403, handler404, handler500
 from marketplace.urls import urlpatterns as site_urlpatterns
 from tests.factories import OrganisationFactory, OwnerFactory
 
@@ -19,9 +20,27 @@ def suspicious(request):
     raise SuspiciousOperation("tampered")
 
 
-urlpatterns = [path("t/crash", crash), path("t/suspicious", suspicious), *site_urlpatterns]
-handler403 = handler403  # noqa: PLW0127  (the site's handlers, for this URLconf)
+class CrashingApi(APIView):
+    """An API view with a bug: DRF's exception handler leaves the error to handler500."""
+
+    permission_classes: list = []
+
+    def get(self, request):
+        raise RuntimeError("a bug with internals: db.internal:5432")
+
+    def post(self, request):
+        raise KeyError("secret")
+
+
+urlpatterns = [
+    path("t/crash", crash), path("t/suspicious", suspicious),
+    path("api/t/crash", CrashingApi.as_view()), path("t/api-view-outside-api", CrashingApi.as_view()),
+    *site_urlpatterns,
+]
+handler400 = handler400  # noqa: PLW0127  (the site's handlers, for this URLconf)
+handler403 = handler403  # noqa: PLW0127
 handler404 = handler404  # noqa: PLW0127
+handler500 = handler500  # noqa: PLW0127
 
 pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
 
@@ -105,3 +124,26 @@ def test_a_suspicious_request_is_the_400_page(client, language, text):
     response = client.get("/t/suspicious", HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 400
     assert text in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "detail"), [
+    ("en", "Something went wrong on our side. Please try again later."),
+    ("zh-hans", "我们这边出了点问题，请稍后再试。"),
+])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_crash_in_an_api_view_is_a_json_500_in_the_error_shape(language, detail, method):
+    client = Client(raise_request_exception=False)
+    response = getattr(client, method)("/api/t/crash", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": detail, "code": "server_error"}
+    assert b"db.internal" not in response.content and b"secret" not in response.content
+
+
+def test_the_same_crash_outside_api_is_the_html_500_page():
+    client = Client(raise_request_exception=False)
+    response = client.get("/t/api-view-outside-api", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
+    assert "Something went wrong on our side" in response.content.decode()
+    assert "db.internal" not in response.content.decode()

@@ -18,13 +18,21 @@ from catalog.models import (
     ProductImage,
     ProductStage,
 )
-from catalog.validators import MAX_DOCUMENTS
+from catalog.validators import MAX_DOCUMENTS, sanitise_html
 from marketplace.core.money import Money
 from marketplace.core.regions import district_choices
 
 
 def _file_url(storage, name) -> str | None:
     return storage.url(name) if name else None
+
+
+class RichTextOutputField(serializers.CharField):
+    """Sanitised HTML. Descriptions are sanitised on write; sanitising again on output, as
+    the pages' ``rich_text`` filter does, also covers rows written outside the services."""
+
+    def to_representation(self, value) -> str:
+        return sanitise_html(value or "", enforce_limit=False)
 
 
 class MoneySerializer(serializers.Serializer):
@@ -104,6 +112,8 @@ class MakerspaceListOutputSerializer(serializers.ModelSerializer):
 
 class MakerspaceDetailOutputSerializer(serializers.ModelSerializer):
     operator = OrganisationRefSerializer()
+    description = RichTextOutputField(help_text="Sanitised HTML")
+    description_en = RichTextOutputField(help_text="Sanitised HTML")
     photos = MakerspacePhotoOutputSerializer(many=True)
     residents = serializers.SerializerMethodField()
 
@@ -198,8 +208,8 @@ class ProductListOutputSerializer(serializers.ModelSerializer):
 class ProductDetailExtraOutputSerializer(serializers.Serializer):
     """What the detail adds to the list item (its own schema component, see schema.py)."""
 
-    description = serializers.CharField(help_text="Sanitised HTML")
-    description_en = serializers.CharField(help_text="Sanitised HTML")
+    description = RichTextOutputField(help_text="Sanitised HTML")
+    description_en = RichTextOutputField(help_text="Sanitised HTML")
     specifications = serializers.DictField(child=serializers.CharField())
     images = ProductImageOutputSerializer(many=True, read_only=True)
     eligible_for_first_purchase = serializers.BooleanField(
@@ -210,8 +220,8 @@ class ProductDetailExtraOutputSerializer(serializers.Serializer):
 class ProductDetailOutputSerializer(ProductListOutputSerializer):
     """Needs a product from ``catalog.selectors.product_list`` (its annotations)."""
 
-    description = serializers.CharField()
-    description_en = serializers.CharField()
+    description = RichTextOutputField()
+    description_en = RichTextOutputField()
     images = ProductImageOutputSerializer(many=True, read_only=True)
     specifications = serializers.DictField(child=serializers.CharField())
     eligible_for_first_purchase = serializers.BooleanField(read_only=True)

@@ -220,7 +220,9 @@ class Money:
                    maximum: Decimal | None = None) -> Money:
         """Clean an amount a person typed: a number, not negative (not zero either when
         ``positive``), no more decimals than the currency has, in a currency that is money,
-        at most ``maximum``. Refusals are ``InvalidMoney`` naming ``label``."""
+        at most ``maximum`` and never more than ``MAX_AMOUNT`` (what an amount column
+        holds: a larger amount would fail when saved). Refusals are ``InvalidMoney``
+        naming ``label``."""
         label = label or _("The amount")
         currency = str(currency or "").strip().upper()
         if currency not in _KNOWN:
@@ -239,7 +241,8 @@ class Money:
                 (_("%(field)s must be more than zero.") if positive
                  else _("%(field)s cannot be negative.")) % {"field": label}
             )
-        if maximum is not None and value > maximum:
+        limit = MAX_AMOUNT if maximum is None else min(maximum, MAX_AMOUNT)
+        if value > limit:
             raise InvalidMoney(_("%(field)s is too large.") % {"field": label})
         money = cls(value, currency)
         exponent = currency_exponent(currency)

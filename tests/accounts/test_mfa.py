@@ -1,12 +1,17 @@
 """MFA is mandatory for government buyers, panel experts and staff."""
 
+import re
+
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+from django.core import mail
 from django.urls import reverse
 
 from marketplace.accounts.models import MembershipRole
+from marketplace.accounts.rules import requires_mfa
 from tests.accounts.factories import (
     PASSWORD,
     TOTP_SECRET,
@@ -176,3 +181,81 @@ def test_a_buyer_sets_up_totp_through_allauth_and_gets_in(client):
     assert Authenticator.objects.filter(user=buyer, type="totp").exists()
     assert client.get("/profile/").status_code == 200
     assert secret != TOTP_SECRET
+
+
+class TestUnverifiedEmailMustSetUpMFA:
+    """Whoever must have MFA can always reach its set-up, also with an unconfirmed
+    e-mail address (allauth refuses to add an authenticator until it is confirmed): the
+    MFA page says so, and confirming the address is never blocked."""
+
+    @pytest.fixture
+    def agency_creator(self, client):
+        user = UserFactory(verified_email=False)
+        EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+        client.force_login(user)
+        response = client.post(reverse("accounts:organisation_create"), {
+            "kind": "government_agency", "name": "崂山区科技局", "name_en": "Laoshan Science",
+        })
+        assert response.status_code == 302
+        assert requires_mfa(user)
+        return user
+
+    def test_pages_send_them_to_the_mfa_page_which_opens(self, client, agency_creator):
+        response = client.get("/profile/")
+        assert response.status_code == 302
+        assert response["Location"].startswith(MFA_REQUIRED)
+        assert client.get(response["Location"]).status_code == 200
+
+    @pytest.mark.parametrize(("language", "text"), [
+        ("en", "Step 1: confirm your e-mail address"), ("zh-hans", "第一步：确认您的电子邮箱"),
+    ])
+    def test_the_mfa_page_tells_them_to_confirm_their_address(self, client, agency_creator,
+                                                             language, text):
+        page = client.get(MFA_REQUIRED, HTTP_ACCEPT_LANGUAGE=language)
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert text in html
+        assert agency_creator.email in html
+        assert f'action="{reverse("account_email")}"' in html
+
+    def test_confirming_the_address_then_setting_up_totp_is_never_blocked(
+        self, client, agency_creator
+    ):
+        mail.outbox.clear()
+        response = client.post(reverse("account_email"),
+                               {"email": agency_creator.email, "action_send": ""})
+        assert response.status_code == 302
+        assert not response["Location"].startswith(MFA_REQUIRED)
+        (message,) = mail.outbox
+        confirm_path = re.search(r"/accounts/confirm-email/[^/\s]+/", message.body)[0]
+        assert client.get(confirm_path).status_code == 200
+        assert client.post(confirm_path).status_code == 302
+        assert EmailAddress.objects.get(user=agency_creator).verified
+
+        # now the MFA page leads to the set-up, which works
+        page = client.get(MFA_REQUIRED)
+        assert reverse("mfa_activate_totp").encode() in page.content
+        client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+        assert client.get(reverse("mfa_activate_totp")).status_code == 200
+        secret = client.session[SECRET_SESSION_KEY]
+        response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+        assert response.status_code == 302
+        assert client.get("/profile/").status_code == 200
+
+    @pytest.mark.parametrize(("language", "text"), [
+        ("en", "until you have verified your email address"),
+        ("zh-hans", "在验证您的Email地址之前，您不能激活两步验证。"),
+    ])
+    def test_the_totp_set_up_explains_why_it_waits(self, client, agency_creator, language,
+                                                   text):
+        client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+        response = client.get(reverse("mfa_activate_totp"), follow=True,
+                              HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        assert response.redirect_chain[-1][0] == reverse("mfa_index")  # not MFA_REQUIRED
+        assert text in response.content.decode()
+        assert not Authenticator.objects.filter(user=agency_creator).exists()
+
+    def test_logging_out_is_not_blocked(self, client, agency_creator):
+        assert client.post(reverse("account_logout")).status_code == 302
+        assert "_auth_user_id" not in client.session

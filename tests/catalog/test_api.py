@@ -234,6 +234,16 @@ def _payload(org, category, /, **overrides):
     return data
 
 
+def test_a_product_description_written_outside_the_services_is_sanitised_on_output(
+    api_client, product
+):
+    Product.objects.filter(pk=product.pk).update(
+        description='<p onclick="x()">好<script>alert(1)</script></p>'
+                    '<a href="javascript:alert(2)">a</a>')
+    detail = api_client.get(f"{PRODUCTS}{product.pk}/").json()
+    assert detail["description"] == '<p>好</p><a rel="noopener noreferrer nofollow">a</a>'
+
+
 def test_maker_creates_updates_publishes_withdraws(as_user, maker, maker_org, category):
     client = as_user(maker)
     response = client.post(PRODUCTS, _payload(maker_org, category), format="json")

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -157,3 +158,87 @@ def test_database_failure_is_reported_not_raised(monkeypatch):
         "status": "down", "error": "OperationalError"
     }
     assert "db.internal" in health.check_database(detailed=True)["reason"]
+
+
+# --- the registry: each app adds its own checks (health_check decorator) ---------------
+
+
+@pytest.fixture
+def registry(monkeypatch):
+    """A copy of the registry for this test: checks registered here vanish afterwards."""
+    monkeypatch.setattr(health, "_probes", dict(health._probes))
+    return health._probes
+
+
+@pytest.fixture
+def everything_else_up(requires_redis, fresh_heartbeat, search_backend, monkeypatch):
+    monkeypatch.setitem(health._probes, "payments", lambda: {"provider": "fake"})
+
+
+def test_the_apps_register_their_checks_and_the_core_names_none_of_them():
+    assert {"search", "payments"} <= set(health.registered_checks())
+    source = Path(health.__file__).read_text()
+    assert "import search" not in source and "from search" not in source
+
+
+def test_a_registered_check_appears_in_healthz(client, registry, everything_else_up):
+    @health.health_check("widgets")
+    def widgets_probe():
+        return {"widgets": 7}
+
+    assert health.registered_checks()["widgets"] is widgets_probe
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    widgets = response.json()["checks"]["widgets"]
+    assert widgets["status"] == "up" and widgets["widgets"] == 7
+
+
+def test_a_not_configured_check_is_no_failure(client, registry, everything_else_up):
+    health.health_check("mailer")(lambda: {"status": "not_configured"})
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["mailer"]["status"] == "not_configured"
+
+
+@pytest.mark.parametrize("report", [{"status": "down"}, "not a dict"])
+def test_a_check_reporting_down_is_down_with_503(client, registry, everything_else_up,
+                                                 report):
+    health.health_check("widgets")(lambda: report)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["widgets"]["status"] == "down"
+    assert body["checks"]["database"]["status"] == "up"
+
+
+def test_an_exception_inside_a_check_is_reported_not_raised(client, registry,
+                                                            everything_else_up):
+    @health.health_check("widgets")
+    def widgets_probe():
+        raise ZeroDivisionError("secret detail at 10.0.0.7")
+
+    @health.health_check("zz-after")
+    def later_probe():
+        return {"ran": True}
+
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["widgets"] == {"status": "down", "error": "ZeroDivisionError"}
+    assert checks["zz-after"]["ran"] is True  # one broken check does not stop the others
+    assert b"10.0.0.7" not in response.content
+
+    client.force_login(StaffFactory())
+    staff_view = client.get("/healthz").json()["checks"]["widgets"]
+    assert "10.0.0.7" in staff_view["reason"]
+
+
+def test_an_unhealthy_reason_is_shown_to_anyone(client, registry, everything_else_up):
+    @health.health_check("widgets")
+    def widgets_probe():
+        raise health.Unhealthy("the widget queue is 3 hours behind")
+
+    checks = client.get("/healthz").json()["checks"]
+    assert checks["widgets"] == {"status": "down", "error": "Unhealthy",
+                                 "reason": "the widget queue is 3 hours behind"}

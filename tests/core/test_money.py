@@ -7,6 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marketplace.core.money import (
+    AMOUNT_DECIMAL_PLACES,
+    AMOUNT_MAX_DIGITS,
+    LEGAL_TENDER,
+    MAX_AMOUNT,
     CurrencyMismatch,
     InvalidMoney,
     Money,
@@ -232,3 +236,156 @@ def test_money_attribute_works_on_a_django_model():
     thing = PricedThing(price=Money("5.00", "EUR"))
     assert thing.price_amount == Decimal("5.00") and thing.price_currency == "EUR"
     assert thing.price == Money("5", "EUR")
+
+
+# --- what people type: Money.from_input ---------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "currency", "expected"), [
+    (" 12.50 ", "CNY", Decimal("12.50")),
+    ("12.5\n", "cny", Decimal("12.5")),
+    ("0", "CNY", Decimal("0")),
+    ("1234", "JPY", Decimal("1234")),
+    ("1.234", "KWD", Decimal("1.234")),
+    (Decimal("99.99"), "USD", Decimal("99.99")),
+    (7, "EUR", Decimal("7")),
+])
+def test_from_input_accepts_plain_amounts(typed, currency, expected):
+    money = Money.from_input(typed, currency)
+    assert money.amount == expected
+    assert money.currency == currency.upper()
+
+
+@pytest.mark.parametrize(("typed", "currency", "en", "zh"), [
+    ("12 500", "CNY", "The price must be a number.", "价格必须是数字。"),
+    ("12,50", "CNY", "The price must be a number.", "价格必须是数字。"),
+    ("1,000.00", "CNY", "The price must be a number.", "价格必须是数字。"),
+    ("", "CNY", "The price must be a number.", "价格必须是数字。"),
+    ("   ", "CNY", "The price must be a number.", "价格必须是数字。"),
+    (None, "CNY", "The price must be a number.", "价格必须是数字。"),
+    ("abc", "CNY", "The price must be a number.", "价格必须是数字。"),
+    ("NaN", "CNY", "The price must be a number.", "价格必须是数字。"),
+    ("-Infinity", "CNY", "The price must be a number.", "价格必须是数字。"),
+    (1.5, "CNY", "The price must be a number.", "价格必须是数字。"),
+    (True, "CNY", "The price must be a number.", "价格必须是数字。"),
+    ("-0.01", "CNY", "The price cannot be negative.", "价格不能为负数。"),
+    ("1.005", "CNY", "The price can have at most 2 decimals in CNY.",
+     "价格以 CNY 计最多保留 2 位小数。"),
+    ("1.5", "JPY", "The price can have at most 0 decimals in JPY.",
+     "价格以 JPY 计最多保留 0 位小数。"),
+    ("1.0001", "KWD", "The price can have at most 3 decimals in KWD.",
+     "价格以 KWD 计最多保留 3 位小数。"),
+    ("1e-999999", "CNY", "The price can have at most 2 decimals in CNY.",
+     "价格以 CNY 计最多保留 2 位小数。"),
+    ("10", "XXX", "Unknown currency: XXX", "未知币种：XXX"),
+    ("10", "", "Unknown currency: ", "未知币种："),
+])
+def test_from_input_refuses_with_a_clear_message(typed, currency, en, zh):
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    for language, message in (("en", en), ("zh-hans", zh)):
+        with translation.override(language):
+            with pytest.raises(InvalidMoney) as exc:
+                Money.from_input(typed, currency, label=gettext_lazy("The price"))
+            assert str(exc.value.message) == message
+            assert exc.value.status_code == 400
+
+
+def test_from_input_names_the_currency_field_when_the_currency_is_refused():
+    with pytest.raises(InvalidMoney) as exc:
+        Money.from_input("10", "XTS")
+    assert exc.value.data == {"field": "currency"}
+
+
+def test_from_input_positive_refuses_zero():
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(InvalidMoney) as exc:
+        Money.from_input("0.00", "CNY", positive=True)
+    assert str(exc.value.message) == "The amount must be more than zero."
+
+
+@pytest.mark.parametrize("typed", ["10000000000000000", "1e20", "1e999999"])
+def test_from_input_refuses_more_than_an_amount_column_holds(typed):
+    """Without a maximum of its own, an amount is still capped at MAX_AMOUNT: a larger
+    one would overflow the column when saved (a 500 instead of a message)."""
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(InvalidMoney) as exc:
+        Money.from_input(typed, "CNY")
+    assert str(exc.value.message) == "The amount is too large."
+
+
+def test_from_input_keeps_the_smaller_of_its_maximum_and_max_amount():
+    assert Money.from_input(str(MAX_AMOUNT), "CNY").amount == MAX_AMOUNT
+    with pytest.raises(InvalidMoney):
+        Money.from_input("101", "CNY", maximum=Decimal("100"))
+    with pytest.raises(InvalidMoney):
+        Money.from_input(str(MAX_AMOUNT + 1), "CNY", maximum=MAX_AMOUNT * 10)
+
+
+def test_max_amount_is_what_the_amount_column_holds():
+    assert Decimal("9999999999999999") == MAX_AMOUNT
+    assert len(str(MAX_AMOUNT)) == AMOUNT_MAX_DIGITS - AMOUNT_DECIMAL_PLACES
+
+
+@pytest.mark.django_db
+def test_max_amount_fits_the_column_and_one_more_digit_does_not(requires_postgres):
+    """The real column on PostgreSQL: MAX_AMOUNT with the finest decimals is stored."""
+    from django.db import DataError, connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT CAST(%s AS numeric({AMOUNT_MAX_DIGITS}, "
+                       f"{AMOUNT_DECIMAL_PLACES}))", [str(MAX_AMOUNT) + ".9999"])
+        assert cursor.fetchone()[0] == Decimal(str(MAX_AMOUNT) + ".9999")
+        with pytest.raises(DataError), transaction.atomic():
+            cursor.execute(f"SELECT CAST(%s AS numeric({AMOUNT_MAX_DIGITS}, "
+                           f"{AMOUNT_DECIMAL_PLACES}))", [str(MAX_AMOUNT + 1)])
+
+
+# --- currencies, minor units, the API shape -------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["CNY", "USD", "EUR", "JPY", "KWD", "HKD", "GBP"])
+def test_legal_tender_holds_real_currencies(code):
+    assert code in LEGAL_TENDER
+    assert Money("1", code).currency == code
+
+
+@pytest.mark.parametrize("code", ["XXX", "XTS", "XAU", "XDR", "DEM", "HRK", "ABC", "cnyy"])
+def test_legal_tender_refuses_codes_that_are_not_money(code):
+    assert code.upper() not in LEGAL_TENDER
+    with pytest.raises(InvalidMoney):
+        Money("1", code)
+    with pytest.raises(InvalidMoney):
+        Money.from_input("1", code)
+
+
+@pytest.mark.parametrize(("currency", "unit"), [
+    ("CNY", Decimal("0.01")), ("JPY", Decimal("1")), ("KWD", Decimal("0.001")),
+])
+def test_minor_unit_is_the_smallest_amount_of_the_currency(currency, unit):
+    minor = Money("123.45" if currency != "JPY" else "123", currency).minor_unit()
+    assert minor == Money(unit, currency)
+    assert minor.to_minor_units() == 1
+
+
+@pytest.mark.parametrize(("money", "language", "expected"), [
+    (Money("1234.5", "CNY"), "en", {"amount": "1234.50", "currency": "CNY",
+                                    "display": "CN¥1,234.50"}),
+    (Money("1234.5", "CNY"), "zh-hans", {"amount": "1234.50", "currency": "CNY",
+                                         "display": "¥1,234.50"}),
+    (Money("1234.5", "JPY"), "en", {"amount": "1235", "currency": "JPY",
+                                    "display": "¥1,235"}),
+    (Money("0.0005", "KWD"), "en", {"amount": "0.001", "currency": "KWD",
+                                    "display": "KWD0.001"}),
+])
+def test_as_json_is_the_exact_string_the_currency_and_the_readers_format(money, language,
+                                                                        expected):
+    from django.utils import translation
+
+    with translation.override(language):
+        body = money.as_json()
+    assert body == expected
+    assert isinstance(body["amount"], str)

@@ -10,8 +10,11 @@ from django.db import connections, transaction
 from django.test import Client
 
 from marketplace.asgi import application
+from marketplace.notifications.consumers import CLOSE_MFA_REQUIRED
 from marketplace.notifications.services import notification_create
+from tests.accounts.factories import mfa_activate
 from tests.core.factories import UserFactory
+from tests.factories import StaffFactory, buyer_officer
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -146,3 +149,33 @@ async def test_client_frames_are_ignored_and_the_socket_stays_usable(redis_chann
         assert (await socket.receive_json_from(timeout=5))["title"] == "still on"
     finally:
         await socket.disconnect()
+
+
+@pytest.mark.parametrize("role", ["buyer officer", "staff"])
+async def test_a_user_the_mfa_middleware_blocks_is_refused_until_mfa_is_set_up(
+    redis_channel_layer, role
+):
+    make = {"buyer officer": buyer_officer, "staff": StaffFactory}[role]
+    user = await database_sync_to_async(make)()
+    socket, connected, code = await open_socket(user)
+    assert not connected
+    assert code == CLOSE_MFA_REQUIRED == 4403
+
+    await database_sync_to_async(mfa_activate)(user)
+    socket, connected, _ = await open_socket(user)
+    assert connected
+    try:
+        await database_sync_to_async(notification_create)(user=user, kind="k", title="in")
+        assert (await socket.receive_json_from(timeout=5))["title"] == "in"
+    finally:
+        await socket.disconnect()
+
+
+async def test_recovery_codes_alone_do_not_open_the_socket(redis_channel_layer):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    user = await database_sync_to_async(buyer_officer)()
+    await database_sync_to_async(RecoveryCodes.activate)(user)
+    _, connected, code = await open_socket(user)
+    assert not connected
+    assert code == 4403
