@@ -8,6 +8,6 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The demo seeder and the health check. Document types are registered by the apps
+        # The demo seeder, the health check and the header link. Document types are registered by the apps
         # that own them (see search.documents), so search imports none of them.
-        from search import demo, health  # noqa: F401
+        from search import demo, health, navigation  # noqa: F401
