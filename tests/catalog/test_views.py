@@ -15,6 +15,7 @@ from catalog.product_sections import (
     register_product_section,
     unregister_product_section,
 )
+from marketplace.core.formatting import format_date
 from tests.catalog.factories import (
     BuyerFactory,
     CertificationFactory,
@@ -71,7 +72,8 @@ def test_product_page_shows_maker_makerspace_badge_and_first_set(client, maker_o
     InsuranceFactory(product=product)
     html = _page(client, "catalog:product_detail", product.slug, **EN).content.decode()
     assert maker_org.name_en in html and makerspace.name_en in html
-    assert f"valid until {cert.valid_until:%Y-%m-%d}" in html and 'class="badge warn"' in html
+    assert f"valid until {format_date(cert.valid_until, language='en')}" in html
+    assert 'class="badge warn"' in html
     assert "QD-PAGE-1" in html and "Eligible for first-purchase" in html
     assert product.first_set_catalogue_ref in html and "Units in use" in html
     assert "CN¥16,000.00" in html  # the 80 % subsidy
