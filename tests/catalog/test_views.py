@@ -239,7 +239,9 @@ def test_staff_reviews_on_the_page(client, staff, product):
                                 content_type="application/pdf", size=10)
     client.force_login(staff)
     url = reverse("catalog:certification_review", args=[cert.pk])
-    assert client.post(url, {"action": "start"}).status_code == 302
+    started = client.post(url, {"action": "start"}, follow=True, **EN).content.decode()
+    # starting a review is not a decision
+    assert "Review started" in started and "Decision recorded" not in started
     response = client.post(url, {"action": "reject", "reject-reason": ""}, **EN)
     assert response.status_code == 400
     today = timezone.localdate()
@@ -251,6 +253,7 @@ def test_staff_reviews_on_the_page(client, staff, product):
                                  "certify-valid_from": today.isoformat(),
                                  "certify-valid_until": (today + timedelta(days=90)).isoformat()})
     assert response.status_code == 302
+    assert "审核结果已记录" in client.get(response["Location"]).content.decode()
     assert Certification.objects.get(pk=cert.pk).status == "certified"
     download = client.get(reverse("catalog:certification_document", args=[cert.pk, doc.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
