@@ -25,6 +25,7 @@ from catalog.models import (
     FirstSetInsurance,
     FirstSetUnit,
     Makerspace,
+    MakerspacePhoto,
     Product,
     ProductImage,
 )
@@ -235,7 +236,7 @@ def products_for_index(*, ids: list[int] | None = None) -> QuerySet[Product]:
             to_attr="current_certifications",
         )
     )
-    return products_with_certification(qs).order_by("pk")
+    return _cover(products_with_certification(qs)).order_by("pk")
 
 
 # --- first sets ----------------------------------------------------------------------
@@ -319,7 +320,7 @@ def makerspace_list(*, include_unpublished: bool = False) -> QuerySet[Makerspace
     qs = Makerspace.objects.all() if include_unpublished else Makerspace.objects.filter(
         status=Makerspace.Status.PUBLISHED
     )
-    return qs.select_related("operator").annotate(
+    return _cover_photo(qs.select_related("operator")).annotate(
         resident_count=Count("residents", distinct=True),
         product_count=Count(
             "products", filter=Q(products__status=Product.Status.PUBLISHED), distinct=True
@@ -364,11 +365,16 @@ def makerspace_products(makerspace: Makerspace) -> QuerySet[Product]:
     )
 
 
+def _cover_photo(qs: QuerySet[Makerspace]) -> QuerySet[Makerspace]:
+    first = MakerspacePhoto.objects.filter(makerspace=OuterRef("pk")).order_by("position", "pk")
+    return qs.annotate(cover_photo=Subquery(first.values("image")[:1]))
+
+
 def makerspaces_for_index(*, ids: list[int] | None = None) -> QuerySet[Makerspace]:
     qs = Makerspace.objects.filter(status=Makerspace.Status.PUBLISHED).select_related("operator")
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    return qs.order_by("pk")
+    return _cover_photo(qs).order_by("pk")
 
 
 def makerspaces_operated_by(user) -> QuerySet[Makerspace]:

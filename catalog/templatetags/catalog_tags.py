@@ -34,6 +34,11 @@ def product_image_url(name) -> str:
 
 
 @register.filter
+def makerspace_photo_url(name) -> str:
+    return media.makerspace_photo_url(str(name) if name else None) or ""
+
+
+@register.filter
 def price(product) -> str:
     if product.price_amount is None:
         return _("Price on request")

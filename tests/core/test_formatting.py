@@ -81,3 +81,27 @@ def test_search_and_catalogue_show_money_the_same_way(client):
         detail = client.get(reverse("catalog:product_detail", args=[product.slug]),
                             HTTP_ACCEPT_LANGUAGE=language).content.decode()
         assert expected in detail
+
+
+@pytest.mark.django_db
+def test_search_results_show_thumbnails(client):
+    from django.core.files.base import ContentFile
+
+    from catalog.demo_images import encoded, look_for, picture
+    from catalog.models import ProductImage
+    from search.service import get_backend
+    from tests.catalog.factories import PublishedProductFactory
+    from tests.search.corpus import index_corpus
+
+    product = PublishedProductFactory(name="深海浮标", name_en="Deep buoy")
+    img = picture(product.slug, look_for(product.category.path))
+    image = ProductImage(product=product, position=1, width=800, height=600, format="JPEG")
+    image.image.save("p.jpg", ContentFile(encoded(img, fmt="JPEG")), save=False)
+    image.thumbnail.save("p-thumb.webp", ContentFile(encoded(img, fmt="WEBP", size=(400, 300))),
+                         save=False)
+    image.save()
+    index_corpus(get_backend())
+    html = client.get("/search/", {"q": "buoy"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    thumb = re.search(r'<img class="thumb" src="([^"]+)"', html)
+    assert thumb and thumb.group(1).endswith(".webp")
+    assert "/products/" in thumb.group(1)  # a published product's public thumbnail
