@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from catalog import selectors
 from catalog.rules import MAKER_ROLES
 from marketplace.accounts import rules as account_rules
 from marketplace.accounts.models import OrganisationKind
@@ -36,7 +37,7 @@ def my_work_links(user) -> list[Link] | None:
         return None
     links = []
     memberships = _maker_memberships(user)
-    if memberships:
+    if selectors.maker_company_ids_of(user):
         links.append(Link(_("My products"), reverse("catalog:my_products")))
     if any(m.kind == OrganisationKind.MAKERSPACE for m in memberships):
         links.append(Link(_("Makerspaces you run"),

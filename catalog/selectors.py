@@ -31,6 +31,7 @@ from catalog.models import (
 )
 from catalog.rules import MAKER_ROLES, CatalogPerm
 from marketplace.accounts import rules as account_rules
+from marketplace.accounts.models import OrganisationKind
 from marketplace.core.errors import NotFoundError
 from marketplace.core.money import Money, money_sum
 from marketplace.core.permissions import has_perm, scope_for
@@ -132,6 +133,15 @@ def organisation_ids_of(user, roles=MAKER_ROLES) -> list[int]:
     """Organisations where ``user`` holds one of ``roles`` (makers by default; any role
     when ``roles`` is None)."""
     return account_rules.organisation_ids_of(user, roles)
+
+
+def maker_company_ids_of(user) -> list[int]:
+    """Maker companies where ``user`` holds a maker role: the ones that list products
+    (from the request's membership memo, no query of its own)."""
+    return sorted({
+        m.organisation_id for m in account_rules.user_memberships(user)
+        if m.role in MAKER_ROLES and m.kind == OrganisationKind.MAKER_COMPANY
+    })
 
 
 def products_visible_to(user) -> QuerySet[Product]:
