@@ -122,6 +122,7 @@ def test_each_role_lands_on_its_dashboard(browser, live_server, site, role, lang
                                         else f"{live_server.url}{href.split('#')[0]}")
             assert response.status < 400, href
 
+        assert page.locator("#menu-toggle").is_hidden()  # the phone's menu only
         height, spread = _one_row(page)
         assert spread < 12, f"{role} header wraps at 1280 px ({height} px high)"
         assert height < 90
@@ -234,3 +235,20 @@ def test_no_serious_accessibility_violations(browser, live_server, site, languag
     finally:
         context.close()
     assert found == {}
+
+
+def test_the_accessibility_scan_can_fail(browser, live_server, site):
+    """A control: the same scan reports an image without alternative text."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = _context(browser, live_server)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/")
+        page.evaluate("""() => { const img = document.createElement('img');
+                                 img.src = '/static/img/favicon.svg';
+                                 document.querySelector('main').appendChild(img); }""")
+        violations = Axe().run(page).response["violations"]
+        assert any(v["id"] == "image-alt" and v["impact"] == "critical" for v in violations)
+    finally:
+        context.close()
