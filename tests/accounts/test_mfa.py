@@ -131,25 +131,9 @@ class TestLoginStage:
         assert response.context["form"].errors
         assert "_auth_user_id" not in client.session
 
-    def test_a_code_cannot_be_replayed(self, client, isolated_cache):
-        buyer = buyer_officer()
-        mfa_activate(buyer)
-        code = totp_code()
-        login(client, buyer.email)
-        client.post(reverse("mfa_authenticate"), {"code": code})
-        client.post(reverse("account_logout"))
-        login(client, buyer.email)
-        response = client.post(reverse("mfa_authenticate"), {"code": code})
-        assert response.status_code == 200
-        assert "_auth_user_id" not in client.session
-        # told that the code was used, not that it is wrong
-        [message] = response.context["form"].errors["code"]
-        assert message.startswith("该验证码已使用过") and "不正确" not in message
-
     @pytest.mark.parametrize(("language", "expected"), [
-        ("en", "This code was already used."), ("zh-hans", "该验证码已使用过。")])
-    def test_a_replayed_code_is_reported_as_used_in_both_languages(
-            self, client, isolated_cache, language, expected):
+        ("zh-hans", "该验证码已使用过。"), ("en", "This code was already used.")])
+    def test_a_code_cannot_be_replayed(self, client, isolated_cache, language, expected):
         buyer = buyer_officer()
         mfa_activate(buyer)
         code = totp_code()
@@ -159,7 +143,11 @@ class TestLoginStage:
         login(client, buyer.email)
         response = client.post(reverse("mfa_authenticate"), {"code": code},
                                HTTP_ACCEPT_LANGUAGE=language)
-        assert expected in response.content.decode()
+        assert response.status_code == 200
+        assert "_auth_user_id" not in client.session
+        # told that the code was used, not that it is wrong
+        [message] = response.context["form"].errors["code"]
+        assert message.startswith(expected)
 
     def test_a_wrong_code_is_still_incorrect(self, client, isolated_cache):
         buyer = buyer_officer()
