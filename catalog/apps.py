@@ -9,9 +9,9 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         # Registrations: permission rules, the chronograph's deadline handler, Celery
-        # tasks, dashboard panels, the demo seeder and (when search is installed) the
+        # tasks, dashboard panels, header links and home card, the demo seeder and (when search is installed) the
         # searchable types.
-        from catalog import dashboard, deadlines, demo, rules, tasks  # noqa: F401
+        from catalog import dashboard, deadlines, demo, navigation, rules, tasks  # noqa: F401
 
         if apps.is_installed("search"):
             from catalog import search

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from catalog import selectors
 from catalog.models import Product
-from catalog.rules import MAKER_ROLES
 from marketplace.core.dashboard import Link, Panel, dashboard_panel
 from marketplace.core.locale import localized
 
@@ -17,7 +16,9 @@ PANEL_ITEMS = 5
 
 @dashboard_panel("catalog.products", order=20)
 def my_products(user) -> Panel | None:
-    org_ids = selectors.organisation_ids_of(user, MAKER_ROLES)
+    # products belong to maker companies (catalog.add_product): a makerspace's operator
+    # has the makerspace panel instead, and no "list a product" it could not follow
+    org_ids = selectors.maker_company_ids_of(user)
     if not org_ids:
         return None
     products = selectors.products_of_organisations(org_ids)

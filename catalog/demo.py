@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from catalog import demo_data as D
 from catalog.category_tree import category_tree_ensure
+from catalog.demo_images import seed_pictures
 from catalog.models import (
     Category,
     Certification,
@@ -283,11 +284,16 @@ def seed_catalog(log) -> dict:
 
     created_certs = _seed_certifications(specs, products, owners, today, now)
     created_units, created_policies = _seed_first_sets(first_set_specs, products, owners, today)
+    # after the status moves, so a published product's picture is in the public folder
+    created_images, created_photos = seed_pictures(
+        list(Product.objects.filter(slug__in=products).select_related("category")),
+        list(makerspaces.values()), log)
 
     created = {
         "makerspaces": len(spaces) - len(known_spaces), "products": len(new_products),
         "certifications": created_certs, "first_set_units": created_units,
         "insurance_policies": created_policies,
+        "product_images": created_images, "makerspace_photos": created_photos,
     }
     if any(created.values()):
         audit_log(actor=None, action=CatalogAction.DEMO_SEEDED, data=created, stream="catalog.demo")

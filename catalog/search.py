@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from catalog import media
 from catalog.models import ProductStage
 from catalog.selectors import category_tree, makerspaces_for_index, products_for_index
 from catalog.signals import makerspace_changed, product_changed
@@ -59,6 +60,10 @@ def build_product(product) -> SearchDocument:
         extra["model_code"] = product.model_code
     if product.is_first_set:
         extra["first_set_catalogue_ref"] = product.first_set_catalogue_ref
+    image = media.product_image_url(getattr(product, "cover_thumbnail", None)
+                                    or getattr(product, "cover_image", None))
+    if image:
+        extra["image"] = image
     return SearchDocument(
         doc_type="product",
         object_id=product.pk,
@@ -128,7 +133,9 @@ def build_makerspace(space) -> SearchDocument:
         created_at=space.created_at,
         suggest=[space.name, space.name_en],
         extra={"address": space.address, "focus_areas": list(space.focus_areas or []),
-               "opening_hours": space.opening_hours, "slug": space.slug},
+               "opening_hours": space.opening_hours, "slug": space.slug,
+               **({"image": image} if (image := media.makerspace_photo_url(
+                   getattr(space, "cover_photo", None))) else {})},
     )
 
 

@@ -25,11 +25,13 @@ from catalog.models import (
     FirstSetInsurance,
     FirstSetUnit,
     Makerspace,
+    MakerspacePhoto,
     Product,
     ProductImage,
 )
 from catalog.rules import MAKER_ROLES, CatalogPerm
 from marketplace.accounts import rules as account_rules
+from marketplace.accounts.models import OrganisationKind
 from marketplace.core.errors import NotFoundError
 from marketplace.core.money import Money, money_sum
 from marketplace.core.permissions import has_perm, scope_for
@@ -131,6 +133,15 @@ def organisation_ids_of(user, roles=MAKER_ROLES) -> list[int]:
     """Organisations where ``user`` holds one of ``roles`` (makers by default; any role
     when ``roles`` is None)."""
     return account_rules.organisation_ids_of(user, roles)
+
+
+def maker_company_ids_of(user) -> list[int]:
+    """Maker companies where ``user`` holds a maker role: the ones that list products
+    (from the request's membership memo, no query of its own)."""
+    return sorted({
+        m.organisation_id for m in account_rules.user_memberships(user)
+        if m.role in MAKER_ROLES and m.kind == OrganisationKind.MAKER_COMPANY
+    })
 
 
 def products_visible_to(user) -> QuerySet[Product]:
@@ -235,7 +246,7 @@ def products_for_index(*, ids: list[int] | None = None) -> QuerySet[Product]:
             to_attr="current_certifications",
         )
     )
-    return products_with_certification(qs).order_by("pk")
+    return _cover(products_with_certification(qs)).order_by("pk")
 
 
 # --- first sets ----------------------------------------------------------------------
@@ -319,7 +330,7 @@ def makerspace_list(*, include_unpublished: bool = False) -> QuerySet[Makerspace
     qs = Makerspace.objects.all() if include_unpublished else Makerspace.objects.filter(
         status=Makerspace.Status.PUBLISHED
     )
-    return qs.select_related("operator").annotate(
+    return _cover_photo(qs.select_related("operator")).annotate(
         resident_count=Count("residents", distinct=True),
         product_count=Count(
             "products", filter=Q(products__status=Product.Status.PUBLISHED), distinct=True
@@ -364,11 +375,16 @@ def makerspace_products(makerspace: Makerspace) -> QuerySet[Product]:
     )
 
 
+def _cover_photo(qs: QuerySet[Makerspace]) -> QuerySet[Makerspace]:
+    first = MakerspacePhoto.objects.filter(makerspace=OuterRef("pk")).order_by("position", "pk")
+    return qs.annotate(cover_photo=Subquery(first.values("image")[:1]))
+
+
 def makerspaces_for_index(*, ids: list[int] | None = None) -> QuerySet[Makerspace]:
     qs = Makerspace.objects.filter(status=Makerspace.Status.PUBLISHED).select_related("operator")
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    return qs.order_by("pk")
+    return _cover_photo(qs).order_by("pk")
 
 
 def makerspaces_operated_by(user) -> QuerySet[Makerspace]:

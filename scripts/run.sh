@@ -18,6 +18,7 @@ source scripts/_venv.sh
 
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
+export HOST PORT  # the demo seeder points the Site (links in mails) at this address
 export DJANGO_SETTINGS_MODULE=marketplace.settings.embedded
 export PYTHONUNBUFFERED=1
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from catalog import media
 from catalog.validators import sanitise_html
+from marketplace.core.formatting import format_money
 from marketplace.core.locale import localized
-from marketplace.core.money import Money
 from marketplace.core.regions import district_choices, focus_area_choices
 
 register = template.Library()
@@ -34,17 +34,21 @@ def product_image_url(name) -> str:
 
 
 @register.filter
+def makerspace_photo_url(name) -> str:
+    return media.makerspace_photo_url(str(name) if name else None) or ""
+
+
+@register.filter
 def price(product) -> str:
     if product.price_amount is None:
         return _("Price on request")
-    return Money(product.price_amount, product.price_currency).format()
+    return format_money(product.price_amount, product.price_currency)
 
 
 @register.filter
 def money(amount, currency) -> str:
-    if amount is None:
-        return ""
-    return Money(amount, currency).format()
+    """The core's money format (marketplace.core.formatting), for the catalogue's pages."""
+    return format_money(amount, currency)
 
 
 @register.filter

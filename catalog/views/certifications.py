@@ -111,7 +111,9 @@ def certification_review_page(request, pk):
                 status = exc.status_code
         else:
             if status == 200:
-                messages.success(request, _("Decision recorded."))
+                messages.success(request, _("Review started: the application is now under "
+                                            "review.") if action == "start"
+                                 else _("Decision recorded."))
                 return redirect("catalog:certification_review", pk=pk)
         certification = certification_get_for_viewer(user=request.user, pk=pk)
     return render(request, "catalog/certification_review.html",

@@ -9,5 +9,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # Registrations: permission rules, the chronograph's deadline handler, Celery
-        # tasks, dashboard panels and the demo seeder.
-        from marketplace.accounts import dashboard, deadlines, demo, rules, tasks  # noqa: F401
+        # tasks, dashboard panels, account-menu links and the demo seeder.
+        from marketplace.accounts import (  # noqa: F401
+            dashboard,
+            deadlines,
+            demo,
+            navigation,
+            rules,
+            tasks,
+        )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from marketplace.accounts import selectors
 from marketplace.accounts.models import OrganisationVerification, VerificationStatus
 from marketplace.core.dashboard import Link, Panel, dashboard_panel
+from marketplace.core.locale import localized
 
 PANEL_ITEMS = 5
 
@@ -31,7 +32,7 @@ def organisations(user) -> Panel:
     mine = list(selectors.organisations_for_user(user)[: PANEL_ITEMS + 1])
     return Panel(
         title=_("Your organisations"), count=len(mine) if len(mine) <= PANEL_ITEMS else None,
-        items=[Link(o.name, reverse("accounts:organisation_detail", args=[o.slug]),
+        items=[Link(localized(o, "name"), reverse("accounts:organisation_detail", args=[o.slug]),
                     "" if o.verification_status == OrganisationVerification.VERIFIED
                     else _("not yet verified")) for o in mine[:PANEL_ITEMS]],
         action=Link(_("Create an organisation"), reverse("accounts:organisation_create")),
@@ -52,9 +53,11 @@ def staff_queues(user) -> Panel | None:
         items=[
             Link(_("Real-name verification: %(n)s waiting") % {"n": waiting_kyc},
                  reverse("accounts:kyc_queue")),
+            # verified in the admin: a link only for staff who may open that list
             Link(_("Organisations to verify: %(n)s waiting") % {"n": waiting_orgs},
                  reverse("admin:accounts_organisation_changelist")
-                 + "?verification_status__exact=unverified"),
+                 + "?verification_status__exact=unverified"
+                 if user.has_perm("accounts.view_organisation") else ""),
         ],
         more=Link(_("Administration"), reverse("admin:index")),
     )

@@ -7,6 +7,8 @@ published demo secret: add it to any authenticator app to log in as them.
 
 from __future__ import annotations
 
+import os
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -126,14 +128,32 @@ def _verify_investor(investor: User, staff: User, log) -> None:
     log(f"real-name verified {investor.email}")
 
 
+DEMO_HOST_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+def demo_site_domain() -> str:
+    """The address the demo server listens on, from the same HOST and PORT as
+    scripts/run.sh (a server bound to every interface is reached at 127.0.0.1)."""
+    host = os.environ.get("HOST", "127.0.0.1").strip() or "127.0.0.1"
+    if host in ("0.0.0.0", "::", "[::]"):  # noqa: S104  (a bind address, not a binding)
+        host = "127.0.0.1"
+    port = os.environ.get("PORT", "8000").strip() or "8000"
+    return f"{host}:{port}"
+
+
 def _site(log) -> None:
     """Links in mails sent outside a request (invitations from a worker) use the Site;
-    point Django's placeholder at the demo server."""
+    point Django's placeholder, or an earlier run's local address, at the demo server.
+    A domain someone set to a real name is left alone."""
     site = Site.objects.filter(pk=1).first()
-    if site is not None and site.domain == "example.com":
-        site.domain, site.name = "127.0.0.1:8000", "Makerspace Marketplace"
+    if site is None:
+        return
+    domain = demo_site_domain()
+    local = site.domain == "example.com" or site.domain.rsplit(":", 1)[0] in DEMO_HOST_NAMES
+    if local and site.domain != domain:
+        site.domain, site.name = domain, "Makerspace Marketplace"
         site.save(update_fields=["domain", "name"])
-        log("site domain 127.0.0.1:8000")
+        log(f"site domain {domain}")
 
 
 @demo_seeder("accounts", order=10)

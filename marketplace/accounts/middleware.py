@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 EXEMPT_PREFIXES = (
     "/accounts/", "/static/", "/media/", "/healthz", "/i18n/", "/jsi18n/", "/mfa-required/",
+    "/status/", "/favicon.ico",
 )
 
 

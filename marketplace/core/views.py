@@ -11,6 +11,7 @@ from django.views.static import serve
 
 from marketplace.core.dashboard import panels_for
 from marketplace.core.health import health_report
+from marketplace.core.navigation import cards_for
 from marketplace.core.pages import user_facing_message
 
 
@@ -28,8 +29,31 @@ def healthz(request):
     return JsonResponse(report, status=200 if ok else 503)
 
 
+def _check_labels() -> dict[str, str]:
+    return {
+        "database": _("Database"),
+        "redis": _("Cache and messaging (Redis)"),
+        "celery": _("Background tasks and deadlines"),
+        "payments": _("Payments"),
+        "search": _("Search"),
+    }
+
+
+@never_cache
+def status_page(request):
+    """The service status for people: the same checks as /healthz (which stays the
+    machines' JSON), rendered by a template that needs neither the session nor the
+    database, since the database may be what is down."""
+    ok, report = health_report(detailed=False)
+    labels = _check_labels()
+    checks = [{"name": name, "label": labels.get(name, name.replace("_", " ").capitalize()),
+               **check} for name, check in report["checks"].items()]
+    return render(request, "core/status.html", {"ok": ok, "checks": checks},
+                  status=200 if ok else 503)
+
+
 def home(request):
-    return render(request, "home.html")
+    return render(request, "home.html", {"cards": cards_for(request.user)})
 
 
 @login_required

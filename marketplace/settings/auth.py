@@ -25,6 +25,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Makerspace Marketplace")
+# A reused one-time code is told apart from a wrong one (marketplace.accounts.mfa_forms).
+MFA_FORMS = {
+    "authenticate": "marketplace.accounts.mfa_forms.MFAAuthenticateForm",
+    "reauthenticate": "marketplace.accounts.mfa_forms.MFAReauthenticateForm",
+}
 # Identity documents (KYC) live here, outside MEDIA_ROOT: no URL serves them, only
 # permission-checked views.
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))

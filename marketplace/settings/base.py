@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "marketplace.accounts.middleware.MembershipMemoMiddleware",
     "marketplace.accounts.middleware.RequireMFAMiddleware",
     "marketplace.core.middleware.SecurityHeadersMiddleware",
+    # last: the site's 404 page instead of Django's technical one when DEBUG is on
+    "marketplace.core.middleware.SiteNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -96,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "marketplace.core.context_processors.navigation",
+                "marketplace.notifications.context_processors.unread_notifications",
             ],
         },
     },

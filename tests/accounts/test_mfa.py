@@ -136,7 +136,9 @@ class TestLoginStage:
         assert response.context["form"].errors
         assert "_auth_user_id" not in client.session
 
-    def test_a_code_cannot_be_replayed(self, client, isolated_cache):
+    @pytest.mark.parametrize(("language", "expected"), [
+        ("zh-hans", "该验证码已使用过。"), ("en", "This code was already used.")])
+    def test_a_code_cannot_be_replayed(self, client, isolated_cache, language, expected):
         buyer = buyer_officer()
         mfa_activate(buyer)
         code = totp_code()
@@ -144,9 +146,36 @@ class TestLoginStage:
         client.post(reverse("mfa_authenticate"), {"code": code})
         client.post(reverse("account_logout"))
         login(client, buyer.email)
-        response = client.post(reverse("mfa_authenticate"), {"code": code})
+        response = client.post(reverse("mfa_authenticate"), {"code": code},
+                               HTTP_ACCEPT_LANGUAGE=language)
         assert response.status_code == 200
         assert "_auth_user_id" not in client.session
+        # told that the code was used, not that it is wrong
+        [message] = response.context["form"].errors["code"]
+        assert message.startswith(expected)
+
+    def test_a_wrong_code_is_still_incorrect(self, client, isolated_cache):
+        buyer = buyer_officer()
+        mfa_activate(buyer)
+        login(client, buyer.email)
+        wrong = "000000" if totp_code() != "000000" else "111111"
+        response = client.post(reverse("mfa_authenticate"), {"code": wrong},
+                               HTTP_ACCEPT_LANGUAGE="en")
+        assert response.context["form"].errors["code"] == ["Incorrect code."]
+
+    def test_a_spent_recovery_code_is_reported_as_used(self, client, isolated_cache):
+        staff = StaffFactory()
+        mfa_activate(staff)
+        codes = RecoveryCodes.activate(staff).get_unused_codes()
+        login(client, staff.email)
+        client.post(reverse("mfa_authenticate"), {"code": codes[0]})
+        client.post(reverse("account_logout"))
+        login(client, staff.email)
+        response = client.post(reverse("mfa_authenticate"), {"code": codes[0]},
+                               HTTP_ACCEPT_LANGUAGE="en")
+        assert "_auth_user_id" not in client.session
+        [message] = response.context["form"].errors["code"]
+        assert "recovery code was already used" in message
 
     def test_a_recovery_code_also_works(self, client):
         staff = StaffFactory()

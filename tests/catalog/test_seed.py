@@ -64,8 +64,11 @@ def test_seed_builds_the_demo_catalogue_idempotently(demo_accounts):
 
     again = seed_catalog(lambda msg: None)
     assert again["created"] == {"makerspaces": 0, "products": 0, "certifications": 0,
-                                "first_set_units": 0, "insurance_policies": 0}
+                                "first_set_units": 0, "insurance_policies": 0,
+                                "product_images": 0, "makerspace_photos": 0}
     assert _snapshot() == first
+    assert summary["created"]["product_images"] == 200
+    assert summary["created"]["makerspace_photos"] == 12
 
     # the flagship the search tests rely on
     drone = Product.objects.get(name="海洋浮标无人机")
@@ -128,3 +131,33 @@ def test_seed_works_without_the_accounts_seeder(db):
     assert summary["products"] == 200
     drone = Product.objects.get(slug="ocean-buoy-drone")
     assert drone.organisation.memberships.filter(role="owner").exists()
+
+
+def test_seed_draws_a_picture_per_product_and_makerspace(db, client):
+    """Generated at seed time per category colour and motif; published products' pictures
+    are public files, the others behind the checked view; once per object."""
+    from catalog.models import MakerspacePhoto, ProductImage
+
+    seed_catalog(lambda msg: None)
+    images = ProductImage.objects.select_related("product")
+    assert images.count() == Product.objects.count() == 200
+    for image in images:
+        assert image.thumbnail and image.width == 800 and image.format == "JPEG"
+        public = image.image.name.startswith("products/")
+        assert public == (image.product.status == "published")
+        assert image.image.storage.exists(image.image.name)
+    assert MakerspacePhoto.objects.count() == Makerspace.objects.count() == 12
+
+    html = client.get("/catalog/products/").content.decode()
+    assert html.count('class="cover"') >= 10
+    spaces = client.get("/catalog/makerspaces/").content.decode()
+    assert 'class="cover" src="/media/makerspaces/' in spaces
+
+
+def test_pictures_differ_by_category_and_repeat_for_the_same_object():
+    from catalog.demo_images import encoded, look_for, picture
+
+    marine = encoded(picture("a", look_for("marine-equipment/buoys")), fmt="PNG")
+    assert marine == encoded(picture("a", look_for("marine-equipment/buoys")), fmt="PNG")
+    assert marine != encoded(picture("a", look_for("new-energy")), fmt="PNG")
+    assert look_for("no-such-root") == look_for("no-such-root/child")  # stable for new ones

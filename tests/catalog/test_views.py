@@ -15,6 +15,7 @@ from catalog.product_sections import (
     register_product_section,
     unregister_product_section,
 )
+from marketplace.core.formatting import format_date
 from tests.catalog.factories import (
     BuyerFactory,
     CertificationFactory,
@@ -71,7 +72,8 @@ def test_product_page_shows_maker_makerspace_badge_and_first_set(client, maker_o
     InsuranceFactory(product=product)
     html = _page(client, "catalog:product_detail", product.slug, **EN).content.decode()
     assert maker_org.name_en in html and makerspace.name_en in html
-    assert f"valid until {cert.valid_until:%Y-%m-%d}" in html and 'class="badge warn"' in html
+    assert f"valid until {format_date(cert.valid_until, language='en')}" in html
+    assert 'class="badge warn"' in html
     assert "QD-PAGE-1" in html and "Eligible for first-purchase" in html
     assert product.first_set_catalogue_ref in html and "Units in use" in html
     assert "CN¥16,000.00" in html  # the 80 % subsidy
@@ -237,7 +239,9 @@ def test_staff_reviews_on_the_page(client, staff, product):
                                 content_type="application/pdf", size=10)
     client.force_login(staff)
     url = reverse("catalog:certification_review", args=[cert.pk])
-    assert client.post(url, {"action": "start"}).status_code == 302
+    started = client.post(url, {"action": "start"}, follow=True, **EN).content.decode()
+    # starting a review is not a decision
+    assert "Review started" in started and "Decision recorded" not in started
     response = client.post(url, {"action": "reject", "reject-reason": ""}, **EN)
     assert response.status_code == 400
     today = timezone.localdate()
@@ -249,6 +253,7 @@ def test_staff_reviews_on_the_page(client, staff, product):
                                  "certify-valid_from": today.isoformat(),
                                  "certify-valid_until": (today + timedelta(days=90)).isoformat()})
     assert response.status_code == 302
+    assert "审核结果已记录" in client.get(response["Location"]).content.decode()
     assert Certification.objects.get(pk=cert.pk).status == "certified"
     download = client.get(reverse("catalog:certification_document", args=[cert.pk, doc.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")

@@ -88,3 +88,29 @@ def test_the_dashboard_runs_a_constant_number_of_queries(client, django_assert_m
         MembershipFactory(user=owner.user)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_an_operator_gets_no_product_panel_it_could_not_act_on():
+    from marketplace.accounts.models import OrganisationKind
+    from tests.factories import OrganisationFactory
+
+    operator = member_of(OrganisationFactory(kind=OrganisationKind.MAKERSPACE))
+    assert "catalog.products" not in _keys(operator)
+
+
+def test_organisations_show_in_the_reader_language(client):
+    from django.utils import translation
+
+    owner = OwnerFactory(organisation__name="青岛海洋科技", organisation__name_en="Ocean Tech")
+    with translation.override("en"):
+        [panel] = [p for p in panels_for(owner.user) if p.key == "accounts.organisations"]
+    assert panel.items[0].label == "Ocean Tech"
+
+
+def test_staff_without_admin_rights_get_no_dead_admin_link(client):
+    staff = StaffFactory(mfa=True)
+    [panel] = [p for p in panels_for(staff) if p.key == "accounts.staff_queues"]
+    assert panel.items[1].url == ""
+    client.force_login(staff)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "/admin/accounts/organisation/" not in html

@@ -3,15 +3,18 @@
   var path = document.body.getAttribute("data-notifications-ws");
   if (!path || !window.WebSocket) return;
   var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-  var unread = 0;
+  var badge = document.getElementById("notification-count");
+  var unread = badge ? parseInt(badge.getAttribute("data-unread") || "0", 10) || 0 : 0;
   function connect() {
     var ws = new WebSocket(scheme + window.location.host + path);
     ws.onmessage = function (event) {
       var data = JSON.parse(event.data);
       if (data.type !== "notification") return;
       unread += 1;
-      var badge = document.getElementById("notification-count");
-      if (badge) badge.textContent = "(" + unread + ")";
+      if (badge) {
+        badge.querySelector(".n").textContent = String(unread);
+        badge.hidden = false;
+      }
       var list = document.getElementById("notification-list");
       if (list) {
         var li = document.createElement("li");
@@ -37,4 +40,33 @@
   var button = form.querySelector("button");
   if (button) button.hidden = true;
   select.addEventListener("change", function () { form.submit(); });
+})();
+
+// The compact menu at phone width: the toggle shows and hides the header's links. Without
+// JS the links stay visible (and wrap).
+(function () {
+  var header = document.getElementById("site-header");
+  var toggle = document.getElementById("menu-toggle");
+  if (!header || !toggle) return;
+  header.classList.add("has-menu-toggle");
+  toggle.hidden = false;
+  toggle.addEventListener("click", function () {
+    var open = header.classList.toggle("menu-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+})();
+
+// The account menu closes on Escape and on a click outside it.
+(function () {
+  var menu = document.querySelector(".account-menu");
+  if (!menu) return;
+  document.addEventListener("click", function (event) {
+    if (menu.open && !menu.contains(event.target)) menu.open = false;
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && menu.open) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
+  });
 })();
