@@ -137,8 +137,6 @@ def pledge_create(*, actor, campaign: Campaign, tier, amount, payment_method,
         raise CrowdfundingValidationError(_("Say yes or no to backing anonymously."),
                                           code="invalid_bool", data={"field": "anonymous"})
     card = _clean_card(actor, payment_method, off_session=not flexible)
-    if transaction.get_connection().in_atomic_block and flexible:
-        raise RuntimeError("a flexible pledge charges the card: call it outside a transaction")
     with transaction.atomic():
         _check_open(campaign.pk, timezone.now())
         if Pledge.objects.filter(campaign=campaign, backer=actor,
@@ -254,7 +252,8 @@ def pledge_update(*, actor, pledge: Pledge, **changes) -> Pledge:
                   data={"before": before, "tier": tier.pk, "amount": str(money.amount),
                         "anonymous": current.anonymous})
         announce(campaign_changed, campaign_id=current.campaign_id)
-    return current
+    pledge.refresh_from_db()
+    return pledge
 
 
 def pledge_cancel(*, actor, pledge: Pledge) -> Pledge:
@@ -265,7 +264,8 @@ def pledge_cancel(*, actor, pledge: Pledge) -> Pledge:
         current = _locked_open_pledge(pledge)
         _cancel(current, actor=actor)
         announce(campaign_changed, campaign_id=current.campaign_id)
-    return current
+    pledge.refresh_from_db()
+    return pledge
 
 
 def _cancel(pledge: Pledge, *, actor) -> None:
