@@ -3,7 +3,7 @@ writes nothing."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -50,19 +50,6 @@ def clean_int(value, *, field: str, label, minimum: int, maximum: int) -> int:
             _("%(field)s must be a whole number from %(min)s to %(max)s.")
             % {"field": label, "min": minimum, "max": maximum},
             code="out_of_range", data={"field": field})
-    return number
-
-
-def clean_percent(value, *, field: str, label) -> Decimal:
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError, TypeError):
-        number = None
-    if number is None or not number.is_finite() or not Decimal(0) <= number < Decimal(100) \
-            or number != number.quantize(Decimal("0.01")):
-        raise CrowdfundingValidationError(
-            _("%(field)s must be a percentage from 0 to 99.99.") % {"field": label},
-            code="invalid_percent", data={"field": field})
     return number
 
 
