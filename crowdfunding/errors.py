@@ -28,3 +28,8 @@ class AlreadyBacking(ConflictError):
 class TierChangeHurtsBackers(ConflictError):
     code = "tier_change_hurts_backers"
     default_message = _("This reward has backers; it cannot be changed against them.")
+
+
+class StockBusy(ConflictError):
+    code = "tier_busy"
+    default_message = _("Many people are backing this reward right now; try again.")

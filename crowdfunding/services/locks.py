@@ -24,3 +24,23 @@ def read_key_share(model: type[models.Model], pk: int, fields: list[str]) -> dic
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
     return None if row is None else dict(zip(fields, row, strict=True))
+
+
+def read_campaign_and_tier(campaign_id: int, tier_id: int) -> dict | None:
+    """A pledge's one read: the campaign's status and deadline and the tier's quantity,
+    both rows ``FOR KEY SHARE`` (one round trip on the pledge's hot path)."""
+    from crowdfunding.models import Campaign, Tier
+
+    if connection.vendor != "postgresql":
+        campaign = read_key_share(Campaign, campaign_id, ["status", "ends_at"])
+        tier = Tier.objects.filter(pk=tier_id, campaign_id=campaign_id).values("quantity").first()
+        return None if campaign is None or tier is None else {**campaign, **tier}
+    quote = connection.ops.quote_name
+    campaigns, tiers = quote(Campaign._meta.db_table), quote(Tier._meta.db_table)
+    sql = (f"SELECT c.status, c.ends_at, t.quantity FROM {campaigns} c "  # noqa: S608
+           f"JOIN {tiers} t ON t.campaign_id = c.id WHERE c.id = %s AND t.id = %s "
+           "FOR KEY SHARE")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [campaign_id, tier_id])
+        row = cursor.fetchone()
+    return None if row is None else dict(zip(("status", "ends_at", "quantity"), row, strict=True))

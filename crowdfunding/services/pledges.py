@@ -29,7 +29,7 @@ from crowdfunding.errors import (
 from crowdfunding.models import Campaign, FundingModel, Pledge, Tier
 from crowdfunding.rules import CrowdfundingPerm
 from crowdfunding.services.common import clean_money
-from crowdfunding.services.locks import read_key_share
+from crowdfunding.services.locks import read_campaign_and_tier, read_key_share
 from crowdfunding.services.stock import stock_give_back, stock_take
 from crowdfunding.signals import campaign_changed
 from crowdfunding.states import PLEDGE_STATES, CrowdfundingAction
@@ -107,13 +107,18 @@ def _clean_add_ons(add_ons) -> list:
     return []
 
 
-def _check_open(campaign_id: int, now) -> dict:
-    """The campaign's status and deadline, read FOR KEY SHARE in the pledge's
-    transaction: a pledge is taken only while the campaign is live and before its end."""
-    row = read_key_share(Campaign, campaign_id, ["status", "ends_at"])
+def _refuse_closed(row: dict | None, now) -> None:
     if row is None or row["status"] != Campaign.Status.LIVE or row["ends_at"] is None \
             or row["ends_at"] <= now:
         raise CampaignNotOpen()
+
+
+def _check_open(campaign_id: int, now) -> dict:
+    """The campaign's status and deadline, read FOR KEY SHARE in the pledge's
+    transaction: a pledge is taken or changed only while the campaign is live and before
+    its end."""
+    row = read_key_share(Campaign, campaign_id, ["status", "ends_at"])
+    _refuse_closed(row, now)
     return row
 
 
@@ -137,19 +142,16 @@ def pledge_create(*, actor, campaign: Campaign, tier, amount, payment_method,
         raise CrowdfundingValidationError(_("Say yes or no to backing anonymously."),
                                           code="invalid_bool", data={"field": "anonymous"})
     card = _clean_card(actor, payment_method, off_session=not flexible)
-    with transaction.atomic():
-        _check_open(campaign.pk, timezone.now())
-        if Pledge.objects.filter(campaign=campaign, backer=actor,
-                                 status__in=Pledge.HOLDING_STATUSES).exists():
-            raise AlreadyBacking()
-        shard = None
-        if _tier_quantity(tier.pk) is not None:
-            shard = stock_take(tier_id=tier.pk)
-        with unique_conflicts(Pledge, {"pledge_one_open_per_backer": AlreadyBacking()}):
-            pledge = Pledge.objects.create(
-                campaign=campaign, tier=tier, stock_shard=shard, backer=actor,
-                amount=money, payment_method=card, anonymous=anonymous,
-                status=P.PENDING if flexible else P.ACTIVE)
+    # the whole transaction inside: a second open pledge of the backer (the partial
+    # unique index) rolls everything back, its unit included, and answers 409
+    with unique_conflicts(Pledge, {"pledge_one_open_per_backer": AlreadyBacking()}):
+        row = read_campaign_and_tier(campaign.pk, tier.pk)
+        _refuse_closed(row, timezone.now())
+        shard = stock_take(tier_id=tier.pk) if row["quantity"] is not None else None
+        pledge = Pledge.objects.create(
+            campaign=campaign, tier=tier, stock_shard=shard, backer=actor,
+            amount=money, payment_method=card, anonymous=anonymous,
+            status=P.PENDING if flexible else P.ACTIVE)
         audit_log(actor=actor, action=CrowdfundingAction.PLEDGE_CREATED, obj=pledge,
                   data={"campaign": campaign.pk, "tier": tier.pk,
                         "amount": str(money.amount), "currency": money.currency})

@@ -7,28 +7,36 @@ transaction commits; throughput falls as clients grow. Here a tier of N units ha
 exactly N - sold:
 
 * **take**: lock one counter that still has a unit, picked at random and *skipping rows
-  another pledge holds* (``SELECT ... WHERE remaining > 0 ORDER BY random() LIMIT 1 FOR
-  UPDATE SKIP LOCKED``), then decrement it. Only when every counter with units is held by
-  someone else does a pledge wait (``FOR UPDATE`` without SKIP LOCKED; PostgreSQL re-reads
-  the row after the lock and drops it if it reached zero, so the loop asks again). A tier
-  is sold out only when a plain read under the lock finds no counter above zero.
+  another pledge holds*, and decrement it, in one statement on PostgreSQL (``UPDATE ...
+  SET remaining = remaining - 1 WHERE id = (SELECT id ... WHERE remaining > 0 ORDER BY
+  random() LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING shard``). When every counter with
+  units is held by pledges in flight, a plain read of the committed counts decides:
+  all at zero is sold out; otherwise the pledge backs off (a few milliseconds, doubling)
+  and tries again. A pledge never waits on a counter's row lock (a locking read that
+  waits and then finds the row at zero keeps the lock anyway, and two of them deadlock).
 * **give back**: increment any counter (the pledge's own), so the sum stays exact.
 
 No oversell: a unit leaves a counter only under that counter's row lock and while it is
 above zero, and the database refuses a negative counter (``tier_stock_not_negative``).
-Every unit sells: a pledge is refused only after it saw every counter at zero.
+Every unit sells: a pledge is refused only after it saw every counter at zero in the
+committed state, so a unit held by a pledge that rolls back is still sold.
 On SQLite (the embedded demo) locking clauses are ignored and writes are serialised by
 the database itself, so the same statements hold.
 """
 
 from __future__ import annotations
 
+import random
+import time
+
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Sum
 
-from crowdfunding.errors import TierSoldOut
+from crowdfunding.errors import StockBusy, TierSoldOut
 from crowdfunding.models import Tier, TierStock
+
+MAX_WAIT_SECONDS = 10.0
 
 
 def shard_count() -> int:
@@ -60,21 +68,44 @@ def stock_take(*, tier_id: int) -> int:
     ``TierSoldOut`` when no unit is left."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("stock_take runs inside the pledge's transaction")
-    counters = TierStock.objects.filter(tier_id=tier_id, remaining__gt=0)
+    wait, waited = 0.001, 0.0
     while True:
-        picked = list(counters.select_for_update(skip_locked=True)
-                      .order_by("?").values_list("pk", "shard")[:1])
-        if not picked:
-            # every counter with units is held by another pledge (or none has units):
-            # wait for one; after the lock the row is re-checked against remaining > 0
-            picked = list(counters.select_for_update().order_by("shard")
-                          .values_list("pk", "shard")[:1])
-        if picked:
-            pk, shard = picked[0]
-            TierStock.objects.filter(pk=pk).update(remaining=F("remaining") - 1)
+        shard = _take_free_counter(tier_id)
+        if shard is not None:
             return shard
-        if not counters.exists():
+        # every counter with units is held by a pledge in flight (or none has units): a
+        # plain read sees the committed counts; zero everywhere is sold out, otherwise
+        # wait for those pledges to commit or roll back. Never wait on a row lock: a
+        # locking read that waits and then finds the row at zero keeps its lock, and two
+        # such waits deadlock.
+        if not TierStock.objects.filter(tier_id=tier_id, remaining__gt=0).exists():
             raise TierSoldOut()
+        if waited > MAX_WAIT_SECONDS:
+            raise StockBusy()
+        pause = wait * (0.5 + random.random())  # noqa: S311 (jitter, not a secret)
+        time.sleep(pause)
+        waited += pause
+        wait = min(wait * 2, 0.05)
+
+
+def _take_free_counter(tier_id: int) -> int | None:
+    """Lock a random counter with units that nobody holds and take one, in one statement;
+    None when every such counter is held (or none is left)."""
+    if connection.vendor != "postgresql":
+        for pk, shard in (TierStock.objects.filter(tier_id=tier_id, remaining__gt=0)
+                          .order_by("?").values_list("pk", "shard")):
+            if TierStock.objects.filter(pk=pk, remaining__gt=0).update(
+                    remaining=F("remaining") - 1):
+                return shard
+        return None
+    table = connection.ops.quote_name(TierStock._meta.db_table)
+    sql = (f"UPDATE {table} SET remaining = remaining - 1 WHERE id = ("  # noqa: S608
+           f"SELECT id FROM {table} WHERE tier_id = %s AND remaining > 0 "
+           "ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING shard")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [tier_id])
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def stock_give_back(*, tier_id: int, shard: int | None) -> None:
