@@ -128,3 +128,63 @@ class PledgeOutputSerializer(serializers.ModelSerializer):
         if obj.attempt_id and obj.status == Pledge.Status.PENDING:
             return obj.attempt.next_action_url or None
         return None
+
+
+class CampaignCreateInputSerializer(serializers.Serializer):
+    organisation = serializers.SlugField(help_text="Your verified maker organisation")
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    story = serializers.CharField(max_length=50_000, required=False, allow_blank=True)
+    goal_amount = serializers.CharField(max_length=40, help_text="Decimal string")
+    currency = serializers.CharField(max_length=3, required=False)
+    duration_days = serializers.IntegerField(help_text="1 to 60")
+    funding_model = serializers.CharField(required=False, help_text=" | ".join(FundingModel.values))
+    threshold_percent = serializers.IntegerField(required=False, allow_null=True)
+    launch_at = serializers.DateTimeField(required=False, allow_null=True)
+    products = serializers.ListField(child=serializers.IntegerField(), max_length=50)
+
+
+class CampaignUpdateInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    summary = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    story = serializers.CharField(max_length=50_000, required=False, allow_blank=True)
+    goal_amount = serializers.CharField(max_length=40, required=False)
+    duration_days = serializers.IntegerField(required=False)
+    funding_model = serializers.CharField(required=False)
+    threshold_percent = serializers.IntegerField(required=False, allow_null=True)
+    launch_at = serializers.DateTimeField(required=False, allow_null=True)
+    products = serializers.ListField(child=serializers.IntegerField(), max_length=50,
+                                     required=False)
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class TierInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    price = serializers.CharField(max_length=40, help_text="Decimal string")
+    estimated_delivery = serializers.CharField(max_length=7, required=False, allow_null=True,
+                                               help_text="YYYY-MM")
+    quantity = serializers.IntegerField(required=False, allow_null=True)
+    no_reward = serializers.BooleanField(required=False, default=False)
+
+
+class TierUpdateInputSerializer(TierInputSerializer):
+    title = serializers.CharField(max_length=200, required=False)
+    price = serializers.CharField(max_length=40, required=False)
+    no_reward = serializers.BooleanField(required=False)
+
+
+class FeeReceiptSerializer(serializers.Serializer):
+    percent_of_goal = serializers.IntegerField()
+    gross = CrowdfundingMoneySerializer()
+    platform_fee = CrowdfundingMoneySerializer()
+    processing_fee = CrowdfundingMoneySerializer()
+    net = CrowdfundingMoneySerializer(help_text="What the maker receives")
+
+
+def fee_receipt_json(receipt: dict) -> dict:
+    return {key: (value.as_json() if isinstance(value, Money) else value)
+            for key, value in receipt.items()}
