@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,13 +20,15 @@ from crowdfunding.api.serializers import (
 )
 from crowdfunding.selectors import campaign_get_for_viewer, campaigns_visible_to
 from marketplace.core.api import Pagination
+from marketplace.core.parsers import SafeJSONParser
 
 
 class CampaignListApi(generics.ListAPIView):
     """Public campaigns (live and ended), and your organisation's drafts when signed in."""
 
     serializer_class = CampaignListOutputSerializer
-    permission_classes = [AllowAny]
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    parser_classes = [SafeJSONParser]
     pagination_class = Pagination
     filter_backends: list = []
 
@@ -42,7 +44,8 @@ class CampaignListApi(generics.ListAPIView):
 
 
 class CampaignDetailApi(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(responses={200: CampaignOutputSerializer, **errors(404)},
                    summary="A campaign with its progress and tiers")

@@ -31,6 +31,7 @@ from crowdfunding.services.tiers import tier_create, tier_delete, tier_update
 from marketplace.accounts.selectors import organisation_get
 from marketplace.core.api import Pagination
 from marketplace.core.errors import NotFoundError
+from marketplace.core.parsers import SafeJSONParser
 from marketplace.core.permissions import require_perm
 
 
@@ -63,6 +64,7 @@ def campaign_update_response(request, pk: int):
 
 class CampaignFeesApi(APIView):
     permission_classes = [IsAuthenticated]
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(responses={200: FeeReceiptSerializer(many=True), **errors(403, 404)},
                    summary="What you receive at 100 % and 150 % of the goal, after fees")
@@ -77,6 +79,7 @@ def _action(name: str, service, *, with_reason: str | None = None, summary: str 
 
     class _Api(APIView):
         permission_classes = [IsAuthenticated]
+        parser_classes = [SafeJSONParser]
 
         @extend_schema(request=ReasonInputSerializer if with_reason else None,
                        responses={200: CampaignOutputSerializer, **errors(400, 403, 404, 409)},
@@ -114,6 +117,7 @@ class CampaignReviewQueueApi(generics.ListAPIView):
 
     serializer_class = CampaignListOutputSerializer
     permission_classes = [IsAuthenticated]
+    parser_classes = [SafeJSONParser]
     pagination_class = Pagination
     filter_backends: list = []
 
@@ -124,6 +128,7 @@ class CampaignReviewQueueApi(generics.ListAPIView):
 
 class TierCreateApi(APIView):
     permission_classes = [IsAuthenticated]
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(request=TierInputSerializer,
                    responses={201: TierOutputSerializer, **errors(400, 403, 404)},
@@ -146,6 +151,7 @@ def _tier(request, pk: int) -> Tier:
 
 class TierDetailApi(APIView):
     permission_classes = [IsAuthenticated]
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(request=TierUpdateInputSerializer,
                    responses={200: TierOutputSerializer, **errors(400, 403, 404, 409)},

@@ -18,6 +18,7 @@ from crowdfunding.api.serializers import (
 from crowdfunding.selectors import campaign_get_for_viewer, pledge_get_for_viewer, pledges_of_backer
 from crowdfunding.services.pledges import pledge_cancel, pledge_create, pledge_update
 from marketplace.core.api import Pagination
+from marketplace.core.parsers import SafeJSONParser
 
 
 def _output(request, pk: int) -> dict:
@@ -26,6 +27,7 @@ def _output(request, pk: int) -> dict:
 
 class CampaignPledgeCreateApi(APIView):
     permission_classes = [IsAuthenticated]
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(
         request=PledgeCreateInputSerializer,
@@ -51,6 +53,7 @@ class PledgeListApi(generics.ListAPIView):
 
     serializer_class = PledgeOutputSerializer
     permission_classes = [IsAuthenticated]
+    parser_classes = [SafeJSONParser]
     pagination_class = Pagination
     filter_backends: list = []
 
@@ -60,6 +63,7 @@ class PledgeListApi(generics.ListAPIView):
 
 class PledgeDetailApi(APIView):
     permission_classes = [IsAuthenticated]
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(responses={200: PledgeOutputSerializer, **errors(404)})
     def get(self, request, pk: int):
