@@ -260,3 +260,51 @@ def test_two_concurrent_ticks_close_once(requires_postgres):
     assert sorted(results) == [0, 1]
     assert AuditEvent.objects.filter(action="crowdfunding.campaign.funded",
                                      object_id=str(campaign.pk)).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_pledge_lands_after_the_close_decided(requires_postgres):
+    """Pledges keep coming while the close runs (its time passed as the deadline, so only
+    the status read FOR KEY SHARE stops them): the total the close recorded is exactly the
+    sum of the pledges that exist, none was added after it."""
+    from crowdfunding.errors import CampaignNotOpen
+    from crowdfunding.services.pledges import pledge_create
+
+    campaign = live_campaign(goal="100000", tiers=(("Open", "10", None),))
+    tier = campaign.tiers.get()
+    backers = [backer_with_card() for _ in range(60)]
+    start = threading.Barrier(7)
+    refused = []
+
+    def pledge_all(chunk):
+        try:
+            start.wait()
+            for backer, card in chunk:
+                try:
+                    pledge_create(actor=backer, campaign=campaign, tier=tier.pk, amount="10",
+                                  payment_method=card.pk)
+                except CampaignNotOpen:
+                    refused.append(backer.pk)
+        finally:
+            connection.close()
+
+    def close():
+        try:
+            start.wait()
+            campaign_close(campaign=Campaign.objects.get(pk=campaign.pk), now=campaign.ends_at)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=pledge_all, args=(backers[i::6],)) for i in range(6)]
+    threads.append(threading.Thread(target=close))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    event = AuditEvent.objects.get(object_id=str(campaign.pk),
+                                   action__in=["crowdfunding.campaign.funded",
+                                               "crowdfunding.campaign.failed"])
+    pledges = Pledge.objects.filter(campaign=campaign, status=Pledge.Status.ACTIVE)
+    assert Decimal(event.data["pledged"]) == sum((p.amount_value for p in pledges), Decimal(0))
+    assert event.data["backers"] == pledges.count()
+    assert pledges.count() + len(refused) == 60
