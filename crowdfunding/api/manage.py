@@ -14,9 +14,9 @@ from crowdfunding.api.serializers import (
     CampaignCreateInputSerializer,
     CampaignListOutputSerializer,
     CampaignOutputSerializer,
+    CampaignReasonInputSerializer,
     CampaignUpdateInputSerializer,
     FeeReceiptSerializer,
-    ReasonInputSerializer,
     TierInputSerializer,
     TierOutputSerializer,
     TierUpdateInputSerializer,
@@ -81,14 +81,14 @@ def _action(name: str, service, *, with_reason: str | None = None, summary: str 
         permission_classes = [IsAuthenticated]
         parser_classes = [SafeJSONParser]
 
-        @extend_schema(request=ReasonInputSerializer if with_reason else None,
+        @extend_schema(request=CampaignReasonInputSerializer if with_reason else None,
                        responses={200: CampaignOutputSerializer, **errors(400, 403, 404, 409)},
                        summary=summary)
         def post(self, request, pk: int):
             campaign = campaign_get_for_viewer(user=request.user, pk=pk)
             kwargs = {}
             if with_reason:
-                serializer = ReasonInputSerializer(data=request.data)
+                serializer = CampaignReasonInputSerializer(data=request.data)
                 serializer.is_valid(raise_exception=True)
                 kwargs["reason"] = serializer.validated_data.get("reason", "")
             service(actor=request.user, campaign=campaign, **kwargs)

@@ -157,7 +157,7 @@ class CampaignUpdateInputSerializer(serializers.Serializer):
                                      required=False)
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class CampaignReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
