@@ -1,0 +1,246 @@
+"""Hot tier benchmark: concurrent pledges on one limited tier, through the service layer.
+
+    python bench/hot_tier.py                         # 64 clients, a tier of 1,000 units
+    python bench/hot_tier.py --clients 16 --units 500 --shards 16
+
+Database: DATABASE_URL when set (PostgreSQL; migrated, used as it is), else a dedicated
+``marketplace_bench_hot_tier`` database on 127.0.0.1:5432, dropped, created and migrated
+at every run.
+
+The parent creates a verified maker, a live all-or-nothing campaign with one tier of
+``--units`` units spread over ``--shards`` stock counters, and enough backers, each with
+an active saved card (card setup is excluded from the measure). Then ``--clients``
+separate processes (multiprocessing, fork: no shared interpreter lock), each with its own
+database connection, start together and call ``pledge_create`` with their own backers
+until the tier answers sold out. Measured: accepted pledges, oversold (accepted beyond
+the units, and counters below zero), every unit sold, pledges per second from the common
+start to the last process's end, and the 95th percentile latency of a pledge.
+
+In the same run and the same processes: the raw single-row rate, ``UPDATE
+bench_hot_tier_raw SET remaining = remaining - 1 WHERE id = 1 AND remaining > 0`` in
+autocommit from every client for ``--raw-seconds``. ``ratio`` = pledges_per_s /
+raw_update_per_s. The last line is one JSON object with every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import multiprocessing as mp
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BENCH_DB = "marketplace_bench_hot_tier"
+SERVER = "postgresql://postgres@127.0.0.1:5432"
+
+
+def prepare_database() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        import psycopg
+
+        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {BENCH_DB}")
+        url = f"{SERVER}/{BENCH_DB}"
+        os.environ["DATABASE_URL"] = url
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("bench/hot_tier.py measures PostgreSQL: DATABASE_URL must be postgres://")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.test")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return url
+
+
+def setup(units: int, shards: int, backers: int) -> dict:
+    """The campaign, its tier and the backers with their cards (through the services
+    where a maker or staff would act; backers and cards in bulk)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from catalog.models import Category, Product
+    from crowdfunding.services.campaigns import (
+        campaign_approve,
+        campaign_create,
+        campaign_launch,
+        campaign_submit,
+    )
+    from crowdfunding.services.tiers import tier_create
+    from marketplace.accounts.models import (
+        Membership,
+        MembershipRole,
+        Organisation,
+        OrganisationKind,
+        OrganisationVerification,
+        User,
+    )
+    from marketplace.payments.models import SavedPaymentMethod
+
+    settings.CROWDFUNDING_TIER_SHARDS = shards
+    tag = str(int(time.time() * 1000))
+    organisation = Organisation.objects.create(
+        kind=OrganisationKind.MAKER_COMPANY, name=f"Bench maker {tag}", slug=f"bench-{tag}",
+        verification_status=OrganisationVerification.VERIFIED)
+    maker = User.objects.create_user(email=f"maker-{tag}@bench.local", password=None)
+    Membership.objects.create(organisation=organisation, user=maker, role=MembershipRole.OWNER)
+    category = Category.objects.create(slug=f"bench-{tag}", name="Bench", name_en="Bench")
+    product = Product.objects.create(organisation=organisation, category=category,
+                                     slug=f"bench-{tag}", name="Bench sensor",
+                                     stage="first_batch", status=Product.Status.PUBLISHED)
+    staff = User.objects.create_user(email=f"staff-{tag}@bench.local", password=None,
+                                     is_staff=True)
+    campaign = campaign_create(actor=maker, organisation=organisation, title="Hot tier",
+                               goal_amount="100000", duration_days=30, products=[product.pk],
+                               launch_at=timezone.now() + timedelta(minutes=1))
+    tier = tier_create(actor=maker, campaign=campaign, title="Launch day", price="100",
+                       estimated_delivery="2027-06", quantity=units)
+    campaign_submit(actor=maker, campaign=campaign)
+    campaign_approve(actor=staff, campaign=campaign)
+    campaign_launch(campaign=campaign, now=campaign.launch_at)
+    unusable = make_password(None)
+    users = User.objects.bulk_create([
+        User(email=f"backer-{tag}-{i}@bench.local", password=unusable) for i in range(backers)])
+    cards = SavedPaymentMethod.objects.bulk_create([
+        SavedPaymentMethod(owner=u, provider_payment_method_id=f"pm_bench_{u.pk}",
+                           brand="visa", last4="4242", exp_month=12, exp_year=2034,
+                           off_session_consent=True, status=SavedPaymentMethod.Status.ACTIVE)
+        for u in users])
+    return {"campaign": campaign.pk, "tier": tier.pk,
+            "backers": [(u.pk, c.pk) for u, c in zip(users, cards, strict=True)]}
+
+
+def _client(index: int, plan: dict, barrier, results, raw_seconds: float) -> None:
+    from django.db import connection
+
+    from crowdfunding.errors import TierSoldOut
+    from crowdfunding.models import Campaign
+    from crowdfunding.services.pledges import pledge_create
+    from marketplace.accounts.models import User
+
+    mine = plan["slices"][index]
+    users = {u.pk: u for u in User.objects.filter(pk__in=[b for b, _ in mine])}
+    campaign = Campaign.objects.get(pk=plan["campaign"])
+    latencies: list[float] = []
+    accepted = sold_out = errors = 0
+    connection.ensure_connection()
+    barrier.wait()
+    started = time.perf_counter()
+    for backer_id, card_id in mine:
+        t0 = time.perf_counter()
+        try:
+            pledge_create(actor=users[backer_id], campaign=campaign, tier=plan["tier"],
+                          amount="100", payment_method=card_id)
+        except TierSoldOut:
+            sold_out += 1
+            break
+        except Exception as exc:  # counted, reported, never hidden
+            errors += 1
+            print(f"client {index}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
+        latencies.append((time.perf_counter() - t0) * 1000)
+        accepted += 1
+    ended = time.perf_counter()
+
+    # the raw single-row UPDATE, same process, same connection, autocommit
+    barrier.wait()
+    updates = 0
+    raw_started = time.perf_counter()
+    with connection.cursor() as cursor:
+        while time.perf_counter() - raw_started < raw_seconds:
+            cursor.execute("UPDATE bench_hot_tier_raw SET remaining = remaining - 1 "
+                           "WHERE id = %s AND remaining > 0", [1])
+            updates += 1
+    raw_ended = time.perf_counter()
+    connection.close()
+    results.put({"accepted": accepted, "sold_out": sold_out, "errors": errors,
+                 "latencies": latencies, "started": started, "ended": ended,
+                 "updates": updates, "raw_started": raw_started, "raw_ended": raw_ended})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--units", type=int, default=1000)
+    parser.add_argument("--shards", type=int, default=32)
+    parser.add_argument("--raw-seconds", type=float, default=5.0)
+    args = parser.parse_args()
+
+    prepare_database()
+    from django.db import connection, connections
+    from django.db.models import Sum
+
+    from crowdfunding.models import Pledge, TierStock
+
+    per_client = max(4, math.ceil(args.units * 3 / args.clients))
+    plan = setup(args.units, args.shards, per_client * args.clients)
+    plan["slices"] = [plan["backers"][i * per_client:(i + 1) * per_client]
+                      for i in range(args.clients)]
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_hot_tier_raw")
+        cursor.execute("CREATE TABLE bench_hot_tier_raw (id integer PRIMARY KEY, "
+                       "remaining integer NOT NULL)")
+        cursor.execute("INSERT INTO bench_hot_tier_raw VALUES (1, 2000000000)")
+    connections.close_all()  # children open their own
+
+    context = mp.get_context("fork")
+    barrier = context.Barrier(args.clients)
+    results = context.Queue()
+    processes = [context.Process(target=_client, args=(i, plan, barrier, results,
+                                                       args.raw_seconds))
+                 for i in range(args.clients)]
+    for process in processes:
+        process.start()
+    rows = [results.get() for _ in processes]
+    for process in processes:
+        process.join()
+
+    accepted = sum(r["accepted"] for r in rows)
+    seconds = max(r["ended"] for r in rows) - min(r["started"] for r in rows)
+    raw_seconds = max(r["raw_ended"] for r in rows) - min(r["raw_started"] for r in rows)
+    latencies = sorted(x for r in rows for x in r["latencies"])
+    remaining = TierStock.objects.filter(tier_id=plan["tier"]).aggregate(
+        t=Sum("remaining"))["t"]
+    negative = TierStock.objects.filter(tier_id=plan["tier"], remaining__lt=0).count()
+    stored = Pledge.objects.filter(tier_id=plan["tier"], status=Pledge.Status.ACTIVE).count()
+    pledges_per_s = accepted / seconds if seconds else 0.0
+    raw_per_s = sum(r["updates"] for r in rows) / raw_seconds if raw_seconds else 0.0
+    figures = {
+        "clients": args.clients,
+        "units": args.units,
+        "shards": args.shards,
+        "accepted": accepted,
+        "stored_pledges": stored,
+        "sold_out_answers": sum(r["sold_out"] for r in rows),
+        "errors": sum(r["errors"] for r in rows),
+        "oversold": max(0, stored - args.units) + negative,
+        "every_unit_sold": stored == args.units and remaining == 0,
+        "remaining": remaining,
+        "seconds": round(seconds, 3),
+        "pledges_per_s": round(pledges_per_s, 1),
+        "p50_ms": round(statistics.median(latencies), 2) if latencies else None,
+        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 2) if latencies else None,
+        "raw_update_per_s": round(raw_per_s, 1),
+        "ratio": round(pledges_per_s / raw_per_s, 3) if raw_per_s else None,
+    }
+    print(f"{accepted} pledges accepted of {args.units} units by {args.clients} clients in "
+          f"{seconds:.2f} s; raw single-row UPDATE {raw_per_s:.0f}/s")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

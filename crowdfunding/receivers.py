@@ -1,0 +1,30 @@
+"""What reward crowdfunding does when the payments core announces a change: a flexible
+pledge's attempt that got its answer later (webhook, resume) settles the pledge, after
+the attempt's transaction commits."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from marketplace.payments.models import PaymentAttempt
+from marketplace.payments.signals import attempt_changed
+
+PREFIX = "crowdfunding.pledge:"
+
+
+def _attempt_changed(sender, attempt_id, status, **kwargs):
+    reference = (PaymentAttempt.objects.filter(pk=attempt_id)
+                 .values_list("reference", flat=True).first() or "")
+    if not reference.startswith(PREFIX):
+        return
+    pledge_id = int(reference.removeprefix(PREFIX))
+
+    def settle():
+        from crowdfunding.services.pledges import pledge_payment_settle
+
+        pledge_payment_settle(pledge_id=pledge_id)
+
+    transaction.on_commit(settle)
+
+
+attempt_changed.connect(_attempt_changed, dispatch_uid="crowdfunding.attempt_changed")
