@@ -40,36 +40,27 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import _database  # noqa: E402
+
+from marketplace.core.names import AuditAction  # noqa: E402
+
+
+class BenchAudit(AuditAction):
+    """The codes this benchmark writes (audit_log refuses undeclared codes)."""
+
+    CREATED = "bench.created"
+    DURING = "bench.during"
+    MOVED = "bench.moved"
 
 BENCH_DB = "marketplace_bench_audit"
-SERVER = "postgresql://postgres@127.0.0.1:5432"
 
 
 def prepare_database() -> str:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        import psycopg
-
-        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {BENCH_DB}")
-        url = f"{SERVER}/{BENCH_DB}"
-        os.environ["DATABASE_URL"] = url
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/audit_checkpoint.py measures PostgreSQL: DATABASE_URL must be postgres://")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.base")
-    # a throwaway key: the benchmark signs nothing anyone keeps (DEBUG stays off)
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "0" * 50)
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    if not os.environ.get("AUDIT_SIGNING_KEY"):
-        os.environ["AUDIT_SIGNING_KEY"] = base64.b64encode(os.urandom(32)).decode()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return url
+    return _database.prepare_database(
+        BENCH_DB, script="audit_checkpoint.py", settings_module="marketplace.settings.base",
+        environ={"AUDIT_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode()})
 
 
 def generate(n: int) -> float:
@@ -126,7 +117,7 @@ def append_until(stop_file: Path, streams: int, seed: int) -> None:
         name = (f"bench:{rng.randrange(streams)}" if rng.random() < 0.8
                 else f"bench-new:{seed}:{len(appends)}")
         started, clock = time.time(), time.perf_counter()
-        audit_log(actor=None, action="bench.during", stream=name)
+        audit_log(actor=None, action=BenchAudit.DURING, stream=name)
         appends.append([started, (time.perf_counter() - clock) * 1000])
     print(json.dumps(appends))
 
@@ -170,7 +161,7 @@ def move_heads(count: int, streams: int, seed: int) -> None:
 
     rng = random.Random(seed)
     for i in rng.sample(range(streams), count):
-        audit_log(actor=None, action="bench.moved", stream=f"bench:{i}")
+        audit_log(actor=None, action=BenchAudit.MOVED, stream=f"bench:{i}")
 
 
 def main() -> None:

@@ -28,7 +28,6 @@ import argparse
 import json
 import math
 import multiprocessing as mp
-import os
 import statistics
 import sys
 import time
@@ -36,32 +35,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import _database  # noqa: E402
 
 BENCH_DB = "marketplace_bench_hot_tier"
-SERVER = "postgresql://postgres@127.0.0.1:5432"
 
 
 def prepare_database() -> str:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        import psycopg
-
-        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {BENCH_DB}")
-        url = f"{SERVER}/{BENCH_DB}"
-        os.environ["DATABASE_URL"] = url
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/hot_tier.py measures PostgreSQL: DATABASE_URL must be postgres://")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.test")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return url
+    return _database.prepare_database(BENCH_DB, script="hot_tier.py",
+                                      settings_module="marketplace.settings.test")
 
 
 def setup(units: int, shards: int, backers: int) -> dict:
