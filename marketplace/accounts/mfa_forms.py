@@ -54,8 +54,8 @@ class _ReusedCodeMixin:
 
 
 class MFAAuthenticateForm(_ReusedCodeMixin, AuthenticateForm):
-    pass
+    """The code asked at login."""
 
 
 class MFAReauthenticateForm(_ReusedCodeMixin, ReauthenticateForm):
-    pass
+    """The code asked again before a sensitive change."""

@@ -79,14 +79,15 @@ def test_no_violation_passes_through():
 # --- a real race ------------------------------------------------------------------------
 
 
-def _wait_for_a_lock_wait(timeout: float = 20) -> bool:
+def _wait_for_a_lock_wait(waiter: threading.Thread) -> bool:
     """True once some other session of this database waits on a lock (the second insert
-    of the same slug, queued behind the first one's open transaction)."""
+    of the same slug, queued behind the first one's open transaction); False when the
+    waiter ended without ever waiting. No clock: the waiter cannot end before the first
+    transaction is released unless it never queued."""
     import time
 
-    deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
+        while waiter.is_alive():
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                 "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
@@ -141,7 +142,7 @@ def test_two_creators_of_the_same_slug_at_once_one_wins_the_other_gets_the_messa
     assert first_inserted.wait(30)
     second.start()
     try:
-        assert _wait_for_a_lock_wait(), "the second insert never queued behind the first"
+        assert _wait_for_a_lock_wait(second), "the second insert never queued behind the first"
     finally:
         release.set()
         first.join(30)

@@ -106,3 +106,36 @@ def test_exact_name_and_code_rank_first(kind, request):
     # a part of the name finds all that share it
     part = ids(run(backend, "巡检机器人", doc_types=("product",)))
     assert robot.pk in part and len(part) == 4
+
+
+# --- the measure's own helpers (shared with bench/search.py) ----------------------------
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein (optimal string alignment): a swap of neighbours is one edit."""
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_typo_is_one_edit_in_one_long_word_never_its_first_letter(seed):
+    name = "Compact rail inspection robot LS-147"
+    typo = one_letter_typo(name, random.Random(seed))
+    changed = [(a, b) for a, b in zip(name.split(" "), typo.split(" "), strict=True) if a != b]
+    assert len(changed) == 1
+    word, typed = changed[0]
+    assert len(word) >= 5 and word.isalpha()
+    assert typed[0] == word[0]
+    assert _edit_distance(word, typed) == 1
+
+
+def test_a_code_is_asked_in_its_four_usual_spellings_and_names_lose_only_the_code():
+    assert code_spellings("LS-147") == ["LS-147", "LS 147", "LS147", "ls147"]
+    assert without_code("Compact rail inspection robot LS-147", "LS-147") == (
+        "Compact rail inspection robot")
