@@ -19,7 +19,11 @@ start to the last process's end, and the 95th percentile latency of a pledge.
 In the same run and the same processes: the raw single-row rate, ``UPDATE
 bench_hot_tier_raw SET remaining = remaining - 1 WHERE id = 1 AND remaining > 0`` in
 autocommit from every client for ``--raw-seconds``. ``ratio`` = pledges_per_s /
-raw_update_per_s. The last line is one JSON object with every figure.
+raw_update_per_s. Between the two, the reservation alone: every client takes units of a
+second tier of ``--reserve-units`` (one ``stock_take`` per transaction, the pledge's
+counter step without its checks, row and audit event) until it is sold out;
+``reservation_ratio`` = reservations_per_s / raw_update_per_s shows what the sharded
+counters do against the single row. The last line is one JSON object with every figure.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ def prepare_database() -> str:
                                       settings_module="marketplace.settings.test")
 
 
-def setup(units: int, shards: int, backers: int) -> dict:
+def setup(units: int, shards: int, backers: int, reserve_units: int) -> dict:
     """The campaign, its tier and the backers with their cards (through the services
     where a maker or staff would act; backers and cards in bulk)."""
     from datetime import timedelta
@@ -92,6 +96,8 @@ def setup(units: int, shards: int, backers: int) -> dict:
                                launch_at=timezone.now() + timedelta(minutes=1))
     tier = tier_create(actor=maker, campaign=campaign, title="Launch day", price="100",
                        estimated_delivery="2027-06", quantity=units)
+    reserve = tier_create(actor=maker, campaign=campaign, title="Reservation only",
+                          price="100", estimated_delivery="2027-06", quantity=reserve_units)
     campaign_submit(actor=maker, campaign=campaign)
     campaign_approve(actor=staff, campaign=campaign)
     campaign_launch(campaign=campaign, now=campaign.launch_at)
@@ -103,16 +109,17 @@ def setup(units: int, shards: int, backers: int) -> dict:
                            brand="visa", last4="4242", exp_month=12, exp_year=2034,
                            off_session_consent=True, status=SavedPaymentMethod.Status.ACTIVE)
         for u in users])
-    return {"campaign": campaign.pk, "tier": tier.pk,
+    return {"campaign": campaign.pk, "tier": tier.pk, "reserve_tier": reserve.pk,
             "backers": [(u.pk, c.pk) for u, c in zip(users, cards, strict=True)]}
 
 
 def _client(index: int, plan: dict, barrier, results, raw_seconds: float) -> None:
-    from django.db import connection
+    from django.db import connection, transaction
 
     from crowdfunding.errors import TierSoldOut
     from crowdfunding.models import Campaign
     from crowdfunding.services.pledges import pledge_create
+    from crowdfunding.services.stock import stock_take
     from marketplace.accounts.models import User
 
     mine = plan["slices"][index]
@@ -139,6 +146,20 @@ def _client(index: int, plan: dict, barrier, results, raw_seconds: float) -> Non
         accepted += 1
     ended = time.perf_counter()
 
+    # the reservation alone: one unit of the second tier per transaction (the pledge's
+    # counter step without its checks, pledge row and audit event), until sold out
+    barrier.wait()
+    reserved = 0
+    reserve_started = time.perf_counter()
+    while True:
+        try:
+            with transaction.atomic():
+                stock_take(tier_id=plan["reserve_tier"])
+        except TierSoldOut:
+            break
+        reserved += 1
+    reserve_ended = time.perf_counter()
+
     # the raw single-row UPDATE, same process, same connection, autocommit
     barrier.wait()
     updates = 0
@@ -152,6 +173,8 @@ def _client(index: int, plan: dict, barrier, results, raw_seconds: float) -> Non
     connection.close()
     results.put({"accepted": accepted, "sold_out": sold_out, "errors": errors,
                  "latencies": latencies, "started": started, "ended": ended,
+                 "reserved": reserved, "reserve_started": reserve_started,
+                 "reserve_ended": reserve_ended,
                  "updates": updates, "raw_started": raw_started, "raw_ended": raw_ended})
 
 
@@ -161,6 +184,8 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=1000)
     parser.add_argument("--shards", type=int, default=32)
     parser.add_argument("--raw-seconds", type=float, default=5.0)
+    parser.add_argument("--reserve-units", type=int, default=10000,
+                        help="units of the second tier, taken by the reservation-only phase")
     args = parser.parse_args()
 
     prepare_database()
@@ -170,7 +195,7 @@ def main() -> None:
     from crowdfunding.models import Pledge, TierStock
 
     per_client = max(4, math.ceil(args.units * 3 / args.clients))
-    plan = setup(args.units, args.shards, per_client * args.clients)
+    plan = setup(args.units, args.shards, per_client * args.clients, args.reserve_units)
     plan["slices"] = [plan["backers"][i * per_client:(i + 1) * per_client]
                       for i in range(args.clients)]
     with connection.cursor() as cursor:
@@ -195,6 +220,13 @@ def main() -> None:
     accepted = sum(r["accepted"] for r in rows)
     seconds = max(r["ended"] for r in rows) - min(r["started"] for r in rows)
     raw_seconds = max(r["raw_ended"] for r in rows) - min(r["raw_started"] for r in rows)
+    reserve_seconds = (max(r["reserve_ended"] for r in rows)
+                       - min(r["reserve_started"] for r in rows))
+    reserved = sum(r["reserved"] for r in rows)
+    reserve_left = TierStock.objects.filter(tier_id=plan["reserve_tier"]).aggregate(
+        t=Sum("remaining"))["t"]
+    reserve_negative = TierStock.objects.filter(tier_id=plan["reserve_tier"],
+                                                remaining__lt=0).count()
     latencies = sorted(x for r in rows for x in r["latencies"])
     remaining = TierStock.objects.filter(tier_id=plan["tier"]).aggregate(
         t=Sum("remaining"))["t"]
@@ -219,6 +251,12 @@ def main() -> None:
         "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 2) if latencies else None,
         "raw_update_per_s": round(raw_per_s, 1),
         "ratio": round(pledges_per_s / raw_per_s, 3) if raw_per_s else None,
+        "reservations": reserved,
+        "reservation_oversold": max(0, reserved - args.reserve_units) + reserve_negative,
+        "reservation_left": reserve_left,
+        "reservations_per_s": round(reserved / reserve_seconds, 1) if reserve_seconds else 0,
+        "reservation_ratio": (round(reserved / reserve_seconds / raw_per_s, 3)
+                              if reserve_seconds and raw_per_s else None),
     }
     print(f"{accepted} pledges accepted of {args.units} units by {args.clients} clients in "
           f"{seconds:.2f} s; raw single-row UPDATE {raw_per_s:.0f}/s")
