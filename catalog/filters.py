@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from catalog.models import Makerspace, Product, ProductStage
 from catalog.selectors import categories, category_subtree_ids, makerspaces_published
+from marketplace.core.forms import currency_choices
 from marketplace.core.money import LEGAL_TENDER
 from marketplace.core.regions import district_choices, focus_area_choices
 
@@ -140,3 +141,17 @@ class MakerspaceFilter(django_filters.FilterSet):
         # The list is stored as JSON; matching the quoted code works on SQLite and
         # PostgreSQL alike and never matches a longer code ("marine" vs "marine_x").
         return queryset.filter(focus_areas__icontains=f'"{value}"')
+
+
+class PublicProductFilter(ProductFilter):
+    """The catalogue page's filters: only choices that can match. The page lists published
+    products, so there is no status to pick; the currency is one of the marketplace's; the
+    maker comes from links (a maker's page), never typed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters.pop("status", None)
+        self.filters["currency"] = django_filters.ChoiceFilter(
+            method="filter_currency", label=_("Currency"), choices=currency_choices,
+            empty_label=_("Any"))
+        self.filters["organisation"].extra["widget"] = forms.HiddenInput

@@ -4,12 +4,14 @@ DomainErrors are shown on the form."""
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import ProductStage
 from catalog.selectors import categories, makerspaces_for_resident
 from catalog.validators import MAX_SPEC_KEYS
+from marketplace.accounts.models import OrganisationKind
+from marketplace.accounts.pickers import OrganisationPickerField
+from marketplace.core.forms import CurrencyField, DateField
 from marketplace.core.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 from marketplace.core.regions import district_choices, focus_area_choices
 
@@ -90,9 +92,7 @@ class ProductForm(forms.Form):
         label=_("Price"),
         help_text=_("Leave empty for “price on request”."),
     )
-    price_currency = forms.CharField(
-        max_length=3, initial=lambda: settings.MARKETPLACE_CURRENCY, label=_("Currency")
-    )
+    price_currency = CurrencyField()
     stage = forms.ChoiceField(choices=ProductStage.choices, label=_("Stage"))
     stock = forms.IntegerField(min_value=0, initial=0, label=_("Stock"))
     is_first_set = forms.BooleanField(required=False, label=_("First set of equipment"))
@@ -145,8 +145,8 @@ class CertificationApplyForm(forms.Form):
 
 class CertifyForm(forms.Form):
     certificate_number = forms.CharField(max_length=50, label=_("Certificate number"))
-    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = DateField(label=_("Valid from"))
+    valid_until = DateField(label=_("Valid until"))
 
 
 class ReasonForm(forms.Form):
@@ -185,14 +185,14 @@ class PhotoForm(forms.Form):
 
 
 class ResidentForm(forms.Form):
-    organisation = forms.SlugField(label=_("Maker company (web address)"))
+    organisation = OrganisationPickerField(kinds=[OrganisationKind.MAKER_COMPANY],
+                                           label=_("Maker company"))
 
 
 class FirstSetUnitForm(forms.Form):
-    buyer = forms.SlugField(label=_("Buying organisation (web address)"))
+    buyer = OrganisationPickerField(label=_("Buying organisation"))
     serial_number = forms.CharField(max_length=100, label=_("Serial number"))
-    put_into_use_on = forms.DateField(label=_("Put into use on"),
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+    put_into_use_on = DateField(label=_("Put into use on"))
     purchase_document = forms.FileField(
         label=_("Purchase contract or invoice"),
         help_text=_("PDF, JPEG or PNG, at most 10 MB. Only the two sides and the platform "
@@ -213,5 +213,5 @@ class InsuranceForm(forms.Form):
         label=_("Premium"),
         help_text=_("Insured amount × rate; leave empty to have it computed."),
     )
-    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = DateField(label=_("Starts on"))
+    ends_on = DateField(label=_("Ends on"))

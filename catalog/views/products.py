@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from catalog.filters import ProductFilter
+from catalog.filters import PublicProductFilter
 from catalog.forms import ImageForm, ProductForm, format_specifications
 from catalog.product_sections import product_sections_for
 from catalog.rules import MAKER_ROLES, CatalogPerm
@@ -43,7 +43,7 @@ from marketplace.core.permissions import has_perm
 
 def product_list_page(request):
     base = product_list(user=None)  # published products only
-    filterset = ProductFilter(request.GET or None, queryset=base)
+    filterset = PublicProductFilter(request.GET or None, queryset=base)
     status = 200
     if filterset.is_bound and not filterset.is_valid():
         status, products = 400, base.none()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from marketplace.accounts.models import (
     Invitation,
@@ -173,3 +173,17 @@ def kyc_document_get_for_viewer(*, user, pk: int) -> KycDocument:
         raise NotFoundError()
     return document
 
+
+
+def organisations_matching(*, text: str, kinds=None, limit: int = 10) -> list[Organisation]:
+    """Verified organisations whose name (either language) or web address contains
+    ``text``, for the name pickers; ``kinds`` narrows them. At most ``limit``, by name."""
+    text = (text or "").strip()
+    if len(text) < 1:
+        return []
+    qs = Organisation.objects.filter(
+        Q(name__icontains=text) | Q(name_en__icontains=text) | Q(slug__icontains=text),
+        verification_status=OrganisationVerification.VERIFIED)
+    if kinds:
+        qs = qs.filter(kind__in=list(kinds))
+    return list(qs.order_by("name", "pk")[:limit])

@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/kyc/<int:pk>/approve/", kyc.kyc_approve_view, name="kyc_approve"),
     path("staff/kyc/<int:pk>/reject/", kyc.kyc_reject_view, name="kyc_reject"),
     path("organisations/", organisations.organisation_list, name="organisation_list"),
+    path("organisation-lookup/", organisations.organisation_lookup, name="organisation_lookup"),
     path("organisations/new/", organisations.organisation_create_view,
          name="organisation_create"),
     path("organisations/<slug:slug>/", organisations.organisation_detail,

@@ -97,3 +97,8 @@ def format_money(value, currency: str | None = None, *, language: str | None = N
             return format_number(value, language=language)
         value = Money(value, currency)
     return value.format(locale=language)
+
+
+def currency_name(code: str, *, language: str | None = None) -> str:
+    """"人民币" / "Chinese Yuan": a currency's name in the reader's language."""
+    return babel_numbers.get_currency_name(code, locale=babel_locale(language))

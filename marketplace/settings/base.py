@@ -1,6 +1,7 @@
 """Common settings, composed from one module per concern."""
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 from marketplace.settings.audit import *  # noqa: E402,F401,F403
 from marketplace.settings.auth import *  # noqa: E402,F401,F403
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the form renderer finds the widget templates through the engine
     "django.contrib.sites",
     "django.contrib.postgres",
     "allauth",
@@ -124,6 +126,11 @@ USE_TZ = True
 # Region is configuration, never code: currency, districts and rule packs come from here.
 MARKETPLACE_REGION = env("MARKETPLACE_REGION", default="qingdao")
 MARKETPLACE_CURRENCY = env("MARKETPLACE_CURRENCY", default="CNY")
+# what a price may be given in (forms offer these; the marketplace currency always first)
+MARKETPLACE_CURRENCIES = env.list("MARKETPLACE_CURRENCIES", default=["CNY", "USD", "EUR", "HKD"])
+# django-filter's empty choice: a filter left empty means any
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("Any")
+FORM_RENDERER = "marketplace.core.forms.SiteFormRenderer"
 
 STATIC_URL = "/static/"
 # The project-wide assets (site.css, site.js, htmx); apps keep theirs in <app>/static.

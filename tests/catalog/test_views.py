@@ -154,7 +154,9 @@ def test_create_with_bad_input_shows_errors_and_writes_nothing(client, maker, ma
     client.force_login(maker)
     response = client.post(reverse("catalog:product_create"),
                            _form(category, organisation=maker_org.pk, price_currency="XYZ"), **EN)
-    assert response.status_code == 400 and "Unknown currency: XYZ" in response.content.decode()
+    # the currency is a choice: a code that is not offered is refused, nothing written
+    assert response.status_code == 400 and "Select a valid choice. XYZ" in response.content.decode()
+    assert not Product.objects.exists()
     response = client.post(reverse("catalog:product_create"),
                            _form(category, organisation=maker_org.pk, specifications="no colon here"), **EN)
     assert response.status_code == 400 and "name: value" in response.content.decode()
@@ -280,8 +282,10 @@ def test_operator_edits_makerspace_page(client, makerspace, maker, other_org):
     assert client.post(url, data).status_code == 302
     makerspace.refresh_from_db()
     assert makerspace.name_en == "Renamed" and makerspace.services == ["辅导", "融资"]
+    # the resident is picked by name: the suggestion the picker offers reads "Name (address)"
+    assert 'list="id_organisation-choices"' in client.get(url).content.decode()
     response = client.post(reverse("catalog:makerspace_residents", args=[makerspace.slug]),
-                           {"organisation": other_org.slug})
+                           {"organisation": f"{other_org.name} ({other_org.slug})"})
     assert response.status_code == 302 and makerspace.residents.filter(pk=other_org.pk).exists()
     response = client.post(reverse("catalog:makerspace_photo_upload", args=[makerspace.slug]),
                            {"image": SimpleUploadedFile("p.png", b"nope")}, **EN)
@@ -381,3 +385,14 @@ def test_my_products_lists_drafts_and_the_makerspaces_one_runs(client, maker, ma
         response = client.get(reverse("catalog:my_products"), **EN)
     assert len(response.context["page"]) == 16
     assert ProductModel.objects.filter(organisation=maker_org, status="draft").count() == 5
+
+
+def test_the_catalogue_filters_offer_only_choices_that_can_match(client):
+    """Published products only: no status to choose; the currency is a list; the maker
+    comes from links, never typed; an empty choice says Any."""
+    html = client.get(reverse("catalog:product_list"), **EN).content.decode()
+    assert 'name="status"' not in html
+    assert '<select name="currency"' in html and ">Any</option>" in html
+    assert '<input type="hidden" name="organisation"' in html
+    assert "---------" not in html
+    assert ">不限</option>" in client.get(reverse("catalog:product_list"), **ZH).content.decode()

@@ -64,7 +64,7 @@ def test_maker_records_a_claim_and_the_insurance(client, maker, first_set, buyer
     unknown = client.post(url, {"record": "unit", "unit-buyer": "nobody", "unit-serial_number": "S-2",
                                 "unit-put_into_use_on": timezone.localdate().isoformat(),
                                 "unit-purchase_document": pdf_upload()}, **EN)
-    assert unknown.status_code == 400 and "No organisation has this web address" in unknown.content.decode()
+    assert unknown.status_code == 400 and "No organisation matches “nobody”" in unknown.content.decode()
 
     policy = {"record": "insurance", "insurance-insurer": "人保财险", "insurance-policy_number": "P-9",
               "insurance-insured_amount": "100000", "insurance-premium_amount": "3010",

@@ -13,7 +13,7 @@ from marketplace.accounts.forms import (
     OrganisationCreateForm,
     OrganisationForm,
 )
-from marketplace.accounts.models import MembershipRole
+from marketplace.accounts.models import MembershipRole, OrganisationKind
 from marketplace.accounts.rules import AccountsPerm, is_org_member
 from marketplace.accounts.services.invitations import invitation_create, invitation_revoke
 from marketplace.accounts.services.organisations import (
@@ -203,3 +203,14 @@ def invitation_revoke_view(request, slug: str, invitation_id: int):
     messages.success(request, _("The invitation to %(email)s was withdrawn.")
                      % {"email": invitation.email})
     return redirect("accounts:organisation_members", slug=slug)
+
+
+@login_required
+def organisation_lookup(request):
+    """Suggestions for the organisation pickers (``accounts.pickers``): the options of a
+    ``<datalist>``, verified organisations only, at most ten."""
+    field = request.GET.get("field") or "q"
+    kinds = [k for k in (request.GET.get("kind") or "").split(",") if k in OrganisationKind.values]
+    found = selectors.organisations_matching(text=(request.GET.get(field) or "")[:100],
+                                             kinds=kinds)
+    return render(request, "accounts/_organisation_options.html", {"organisations": found})
