@@ -76,8 +76,10 @@ class ProductFilter(django_filters.FilterSet):
         choices=LazyChoices(district_choices), field_name="makerspace__district",
         label=_("District"), empty_label=_("Any"),
     )
-    stage = django_filters.ChoiceFilter(choices=ProductStage.choices, label=_("Stage"))
-    status = django_filters.ChoiceFilter(choices=Product.Status.choices, label=_("Status"))
+    stage = django_filters.ChoiceFilter(choices=ProductStage.choices, label=_("Stage"),
+                                        empty_label=_("Any"))
+    status = django_filters.ChoiceFilter(choices=Product.Status.choices, label=_("Status"),
+                                         empty_label=_("Any"))
     certified = YesNoFilter(field_name="is_certified", label=_("Certified innovative"))
     first_set = YesNoFilter(field_name="is_first_set", label=_("First set of equipment"))
     price_min = django_filters.NumberFilter(

@@ -11,7 +11,7 @@ from catalog.selectors import categories, makerspaces_for_resident
 from catalog.validators import MAX_SPEC_KEYS
 from marketplace.accounts.models import OrganisationKind
 from marketplace.accounts.pickers import OrganisationPickerField
-from marketplace.core.forms import CurrencyField, DateField
+from marketplace.core.forms import CurrencyField, DateField, RichTextField
 from marketplace.core.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 from marketplace.core.regions import district_choices, focus_area_choices
 
@@ -76,13 +76,8 @@ class ProductForm(forms.Form):
     )
     summary = forms.CharField(max_length=300, required=False, label=_("Summary"))
     summary_en = forms.CharField(max_length=300, required=False, label=_("English summary"))
-    description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}), required=False, label=_("Description"),
-        help_text=_("Paragraphs, lists, bold, italics and links are kept; everything else is removed."),
-    )
-    description_en = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}), required=False, label=_("English description")
-    )
+    description = RichTextField(required=False, label=_("Description"))
+    description_en = RichTextField(required=False, label=_("English description"))
     specifications = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}), required=False, label=_("Specifications"),
         help_text=_("One per line: name: value (at most 50)."),
@@ -162,10 +157,9 @@ class MakerspaceForm(forms.Form):
         choices=focus_area_choices, required=False, widget=forms.CheckboxSelectMultiple,
         label=_("Focus areas"),
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
-                                  max_length=5000, label=_("Description"))
-    description_en = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
-                                     max_length=5000, label=_("English description"))
+    description = RichTextField(required=False, max_length=5000, label=_("Description"))
+    description_en = RichTextField(required=False, max_length=5000,
+                                   label=_("English description"))
     services = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
                                label=_("Services"), help_text=_("One per line."))
     equipment = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,

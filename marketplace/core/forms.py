@@ -14,6 +14,7 @@ from django import forms
 from django.conf import settings
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorFormField
 
 from marketplace.core.formatting import currency_name
 
@@ -54,3 +55,38 @@ class DateField(forms.DateField):
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", ["%Y-%m-%d"])
         super().__init__(**kwargs)
+
+
+# What the editor offers: the formatting the stored HTML keeps (the services sanitise what
+# arrives with nh3 whatever sent it; the editor only makes it easy to write).
+RICH_TEXT_EXTENSIONS = {
+    "Bold": True, "Italic": True, "Underline": True, "BulletList": True, "OrderedList": True,
+    "ListItem": True, "Blockquote": True, "HardBreak": True, "Heading": {"levels": [3, 4]},
+    "Link": {"enableTarget": False}, "History": True, "Typographic": True,
+}
+
+
+class RichTextField(ProseEditorFormField):
+    """Rich text through django-prose-editor (ProseMirror/Tiptap, served from our static
+    files): bold, italics, lists, quotes, small headings and links, no HTML to type.
+    Without script the textarea still takes HTML; the service sanitises either way."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("extensions", RICH_TEXT_EXTENSIONS)
+        super().__init__(**kwargs)
+
+
+def editor_script_hashes() -> list[str]:
+    """CSP sources for the one inline script the editor needs, its import map (a
+    ``<script type="importmap">`` cannot be a file): its SHA-256, from what it renders."""
+    import base64
+    import hashlib
+    import re
+
+    from django_prose_editor.widgets import importmap
+
+    found = re.search(r"<script[^>]*>(.*)</script>", str(importmap), re.S)
+    if not found:
+        return []
+    digest = hashlib.sha256(found.group(1).encode()).digest()
+    return [f"'sha256-{base64.b64encode(digest).decode()}'"]

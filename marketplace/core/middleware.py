@@ -2,6 +2,8 @@ from django.conf import settings
 from django.http import Http404
 from django.urls import is_valid_path
 
+from marketplace.core.csp import site_policy
+
 
 class SecurityHeadersMiddleware:
     """Adds the Content-Security-Policy and Permissions-Policy headers (CSP-ready)."""
@@ -11,7 +13,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
+        policy = site_policy()
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")

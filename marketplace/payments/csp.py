@@ -10,37 +10,15 @@ The core knows nothing of Stripe: this module widens the site's policy for those
 
 from __future__ import annotations
 
-from django.conf import settings
+from marketplace.core.csp import policy_with
+
+__all__ = ["STRIPE_JS_SOURCES", "allow_stripe_js", "policy_with"]
 
 STRIPE_JS_SOURCES = {
     "script-src": ("https://js.stripe.com",),
     "frame-src": ("https://js.stripe.com", "https://hooks.stripe.com"),
     "connect-src": ("https://api.stripe.com",),
 }
-
-
-def _parse(policy: str) -> list[list[str]]:
-    return [part.split() for part in policy.split(";") if part.strip()]
-
-
-def policy_with(extra: dict[str, tuple[str, ...]], policy: str | None = None) -> str:
-    """``policy`` (the site's by default) with ``extra`` sources added per directive. A
-    directive the policy leaves to ``default-src`` starts from default-src's sources, so
-    adding Stripe never takes our own origin away."""
-    policy = settings.CONTENT_SECURITY_POLICY if policy is None else policy
-    directives = _parse(policy)
-    by_name = {d[0].lower(): d for d in directives}
-    default = by_name.get("default-src", ["default-src"])[1:]
-    for name, sources in extra.items():
-        directive = by_name.get(name)
-        if directive is None:
-            directive = [name, *[s for s in default if s != "'none'"]]
-            directives.append(directive)
-            by_name[name] = directive
-        elif "'none'" in directive:
-            directive.remove("'none'")
-        directive.extend(s for s in sources if s not in directive)
-    return "; ".join(" ".join(d) for d in directives)
 
 
 def allow_stripe_js(response):

@@ -1,7 +1,6 @@
 """Common settings, composed from one module per concern."""
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy
 
 from marketplace.settings.audit import *  # noqa: E402,F401,F403
 from marketplace.settings.auth import *  # noqa: E402,F401,F403
@@ -50,6 +49,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_prose_editor",  # the rich-text editor's static files
     "channels",
     # platform core
     "marketplace.core",
@@ -128,8 +128,6 @@ MARKETPLACE_REGION = env("MARKETPLACE_REGION", default="qingdao")
 MARKETPLACE_CURRENCY = env("MARKETPLACE_CURRENCY", default="CNY")
 # what a price may be given in (forms offer these; the marketplace currency always first)
 MARKETPLACE_CURRENCIES = env.list("MARKETPLACE_CURRENCIES", default=["CNY", "USD", "EUR", "HKD"])
-# django-filter's empty choice: a filter left empty means any
-FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("Any")
 FORM_RENDERER = "marketplace.core.forms.SiteFormRenderer"
 
 STATIC_URL = "/static/"

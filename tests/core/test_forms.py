@@ -2,6 +2,8 @@
 errors tied to their control, "Choose…" instead of "---------", dates through the date
 picker in ISO form whatever the language, currencies as a choice."""
 
+import base64
+import hashlib
 import re
 from datetime import date
 
@@ -10,7 +12,13 @@ from django import forms
 from django.test import override_settings
 from django.utils import translation
 
-from marketplace.core.forms import CurrencyField, DateField, currency_choices
+from marketplace.core.forms import (
+    CurrencyField,
+    DateField,
+    RichTextField,
+    currency_choices,
+    editor_script_hashes,
+)
 
 
 class SampleForm(forms.Form):
@@ -73,3 +81,42 @@ def test_filter_is_shaixuan_in_chinese_also_where_django_says_guolvqi():
         assert translation.gettext("Filter") == "筛选"
         assert translation.gettext("Filters") == "筛选"
         assert translation.gettext("Any") == "不限"
+
+
+class StoryForm(forms.Form):
+    story = RichTextField(label="Story", required=False)
+
+
+def test_rich_text_is_written_in_the_editor_served_from_our_own_static_files():
+    form = StoryForm()
+    html, media = str(form["story"]), str(form.media)
+    assert "data-django-prose-editor-configurable" in html and "<textarea" in html
+    assert '"Bold"' in html.replace("&quot;", '"') and '"Link"' in html.replace("&quot;", '"')
+    assert '<script type="importmap">' in media
+    assert "django_prose_editor/editor.js" in media and "//" not in media.replace("://", "")
+
+
+def test_the_editor_keeps_what_it_was_given_and_the_service_sanitises():
+    form = StoryForm(data={"story": "<p><strong>新品</strong> <script>x()</script></p>"})
+    assert form.is_valid()
+    # the form only carries the text; the catalogue service's nh3 pass removes the script
+    from catalog.validators import sanitise_html
+
+    assert sanitise_html(form.cleaned_data["story"]) == "<p><strong>新品</strong> </p>"
+
+
+def test_the_site_policy_allows_the_editor_import_map_by_its_hash_and_nothing_inline(client):
+    from marketplace.core.csp import site_policy
+
+    policy = site_policy()
+    script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+    assert "'self'" in script_src and "'sha256-" in script_src
+    assert "'unsafe-inline'" not in script_src
+    (expected,) = editor_script_hashes()
+    assert expected in script_src
+    # the hash is the one of the import map the pages render
+    media = str(StoryForm().media)
+    body = re.search(r'<script type="importmap">(.*?)</script>', media, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+    assert expected == f"'sha256-{digest}'"
+    assert client.get("/").headers["Content-Security-Policy"] == policy
