@@ -24,14 +24,14 @@ still has such pledges.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from crowdfunding.models import Campaign, FundingModel, Pledge
@@ -158,35 +158,45 @@ class Pacer:
 def settlement_run(*, campaign_id: int, workers: int = 8, rate: float | None = None,
                    on_charged: Callable[[int, str], None] | None = None) -> dict:
     """Prepare and charge every pledge of the campaign, paced under ``rate`` (the
-    setting by default), ``workers`` charges in flight. Pledges left charging by a crash
-    are charged first (same attempt, same key). Returns counts by resulting status."""
+    setting by default), ``workers`` charges in flight (threads, each with its own
+    database connection, closed at its end). Pledges left charging by a crash are
+    charged first (same attempt, same key). Returns counts by resulting status."""
     pacer = Pacer(settlement_rate() if rate is None else rate)
     counts: dict[str, int] = {}
     lock = threading.Lock()
+    todo: queue.Queue[int | None] = queue.Queue(maxsize=2 * BATCH)
+    errors: list[BaseException] = []
 
-    def charge(pledge_id: int) -> None:
-        pacer.wait()
+    def work() -> None:
         try:
-            status = pledge_charge(pledge_id=pledge_id)
+            while (pledge_id := todo.get()) is not None:
+                pacer.wait()
+                try:
+                    status = pledge_charge(pledge_id=pledge_id)
+                except Exception as exc:  # left charging: the next run charges it again
+                    logger.exception("crowdfunding: charging pledge %s failed", pledge_id)
+                    errors.append(exc)
+                    continue
+                with lock:
+                    counts[status] = counts.get(status, 0) + 1
+                if on_charged is not None:
+                    on_charged(pledge_id, status)
         finally:
-            close_old_connections()
-        with lock:
-            counts[status] = counts.get(status, 0) + 1
-        if on_charged is not None:
-            on_charged(pledge_id, status)
+            connection.close()
 
-    left_over = list(Pledge.objects.filter(campaign_id=campaign_id, status=P.CHARGING)
-                     .order_by("pk").values_list("pk", flat=True))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(charge, pk) for pk in left_over]
-        while True:
-            # keep about two batches queued ahead of the charges in flight
-            while sum(not f.done() for f in futures) > 2 * BATCH:
-                time.sleep(0.01)
-            batch = settlement_prepare(campaign_id=campaign_id)
-            if not batch:
-                break
-            futures += [pool.submit(charge, pk) for pk in batch]
-        for future in futures:
-            future.result()
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    try:
+        for pk in (Pledge.objects.filter(campaign_id=campaign_id, status=P.CHARGING)
+                   .order_by("pk").values_list("pk", flat=True)):
+            todo.put(pk)
+        while batch := settlement_prepare(campaign_id=campaign_id):
+            for pk in batch:
+                todo.put(pk)  # blocks while two batches wait: prepared just ahead
+    finally:
+        for _ in threads:
+            todo.put(None)
+        for thread in threads:
+            thread.join()
     return counts
