@@ -10,4 +10,4 @@ class CrowdfundingConfig(AppConfig):
     def ready(self):
         # Registrations: permission rules, the chronograph's deadline handlers and what
         # follows the payments core's announcements.
-        from crowdfunding import deadlines, receivers, rules  # noqa: F401
+        from crowdfunding import deadlines, receivers, rules, tasks  # noqa: F401

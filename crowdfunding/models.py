@@ -166,6 +166,11 @@ class Pledge(models.Model):
         ACTIVE = "active", _("Active")
         CANCELED = "canceled", _("Canceled")
         FAILED = "failed", _("Payment failed")
+        # settlement of a funded all-or-nothing or threshold campaign
+        CHARGING = "charging", _("Being charged")
+        CHARGED = "charged", _("Charged")
+        PAYMENT_FAILED = "payment_failed", _("Payment failed: fix it within the window")
+        DROPPED = "dropped", _("Dropped (payment not fixed)")
 
     HOLDING_STATUSES = (Status.PENDING, Status.ACTIVE)  # statuses that hold a unit
 
@@ -190,6 +195,8 @@ class Pledge(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.ACTIVE, db_index=True)
     canceled_at = models.DateTimeField(null=True, blank=True)
+    # settlement: the end of the fix window after a failed charge
+    fix_until = models.DateTimeField(_("fix the payment until"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

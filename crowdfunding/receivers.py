@@ -21,8 +21,11 @@ def _attempt_changed(sender, attempt_id, status, **kwargs):
 
     def settle():
         from crowdfunding.services.pledges import pledge_payment_settle
+        from crowdfunding.services.settlement import pledge_charge_settle
 
+        # each settles only the pledges it owns (pending: flexible; charging: settlement)
         pledge_payment_settle(pledge_id=pledge_id)
+        pledge_charge_settle(pledge_id=pledge_id)
 
     transaction.on_commit(settle)
 

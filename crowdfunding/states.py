@@ -28,6 +28,10 @@ class CrowdfundingAction(AuditAction):
     PLEDGE_CHANGED = "crowdfunding.pledge.changed"
     PLEDGE_CANCELED = "crowdfunding.pledge.canceled"
     PLEDGE_FAILED = "crowdfunding.pledge.failed"
+    PLEDGE_CHARGING = "crowdfunding.pledge.charging"
+    PLEDGE_CHARGED = "crowdfunding.pledge.charged"
+    PLEDGE_PAYMENT_FAILED = "crowdfunding.pledge.payment_failed"
+    PLEDGE_DROPPED = "crowdfunding.pledge.dropped"
 
 
 C = Campaign.Status
@@ -65,12 +69,19 @@ CAMPAIGN_STATES = StateMachine(
 P = Pledge.Status
 #   pending (flexible: being charged) -> active | failed
 #   active -> canceled (the unit goes back; a flexible charge is refunded)
+#   settlement: active -> charging -> charged | payment_failed;
+#   payment_failed -> charged (fixed in the window) | dropped (the unit goes back)
 PLEDGE_STATES = StateMachine(
     name="crowdfunding.pledge",
-    transitions={P.PENDING: {P.ACTIVE, P.FAILED, P.CANCELED}, P.ACTIVE: {P.CANCELED}},
+    transitions={P.PENDING: {P.ACTIVE, P.FAILED, P.CANCELED},
+                 P.ACTIVE: {P.CANCELED, P.CHARGING},
+                 P.CHARGING: {P.CHARGED, P.PAYMENT_FAILED},
+                 P.PAYMENT_FAILED: {P.CHARGED, P.DROPPED}},
     labels=dict(P.choices),
     refusals={
         (P.CANCELED, ANY): _("This pledge was canceled."),
         (P.FAILED, ANY): _("The payment of this pledge failed."),
+        (P.CHARGED, ANY): _("This pledge has been charged."),
+        (P.DROPPED, ANY): _("This pledge was dropped: its payment was not fixed in time."),
     },
 )

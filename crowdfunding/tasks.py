@@ -1,0 +1,13 @@
+"""Crowdfunding tasks. They take ids, are enqueued on commit (through the outbox) and are
+idempotent: a settlement run that finds nothing left to charge does nothing, and one
+that crashed is enqueued again by the chronograph (``crowdfunding.settlement_resume``)."""
+
+from marketplace.celery import app
+from marketplace.core.tasks import TransactionAwareTask
+
+
+@app.task(name="crowdfunding.tasks.settlement_run", base=TransactionAwareTask)
+def settlement_run(campaign_id: int) -> dict:
+    from crowdfunding.services.settlement import settlement_run as run
+
+    return run(campaign_id=campaign_id)
