@@ -172,7 +172,12 @@ class Pledge(models.Model):
         PAYMENT_FAILED = "payment_failed", _("Payment failed: fix it within the window")
         DROPPED = "dropped", _("Dropped (payment not fixed)")
 
-    HOLDING_STATUSES = (Status.PENDING, Status.ACTIVE)  # statuses that hold a unit
+    # statuses that hold a unit (a dropped pledge gave its unit back)
+    HOLDING_STATUSES = (Status.PENDING, Status.ACTIVE, Status.CHARGING, Status.CHARGED,
+                        Status.PAYMENT_FAILED)
+    # what counts as pledged and as a backer: before the deadline the active pledges, after
+    # it the ones being charged, charged, or in their fix window
+    COUNTED_STATUSES = (Status.ACTIVE, Status.CHARGING, Status.CHARGED, Status.PAYMENT_FAILED)
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="pledges")
     tier = models.ForeignKey(Tier, null=True, blank=True, on_delete=models.PROTECT,

@@ -65,8 +65,9 @@ class Progress:
 
 
 def campaign_progress(campaign: Campaign) -> Progress:
-    """Pledged and backers count active pledges (a flexible pledge counts once charged)."""
-    row = Pledge.objects.filter(campaign=campaign, status=Pledge.Status.ACTIVE).aggregate(
+    """Pledged and backers count active pledges (a flexible pledge counts once charged),
+    and after the deadline those being settled (``Pledge.COUNTED_STATUSES``)."""
+    row = Pledge.objects.filter(campaign=campaign, status__in=Pledge.COUNTED_STATUSES).aggregate(
         total=Sum("amount_value"), backers=Count("pk"))
     pledged = Money(row["total"] or 0, campaign.goal_currency)
     percent = int((pledged.amount * 100 / campaign.goal_amount).to_integral_value(ROUND_DOWN)) \

@@ -108,3 +108,18 @@ def test_refused_pledge_moves():
     assert not PLEDGE_STATES.can(P.CHARGED, P.CHARGING)
     assert not PLEDGE_STATES.can(P.DROPPED, P.CHARGED)
     assert PLEDGE_STATES.can(P.PAYMENT_FAILED, P.CHARGED)
+
+
+def test_settled_pledges_still_count_as_pledged_and_as_backers():
+    """After the deadline the pledges move to charging, charged or payment_failed: the
+    campaign's progress keeps counting them; a dropped pledge no longer counts."""
+    from crowdfunding.selectors import campaign_progress
+
+    campaign = live_campaign()
+    pledges = [_back(campaign) for _ in range(5)]
+    for pledge, status in zip(pledges, (P.ACTIVE, P.CHARGING, P.CHARGED, P.PAYMENT_FAILED,
+                                        P.DROPPED), strict=True):
+        Pledge.objects.filter(pk=pledge.pk).update(status=status)
+    progress = campaign_progress(campaign)
+    assert progress.backers == 4
+    assert progress.pledged.amount == 4 * pledges[0].amount.amount
