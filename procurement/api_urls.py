@@ -1,1 +1,20 @@
-urlpatterns: list = []
+from django.urls import path
+
+from procurement.api import requests as api
+
+app_name = "procurement-api"
+urlpatterns = [
+    path("procurement/requests/<int:pk>/", api.RequestDetailApi.as_view(), name="request"),
+    path("procurement/requests/<int:pk>/approve/", api.RequestApproveApi.as_view(),
+         name="request-approve"),
+    path("procurement/requests/<int:pk>/publish/", api.RequestPublishApi.as_view(),
+         name="request-publish"),
+    path("procurement/requests/<int:pk>/accept/", api.RequestAcceptApi.as_view(),
+         name="request-accept"),
+    path("procurement/requests/<int:pk>/decline/", api.RequestDeclineApi.as_view(),
+         name="request-decline"),
+    path("procurement/requests/<int:pk>/price/", api.RequestAgreePriceApi.as_view(),
+         name="request-price"),
+    path("procurement/requests/<int:pk>/cancel/", api.RequestCancelApi.as_view(),
+         name="request-cancel"),
+]

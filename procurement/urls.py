@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from procurement import views
 
 app_name = "procurement"
-urlpatterns: list = []
+urlpatterns = [
+    path("requests/<int:pk>/", views.request_detail, name="request"),
+]

@@ -1,0 +1,71 @@
+"""Reads of procurement, scoped by the rules."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from catalog.models import Category, Product
+from catalog.selectors import category_subtree_ids, products_with_certification
+from marketplace.accounts.models import Organisation
+from marketplace.core.errors import NotFoundError
+from marketplace.core.permissions import has_perm, require_perm, scope_for
+from procurement.models import BudgetLine, PurchaseRequest
+from procurement.rules import ProcurementPerm, _public_statuses
+
+
+def _requests() -> QuerySet[PurchaseRequest]:
+    return PurchaseRequest.objects.select_related(
+        "agency", "budget_line", "product", "category", "supplier"
+    )
+
+
+def request_get_for_viewer(*, user, pk: int) -> PurchaseRequest:
+    """One request ``user`` may see, else NotFoundError (a draft's existence is not
+    revealed to others)."""
+    request = _requests().filter(pk=pk).first()
+    if request is None or not has_perm(user, ProcurementPerm.VIEW_REQUEST, request):
+        raise NotFoundError()
+    return request
+
+
+def requests_for_viewer(*, user) -> QuerySet[PurchaseRequest]:
+    return scope_for(user, ProcurementPerm.VIEW_REQUEST, _requests())
+
+
+def notices_public() -> QuerySet[PurchaseRequest]:
+    """Published notices and what became of them (the public portal's rows)."""
+    return _requests().filter(status__in=_public_statuses()).order_by("-published_at", "-pk")
+
+
+def notice_get_public(*, pk: int) -> PurchaseRequest:
+    notice = notices_public().filter(pk=pk).first()
+    if notice is None:
+        raise NotFoundError()
+    return notice
+
+
+def notices_for_index(*, ids: list[int] | None = None) -> QuerySet[PurchaseRequest]:
+    qs = notices_public().order_by("pk")
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def budget_lines_of(*, user, agency: Organisation) -> QuerySet[BudgetLine]:
+    require_perm(user, ProcurementPerm.VIEW_BUDGET, agency)
+    return BudgetLine.objects.filter(agency=agency)
+
+
+def budget_line_get(*, user, pk: int) -> BudgetLine:
+    line = BudgetLine.objects.select_related("agency").filter(pk=pk).first()
+    if line is None or not has_perm(user, ProcurementPerm.VIEW_BUDGET, line.agency):
+        raise NotFoundError()
+    return line
+
+
+def listed_products_in_category(category: Category | None) -> QuerySet[Product]:
+    """Listed innovative products (catalog's first-purchase rule) in ``category`` and its
+    subcategories: what a buyer drafting an ordinary request there is shown."""
+    if category is None:
+        return Product.objects.none()
+    qs = Product.objects.filter(category_id__in=category_subtree_ids(category))
+    return (products_with_certification(qs).filter(eligible_for_first_purchase=True)
+            .select_related("organisation").order_by("name", "pk"))

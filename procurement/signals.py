@@ -1,0 +1,7 @@
+"""Signals procurement announces (``marketplace.core.signals.announce``), ids only, so
+search and others follow without procurement importing them."""
+
+from django.dispatch import Signal
+
+# a public notice appeared or changed (request_id)
+notice_changed = Signal()

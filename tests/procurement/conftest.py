@@ -1,0 +1,101 @@
+"""Fixtures of the procurement tests: a verified agency with its people, a listed product
+and its maker, a budget line."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone, translation
+
+from marketplace.accounts.models import MembershipRole
+from procurement.services.budget import budget_line_create
+from procurement.services.requests import request_draft
+from tests.catalog.factories import PublishedProductFactory, certified
+from tests.factories import (
+    OrganisationFactory,
+    StaffFactory,
+    UserFactory,
+    VerifiedGovernmentAgencyFactory,
+    member_of,
+)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def agency(db):
+    return VerifiedGovernmentAgencyFactory(name="青岛市科技局")
+
+
+@pytest.fixture
+def owner(agency):
+    return member_of(agency, MembershipRole.OWNER)
+
+
+@pytest.fixture
+def officer(agency):
+    return member_of(agency, MembershipRole.BUYER_OFFICER)
+
+
+@pytest.fixture
+def approver(agency):
+    return member_of(agency, MembershipRole.APPROVER)
+
+
+@pytest.fixture
+def other_officer(db):
+    return member_of(VerifiedGovernmentAgencyFactory(), MembershipRole.BUYER_OFFICER)
+
+
+@pytest.fixture
+def maker_org(db):
+    return OrganisationFactory(name="海鲸智能")
+
+
+@pytest.fixture
+def supplier(maker_org):
+    return member_of(maker_org, MembershipRole.MEMBER)
+
+
+@pytest.fixture
+def other_supplier(db):
+    return member_of(OrganisationFactory(), MembershipRole.OWNER)
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory()
+
+
+@pytest.fixture
+def stranger(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def product(maker_org):
+    product = PublishedProductFactory(organisation=maker_org)
+    certified(product)
+    return product
+
+
+@pytest.fixture
+def line(agency, approver):
+    return budget_line_create(actor=approver, agency=agency, year=2026, code="KJ-01",
+                              name="创新产品首购", total="1000000.00", currency="CNY")
+
+
+@pytest.fixture
+def draft_kwargs(agency, line, product):
+    return {"agency": agency, "budget_line": line, "product": product, "title": "水质监测浮标",
+            "quantity": 3, "ceiling": "300000.00", "delivery_place": "青岛市市南区",
+            "delivery_date": timezone.localdate() + timedelta(days=60),
+            "acceptance_criteria": "连续运行 30 天无故障"}
+
+
+@pytest.fixture
+def draft(officer, draft_kwargs):
+    return request_draft(actor=officer, **draft_kwargs)
