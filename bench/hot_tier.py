@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import _campaign  # noqa: E402
 import _database  # noqa: E402
 
 BENCH_DB = "marketplace_bench_hot_tier"
@@ -60,7 +61,6 @@ def setup(units: int, shards: int, backers: int, reserve_units: int) -> dict:
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
-    from catalog.models import Category, Product
     from crowdfunding.services.campaigns import (
         campaign_approve,
         campaign_create,
@@ -69,28 +69,14 @@ def setup(units: int, shards: int, backers: int, reserve_units: int) -> dict:
     )
     from crowdfunding.services.tiers import tier_create
     from marketplace.accounts.models import (
-        Membership,
-        MembershipRole,
-        Organisation,
-        OrganisationKind,
-        OrganisationVerification,
         User,
     )
     from marketplace.payments.models import SavedPaymentMethod
 
     settings.CROWDFUNDING_TIER_SHARDS = shards
-    tag = str(int(time.time() * 1000))
-    organisation = Organisation.objects.create(
-        kind=OrganisationKind.MAKER_COMPANY, name=f"Bench maker {tag}", slug=f"bench-{tag}",
-        verification_status=OrganisationVerification.VERIFIED)
-    maker = User.objects.create_user(email=f"maker-{tag}@bench.local", password=None)
-    Membership.objects.create(organisation=organisation, user=maker, role=MembershipRole.OWNER)
-    category = Category.objects.create(slug=f"bench-{tag}", name="Bench", name_en="Bench")
-    product = Product.objects.create(organisation=organisation, category=category,
-                                     slug=f"bench-{tag}", name="Bench sensor",
-                                     stage="first_batch", status=Product.Status.PUBLISHED)
-    staff = User.objects.create_user(email=f"staff-{tag}@bench.local", password=None,
-                                     is_staff=True)
+    made = _campaign.maker_with_product()
+    organisation, maker, product, staff = (made[k] for k in ("organisation", "maker",
+                                                            "product", "staff"))
     campaign = campaign_create(actor=maker, organisation=organisation, title="Hot tier",
                                goal_amount="100000", duration_days=30, products=[product.pk],
                                launch_at=timezone.now() + timedelta(minutes=1))
@@ -103,7 +89,7 @@ def setup(units: int, shards: int, backers: int, reserve_units: int) -> dict:
     campaign_launch(campaign=campaign, now=campaign.launch_at)
     unusable = make_password(None)
     users = User.objects.bulk_create([
-        User(email=f"backer-{tag}-{i}@bench.local", password=unusable) for i in range(backers)])
+        User(email=f"backer-{made['tag']}-{i}@bench.local", password=unusable) for i in range(backers)])
     cards = SavedPaymentMethod.objects.bulk_create([
         SavedPaymentMethod(owner=u, provider_payment_method_id=f"pm_bench_{u.pk}",
                            brand="visa", last4="4242", exp_month=12, exp_year=2034,
