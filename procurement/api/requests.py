@@ -47,7 +47,7 @@ class RequestOutputSerializer(serializers.ModelSerializer):
         return ListedProductSerializer(listed_products_in_category(obj.category), many=True).data
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class RequestReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
@@ -92,6 +92,6 @@ def _action(service, input_serializer=None, summary=""):
 RequestApproveApi = _action(request_approve, summary="Approve a first-purchase request")
 RequestPublishApi = _action(request_publish, summary="Publish the request's notice")
 RequestAcceptApi = _action(request_supplier_accept, summary="Supplier accepts")
-RequestDeclineApi = _action(request_supplier_decline, ReasonInputSerializer, "Supplier declines")
+RequestDeclineApi = _action(request_supplier_decline, RequestReasonInputSerializer, "Supplier declines")
 RequestAgreePriceApi = _action(request_agree_price, PriceInputSerializer, "Record agreed price")
-RequestCancelApi = _action(request_cancel, ReasonInputSerializer, "Cancel the request")
+RequestCancelApi = _action(request_cancel, RequestReasonInputSerializer, "Cancel the request")
