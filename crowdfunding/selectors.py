@@ -93,3 +93,164 @@ def campaign_review_queue() -> QuerySet[Campaign]:
             .select_related("organisation").order_by("submitted_at", "pk"))
 
 
+# --- pages, live progress and search ----------------------------------------------------
+# (imported here so that this section is appended to the module, not spliced into it)
+from django.db.models.functions import TruncDate  # noqa: E402
+
+from crowdfunding.rules import MAKER_ROLES  # noqa: E402
+from marketplace.accounts.rules import organisation_ids_of  # noqa: E402
+from marketplace.core.formatting import format_money  # noqa: E402
+from marketplace.payments.models import SavedPaymentMethod  # noqa: E402
+
+DISCOVER_ROWS = 6
+
+
+def campaigns_live() -> QuerySet[Campaign]:
+    return (Campaign.objects.filter(status=Campaign.Status.LIVE)
+            .select_related("organisation").prefetch_related("products"))
+
+
+def campaigns_with_totals(queryset: QuerySet[Campaign]) -> QuerySet[Campaign]:
+    """``pledged_total`` and ``backer_total`` (active pledges) annotated, in one query."""
+    active = Q(pledges__status=Pledge.Status.ACTIVE)
+    return queryset.annotate(pledged_total=Sum("pledges__amount_value", filter=active),
+                             backer_total=Count("pledges", filter=active))
+
+
+def campaigns_discover(*, category: str = "", district: str = "") -> dict[str, list[Campaign]]:
+    """The Discover page: featured (best funded), ending soon, newly launched, and the
+    live campaigns filtered by the linked products' category path and district."""
+    live = campaigns_live()
+    # filters through subqueries: a join on products would multiply the totals
+    if category:
+        live = live.filter(pk__in=Campaign.objects.filter(
+            Q(products__category__path=category)
+            | Q(products__category__path__startswith=f"{category}/")).values("pk"))
+    if district:
+        live = live.filter(pk__in=Campaign.objects.filter(
+            Q(products__makerspace__district=district)
+            | Q(organisation__district=district)).values("pk"))
+    live = campaigns_with_totals(live)
+    return {
+        "featured": list(live.order_by("-pledged_total", "pk")[:DISCOVER_ROWS]),
+        "ending_soon": list(live.order_by("ends_at", "pk")[:DISCOVER_ROWS]),
+        "new": list(live.order_by("-launched_at", "-pk")[:DISCOVER_ROWS]),
+    }
+
+
+def campaign_progress_payload(campaign_id: int) -> dict | None:
+    """What an open campaign page shows live (amount, backers, % of goal, the deadline,
+    each limited tier's remaining units); None for a campaign that is not public."""
+    campaign = (Campaign.objects.filter(pk=campaign_id, status__in=Campaign.PUBLIC_STATUSES)
+                .prefetch_related(Prefetch("tiers", queryset=_tiers_with_stock())).first())
+    if campaign is None:
+        return None
+    progress = campaign_progress(campaign)
+    return {
+        "campaign": campaign.pk,
+        "status": campaign.status,
+        "pledged": str(progress.pledged.amount),
+        "pledged_display": format_money(progress.pledged.amount, progress.pledged.currency),
+        "backers": progress.backers,
+        "percent_funded": progress.percent_funded,
+        "ends_at": campaign.ends_at.isoformat() if campaign.ends_at else None,
+        "remaining": {str(t.pk): tier_remaining(t) for t in campaign.tiers.all()
+                      if t.quantity is not None},
+    }
+
+
+def campaigns_of_maker(user) -> QuerySet[Campaign]:
+    return campaigns_with_totals(
+        Campaign.objects.filter(organisation_id__in=organisation_ids_of(user, MAKER_ROLES))
+        .select_related("organisation")).order_by("-created_at", "-pk")
+
+
+def campaign_backers(campaign: Campaign) -> QuerySet[Pledge]:
+    """The campaign's pledges for its maker (open ones first)."""
+    return (Pledge.objects.filter(campaign=campaign)
+            .select_related("backer", "tier").order_by("status", "-created_at", "-pk"))
+
+
+@dataclass(frozen=True)
+class FundingDay:
+    day: object  # date
+    pledges: int
+    cumulative: Money
+
+
+def campaign_funding_by_day(campaign: Campaign) -> list[FundingDay]:
+    """Pledges made per day (active ones, by creation day) and the cumulative amount."""
+    rows = (Pledge.objects.filter(campaign=campaign, status=Pledge.Status.ACTIVE)
+            .annotate(day=TruncDate("created_at")).values("day")
+            .annotate(n=Count("pk"), total=Sum("amount_value")).order_by("day"))
+    days, running = [], Money(0, campaign.goal_currency)
+    for row in rows:
+        running = running + Money(row["total"] or 0, campaign.goal_currency)
+        days.append(FundingDay(day=row["day"], pledges=row["n"], cumulative=running))
+    return days
+
+
+def pledges_needing_action(user) -> QuerySet[Pledge]:
+    """A backer's pledges that need them: a failed payment, or an open pledge whose card
+    is no longer active."""
+    return pledges_of_backer(user).filter(
+        Q(status=Pledge.Status.FAILED, campaign__status=Campaign.Status.LIVE)
+        | (Q(status__in=Pledge.HOLDING_STATUSES)
+           & ~Q(payment_method__status=SavedPaymentMethod.Status.ACTIVE)))
+
+
+def campaigns_for_product(product) -> list[Campaign]:
+    """Public campaigns linking ``product`` (the product page's section)."""
+    return list(campaigns_with_totals(campaigns_public().filter(products=product)))
+
+
+def campaigns_for_index(ids=None) -> QuerySet[Campaign]:
+    """The campaigns search may find: public ones, in primary-key order, with their
+    products' category and makerspace, and their totals."""
+    queryset = campaigns_with_totals(
+        Campaign.objects.filter(status__in=Campaign.PUBLIC_STATUSES)
+        .select_related("organisation")
+        .prefetch_related("products__category", "products__makerspace")).order_by("pk")
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    return queryset
+
+
+def campaign_products(campaign: Campaign, user=None) -> list:
+    """The campaign's linked products with their certification and first-set badges (the
+    catalogue's own list read), the ones the viewer may see."""
+    from catalog.selectors import product_list, products_visible_to
+
+    base = campaign.products.all()
+    if user is not None:
+        base = base.filter(pk__in=products_visible_to(user).values("pk"))
+    return list(product_list(user=user, base=base))
+
+
+def campaign_categories() -> list:
+    """The categories of products that live campaigns link (Discover's filter)."""
+    from catalog.models import Category
+
+    return list(Category.objects.filter(
+        products__campaigns__status=Campaign.Status.LIVE).distinct().order_by("path"))
+
+
+def maker_products_for_campaign(organisation) -> list:
+    """Products a campaign of ``organisation`` may link (not withdrawn)."""
+    from catalog.models import Product
+
+    return list(Product.objects.filter(organisation=organisation)
+                .exclude(status=Product.Status.WITHDRAWN).order_by("name", "pk"))
+
+
+def organisations_that_may_start(user) -> list:
+    """The verified maker companies whose campaigns ``user`` may start."""
+    from marketplace.accounts.models import (
+        Organisation,
+        OrganisationKind,
+        OrganisationVerification,
+    )
+
+    return list(Organisation.objects.filter(
+        pk__in=organisation_ids_of(user, MAKER_ROLES), kind=OrganisationKind.MAKER_COMPANY,
+        verification_status=OrganisationVerification.VERIFIED).order_by("name"))
