@@ -100,7 +100,7 @@ def setup(pledges: int) -> int:
     return campaign.pk
 
 
-def worker(campaign_id: int, rate: float, workers: int) -> None:
+def worker(campaign_id: int, rate: float, workers: int, part: int, parts: int) -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
@@ -108,15 +108,29 @@ def worker(campaign_id: int, rate: float, workers: int) -> None:
     from crowdfunding.services.settlement import settlement_run
 
     started = time.perf_counter()
-    counts = settlement_run(campaign_id=campaign_id, workers=workers, rate=rate)
-    print(json.dumps({"seconds": time.perf_counter() - started, "counts": counts}), flush=True)
+    cpu = time.process_time()
+    counts = settlement_run(campaign_id=campaign_id, workers=workers, rate=rate, part=part,
+                            parts=parts)
+    print(json.dumps({"seconds": time.perf_counter() - started, "counts": counts,
+                      "cpu_seconds": time.process_time() - cpu}), flush=True)
 
 
-def _spawn(campaign_id: int, args, env: dict) -> subprocess.Popen:
-    return subprocess.Popen(  # noqa: S603
+def _spawn(campaign_id: int, args, env: dict) -> list[subprocess.Popen]:
+    """The settling processes, one per part, sharing the rate through Redis."""
+    return [subprocess.Popen(  # noqa: S603
         [sys.executable, __file__, "--worker", "--campaign", str(campaign_id),
-         "--rate", str(args.rate), "--workers", str(args.workers)],
-        env=env, stdout=subprocess.PIPE, text=True)
+         "--rate", str(args.rate), "--workers", str(args.workers),
+         "--part", str(part), "--processes", str(args.processes)],
+        env=env, stdout=subprocess.PIPE, text=True) for part in range(args.processes)]
+
+
+def _finish(runs: list[subprocess.Popen]) -> float:
+    """Wait for every process; the CPU seconds they report, summed."""
+    cpu = 0.0
+    for run in runs:
+        out, _ = run.communicate()
+        cpu += json.loads(out.strip().splitlines()[-1])["cpu_seconds"]
+    return cpu
 
 
 def _count(campaign_id: int, statuses) -> int:
@@ -129,12 +143,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pledges", type=int, default=10_000)
     parser.add_argument("--rate", type=float, default=100.0)
-    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4, help="threads per process")
+    parser.add_argument("--processes", type=int, default=2,
+                        help="settling processes (CROWDFUNDING_SETTLEMENT_PROCESSES)")
+    parser.add_argument("--part", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--campaign", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.campaign, args.rate, args.workers)
+        worker(args.campaign, args.rate, args.workers, args.part, args.processes)
         return
 
     from marketplace.payments.fake_stripe.process import FakeStripeServer
@@ -151,23 +168,23 @@ def main() -> None:
         settled = (Pledge.Status.CHARGED, Pledge.Status.PAYMENT_FAILED)
 
         first = setup(args.pledges)
-        run = _spawn(first, args, env)
-        out, _ = run.communicate()
-        seconds = json.loads(out.strip().splitlines()[-1])["seconds"]
+        started = time.perf_counter()
+        cpu_seconds = _finish(_spawn(first, args, env))
+        seconds = time.perf_counter() - started
         unresolved_first = args.pledges - _count(first, settled)
 
         second = setup(args.pledges)
         started = time.perf_counter()
-        run = _spawn(second, args, env)
+        runs = _spawn(second, args, env)
         while _count(second, [Pledge.Status.CHARGED]) < args.pledges // 2:
-            if run.poll() is not None:
+            if all(run.poll() is not None for run in runs):
                 break
             time.sleep(0.05)
         killed_at = _count(second, [Pledge.Status.CHARGED])
-        run.send_signal(signal.SIGKILL)
-        run.wait()
-        resume = _spawn(second, args, env)
-        resume.communicate()
+        for run in runs:
+            run.send_signal(signal.SIGKILL)
+            run.wait()
+        _finish(_spawn(second, args, env))
         resumed_seconds = time.perf_counter() - started
         unresolved = args.pledges - _count(second, settled) + unresolved_first
 
@@ -179,7 +196,8 @@ def main() -> None:
         fake.stop()
     ideal = args.pledges / args.rate
     print(json.dumps({
-        "pledges": args.pledges, "rate_limit": args.rate, "workers": args.workers,
+        "pledges": args.pledges, "rate_limit": args.rate, "processes": args.processes,
+        "workers": args.workers, "cpu_ms_per_charge": round(1000 * cpu_seconds / args.pledges, 1),
         "seconds": round(seconds, 2), "efficiency": round(ideal / seconds, 3),
         "killed_at_charged": killed_at, "resumed_seconds": round(resumed_seconds, 2),
         "resumed_efficiency": round(ideal / resumed_seconds, 3),

@@ -13,13 +13,20 @@ from django.db.models import Exists, OuterRef
 
 from crowdfunding.models import Campaign, FundingModel, Pledge
 from crowdfunding.services.campaigns import campaign_close, campaign_launch
-from crowdfunding.services.settlement import pledge_drop
+from crowdfunding.services.settlement import pledge_drop, settlement_processes
 from marketplace.core.chronograph import deadline_handler, process_due
 from marketplace.core.tasks import enqueue
 
 SETTLE_TASK = "crowdfunding.tasks.settlement_run"
 # a run touches its pledges as it goes; one left alone this long has crashed
 RESUME_AFTER = timedelta(minutes=5)
+
+
+def _enqueue_settlement(campaign_id: int) -> None:
+    """One task per part: the worker pool's processes share the campaign's charges."""
+    parts = settlement_processes()
+    for part in range(parts):
+        enqueue(SETTLE_TASK, campaign_id, part, parts)
 
 
 @deadline_handler("crowdfunding.campaign_launch")
@@ -32,7 +39,7 @@ def _close(campaign: Campaign, now: datetime) -> None:
     campaign_close(campaign=campaign, now=now)
     if campaign.status == Campaign.Status.FUNDED and \
             campaign.funding_model != FundingModel.FLEXIBLE:
-        enqueue(SETTLE_TASK, campaign.pk)  # after the close commits
+        _enqueue_settlement(campaign.pk)  # after the close commits
 
 
 @deadline_handler("crowdfunding.campaign_close")
@@ -52,7 +59,7 @@ def settlement_resume_due(now: datetime) -> int:
            .exclude(funding_model=FundingModel.FLEXIBLE).filter(Exists(stale)))
 
     def resume(campaign: Campaign) -> None:
-        enqueue(SETTLE_TASK, campaign.pk)
+        _enqueue_settlement(campaign.pk)
         # touch the stale pledges so the next tick does not enqueue the run beside itself
         Pledge.objects.filter(campaign=campaign, status__in=[Pledge.Status.ACTIVE,
                                                              Pledge.Status.CHARGING]

@@ -20,12 +20,18 @@ def _attempt_changed(sender, attempt_id, status, **kwargs):
     pledge_id = int(reference.removeprefix(PREFIX))
 
     def settle():
+        from crowdfunding.models import Pledge
         from crowdfunding.services.pledges import pledge_payment_settle
         from crowdfunding.services.settlement import pledge_charge_settle
 
-        # each settles only the pledges it owns (pending: flexible; charging: settlement)
-        pledge_payment_settle(pledge_id=pledge_id)
-        pledge_charge_settle(pledge_id=pledge_id)
+        # Each settles only the pledges it owns (pending: flexible; charging or
+        # payment_failed: settlement). An unlocked read picks the one to call, which
+        # then checks again under the row lock: one locked transaction, not two.
+        status = Pledge.objects.filter(pk=pledge_id).values_list("status", flat=True).first()
+        if status == Pledge.Status.PENDING:
+            pledge_payment_settle(pledge_id=pledge_id)
+        elif status in (Pledge.Status.CHARGING, Pledge.Status.PAYMENT_FAILED):
+            pledge_charge_settle(pledge_id=pledge_id)
 
     transaction.on_commit(settle)
 

@@ -7,7 +7,7 @@ from marketplace.core.tasks import TransactionAwareTask
 
 
 @app.task(name="crowdfunding.tasks.settlement_run", base=TransactionAwareTask)
-def settlement_run(campaign_id: int) -> dict:
+def settlement_run(campaign_id: int, part: int = 0, parts: int = 1) -> dict:
     from crowdfunding.services.settlement import settlement_run as run
 
-    return run(campaign_id=campaign_id)
+    return run(campaign_id=campaign_id, part=part, parts=parts)

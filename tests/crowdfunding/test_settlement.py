@@ -123,3 +123,35 @@ def test_settled_pledges_still_count_as_pledged_and_as_backers():
     progress = campaign_progress(campaign)
     assert progress.backers == 4
     assert progress.pledged.amount == 4 * pledges[0].amount.amount
+
+
+def test_two_parts_share_a_campaign_each_pledge_charged_once(
+        requires_postgres, payments_stripe, settings):
+    campaign = live_campaign(goal="100")
+    pledges = [_back(campaign) for _ in range(6)]
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.FUNDED)
+    left_charging = settlement_prepare(campaign_id=campaign.pk, limit=4)  # then a crash
+    first = settlement_run(campaign_id=campaign.pk, rate=1000, part=0, parts=2)
+    # part 0 charged its half of what the crash left, and prepared the rest
+    assert first == {P.CHARGED: 2 + 2}
+    still = set(Pledge.objects.filter(campaign=campaign, status=P.CHARGING)
+                .values_list("pk", flat=True))
+    assert still == {pk for pk in left_charging if pk % 2 == 1}
+    assert settlement_run(campaign_id=campaign.pk, rate=1000, part=1, parts=2) == {P.CHARGED: 2}
+    for pledge in pledges:
+        assert _charges_of(payments_stripe.control, pledge) == 1
+    with pytest.raises(ValueError):
+        settlement_run(campaign_id=campaign.pk, part=2, parts=2)
+
+
+def test_the_close_enqueues_one_run_per_part(requires_postgres, settings, monkeypatch):
+    from crowdfunding import deadlines
+
+    settings.CROWDFUNDING_SETTLEMENT_PROCESSES = 3
+    sent = []
+    monkeypatch.setattr(deadlines, "enqueue", lambda name, *args: sent.append((name, args)))
+    campaign = live_campaign(goal="100")
+    _back(campaign)
+    assert campaign_close_due(campaign.ends_at) == 1
+    assert sent == [(deadlines.SETTLE_TASK, (campaign.pk, part, 3)) for part in range(3)]
