@@ -601,3 +601,16 @@ def test_the_packs_run_without_settings_or_a_database():
         "There is no investor protection rule pack mars; the packs are cn, us_reg_cf, eu_ecsp.",
         "False",
     ]
+
+
+def test_refusals_are_translated():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        with pytest.raises(UnknownRulePack) as caught:
+            rulepacks.get("mars")
+        assert str(caught.value) == ("不存在投资者保护规则包 mars；可用的规则包为 "
+                                     "cn, us_reg_cf, eu_ecsp。")
+        refusals = US.early_close_refusals(opened_at=OPENED, notice_at=NOTICE,
+                                           new_deadline=NOTICE, target_met=False)
+        assert str(refusals[0]) == "只有达到目标金额后，融资项目才能提前结束。"
