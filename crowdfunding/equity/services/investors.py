@@ -27,7 +27,7 @@ from crowdfunding.equity.rules import EquityPerm
 from crowdfunding.equity.states import INVESTOR_PROFILE_STATES, EquityAction
 from marketplace.core.audit import audit_log
 from marketplace.core.db import unique_conflicts
-from marketplace.core.money import Money
+from marketplace.core.money import InvalidMoney, Money
 from marketplace.core.permissions import require_perm
 from marketplace.core.transitions import transition
 from marketplace.core.validation import clean_reason
@@ -67,7 +67,11 @@ def _clean_amounts(values: dict, currency: str) -> dict[str, Money]:
             value = value.amount
         text = value if isinstance(value, float | bool) else str(value).strip()
         negative = name == "net_worth" and isinstance(text, str) and text.startswith("-")
-        money = Money.from_input(text[1:] if negative else text, currency, label=label)
+        try:
+            money = Money.from_input(text[1:] if negative else text, currency, label=label)
+        except InvalidMoney as exc:
+            raise EquityValidationError(exc.message, code="invalid_amount",
+                                        data={"field": name}) from exc
         cleaned[name] = -money if negative else money
     return cleaned
 

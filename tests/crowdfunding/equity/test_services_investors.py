@@ -26,7 +26,7 @@ from crowdfunding.equity.services.investors import (
 )
 from marketplace.core.errors import IllegalTransition, PermissionDeniedError
 from marketplace.core.models import AuditEvent
-from marketplace.core.money import InvalidMoney, Money
+from marketplace.core.money import Money
 from marketplace.notifications.models import Notification
 from tests.catalog.factories import pdf_upload, stored_files
 from tests.crowdfunding.equity.conftest import CORRECT, amounts, wrong
@@ -131,9 +131,11 @@ def test_under_reg_cf_the_declaration_is_in_dollars(investor):
     ("net_worth", "-"),
 ])
 def test_bad_amounts_are_refused_and_nothing_is_written(investor, field, value):
-    with pytest.raises((EquityValidationError, InvalidMoney)):
+    with pytest.raises(EquityValidationError) as caught:
         investor_profile_submit(actor=investor, classification="retail",
                                 amounts=amounts(**{field: value}))
+    assert caught.value.status_code == 400
+    assert caught.value.data == {"field": field}
     assert InvestorProfile.objects.count() == 0
 
 
