@@ -42,4 +42,4 @@ def test_approve_action_goes_through_the_service(admin_client, submitted):
     assert InvestorProfile.objects.get(pk=submitted.pk).status == "approved"
     assert InvestorProfile.objects.get(pk=own.pk).status == "submitted"  # never one's own
     assert AuditEvent.objects.filter(action="equity.investor_profile.approved").count() == 1
-    assert "1 profile(s) approved." in response.content.decode()
+    assert "已通过 1 份投资者资料。" in response.content.decode()  # the admin speaks zh-hans
