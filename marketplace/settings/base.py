@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     # feature apps
     "catalog",
     "crowdfunding",
+    "crowdfunding.equity",
     "procurement",
     "search",
 ]

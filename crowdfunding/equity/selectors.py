@@ -1,0 +1,111 @@
+"""Reads of equity crowdfunding, scoped by the rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from crowdfunding.equity import onboarding, rulepacks
+from crowdfunding.equity.models import (
+    InvestorProfile,
+    KnowledgeTestAttempt,
+    RiskWarningAcknowledgement,
+)
+from crowdfunding.equity.rules import EquityPerm
+from marketplace.core.errors import NotFoundError
+from marketplace.core.permissions import has_perm, scope_for
+
+S = InvestorProfile.Status
+
+
+def investor_profile_list_for_viewer(*, viewer) -> QuerySet[InvestorProfile]:
+    """Staff see every profile (the review queue filters ``status=submitted``); an
+    investor sees their own."""
+    return scope_for(viewer, EquityPerm.VIEW_INVESTOR_PROFILE,
+                     InvestorProfile.objects.select_related("user"))
+
+
+def investor_profile_get_for_viewer(*, viewer, profile_id: int) -> InvestorProfile:
+    profile = InvestorProfile.objects.select_related("user").filter(pk=profile_id).first()
+    if profile is None or not has_perm(viewer, EquityPerm.VIEW_INVESTOR_PROFILE, profile):
+        raise NotFoundError()  # another person's profile does not exist for the viewer
+    return profile
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One step an investor still has to take, with the reason in their language."""
+
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Readiness:
+    rule_pack: str
+    profile: InvestorProfile | None
+    missing: list[Missing] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing
+
+    @property
+    def sophisticated(self) -> bool:
+        return bool(self.profile and self.profile.sophisticated)
+
+
+def _current_profile(user, at: datetime) -> InvestorProfile | None:
+    return (InvestorProfile.objects.filter(user=user, status=S.APPROVED, decided_at__lte=at,
+                                           valid_until__gt=at)
+            .order_by("-decided_at", "-pk").first())
+
+
+def investor_readiness(user, at: datetime) -> Readiness:
+    """What ``user`` still lacks at ``at`` before committing to an offering under the
+    active pack: real-name verification, an approved classification valid at ``at``, a
+    passed knowledge test valid at ``at`` (when the pack requires it for their
+    classification) and an acknowledgement of the current risk warning."""
+    pack = rulepacks.active()
+    missing: list[Missing] = []
+    if not (user and user.is_authenticated):
+        return Readiness(rule_pack=pack.code, profile=None, missing=[
+            Missing("login", str(_("Log in to invest.")))])
+    if not user.is_real_name_verified:
+        missing.append(Missing("real_name", str(_("Verify your real name first."))))
+    profile = _current_profile(user, at)
+    if profile is None:
+        pending = InvestorProfile.objects.filter(user=user, status=S.SUBMITTED).exists()
+        lapsed = InvestorProfile.objects.filter(user=user, status=S.APPROVED,
+                                                valid_until__lte=at).exists()
+        if pending:
+            reason = _("Your investor profile is under review.")
+        elif lapsed:
+            reason = _("Your investor classification is more than 2 years old; submit "
+                       "your profile again.")
+        else:
+            reason = _("Submit your investor profile (income, net worth and "
+                       "classification).")
+        missing.append(Missing("classification", str(reason)))
+    sophisticated = bool(profile and profile.sophisticated)
+    if pack.requires_knowledge_test(sophisticated=sophisticated):
+        passed = KnowledgeTestAttempt.objects.filter(
+            user=user, passed=True, test_version=onboarding.KNOWLEDGE_TEST_VERSION,
+            taken_at__lte=at, valid_until__gt=at,
+        ).exists()
+        if not passed:
+            earlier = KnowledgeTestAttempt.objects.filter(user=user, passed=True,
+                                                          taken_at__lte=at).exists()
+            reason = (_("Your knowledge test is more than 2 years old or was an earlier "
+                        "version; take it again.") if earlier
+                      else _("Pass the investor knowledge test."))
+            missing.append(Missing("knowledge_test", str(reason)))
+    acknowledged = RiskWarningAcknowledgement.objects.filter(
+        user=user, warning_version=onboarding.RISK_WARNING_VERSION, acknowledged_at__lte=at,
+    ).exists()
+    if not acknowledged:
+        missing.append(Missing("risk_warning", str(_("Read and acknowledge the risk warning."))))
+    return Readiness(rule_pack=pack.code, profile=profile, missing=missing)

@@ -1,0 +1,1 @@
+"""Writes of equity crowdfunding: one keyword-only function per use case."""
