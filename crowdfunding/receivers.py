@@ -1,11 +1,13 @@
-"""What reward crowdfunding does when the payments core announces a change: a flexible
-pledge's attempt that got its answer later (webhook, resume) settles the pledge, after
-the attempt's transaction commits."""
+"""What reward crowdfunding does when something is announced: a flexible pledge's
+attempt that got its answer later (webhook, resume) settles the pledge, after the
+attempt's transaction commits; a changed campaign pushes its progress to the people
+watching its page, after the change commits."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
+from crowdfunding.signals import campaign_changed
 from marketplace.payments.models import PaymentAttempt
 from marketplace.payments.signals import attempt_changed
 
@@ -37,3 +39,12 @@ def _attempt_changed(sender, attempt_id, status, **kwargs):
 
 
 attempt_changed.connect(_attempt_changed, dispatch_uid="crowdfunding.attempt_changed")
+
+
+def _campaign_changed(sender, campaign_id, **kwargs):
+    from crowdfunding.services.live import campaign_progress_push
+
+    campaign_progress_push(campaign_id=campaign_id)
+
+
+campaign_changed.connect(_campaign_changed, dispatch_uid="crowdfunding.campaign_progress")

@@ -124,9 +124,9 @@ def pledge_charge_settle(*, pledge_id: int, now: datetime | None = None) -> Pled
                        changes={"fix_until": now + FIX_WINDOW},
                        data={"attempt": attempt.pk,
                              "code": attempt.decline_code or attempt.failure_code})
-        else:
-            return pledge
-        announce(campaign_changed, campaign_id=pledge.campaign_id)
+        # Nothing public changed: a pledge being settled, charged or in its fix window
+        # counts as pledged and holds its unit (no campaign_changed, so no live push per
+        # charge of a settlement).
     return pledge
 
 
