@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from crowdfunding.views import public
 
 app_name = "crowdfunding"
-urlpatterns: list = []
+urlpatterns = [
+    path("", public.discover, name="discover"),
+    path("<int:pk>/", public.campaign_detail, name="campaign_detail"),
+]
