@@ -43,7 +43,8 @@ def my_pledges(user) -> Panel | None:
               for p in pledges[:PANEL_ITEMS] if p.pk not in {n.pk for n in needing}]
     return Panel(title=_("Your pledges"), count=counts["open"], count_label=_("open"),
                  items=items[:PANEL_ITEMS * 2],
-                 action=Link(_("Discover campaigns"), reverse("crowdfunding:discover")))
+                 action=Link(_("Discover campaigns"), reverse("crowdfunding:discover")),
+                 more=Link(_("All your pledges"), reverse("crowdfunding:pledge_list")))
 
 
 @dashboard_panel("crowdfunding.campaigns", order=22)

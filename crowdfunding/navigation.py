@@ -11,7 +11,7 @@ from crowdfunding.rules import MAKER_ROLES
 from marketplace.accounts import rules as account_rules
 from marketplace.accounts.models import OrganisationKind
 from marketplace.core.dashboard import Link
-from marketplace.core.navigation import HomeCard, home_card, nav_link
+from marketplace.core.navigation import ACCOUNT_MENU, HomeCard, home_card, nav_link
 
 
 def is_campaign_maker(user) -> bool:
@@ -23,6 +23,14 @@ def is_campaign_maker(user) -> bool:
 @nav_link("crowdfunding.discover", order=30)
 def discover_link(user) -> Link:
     return Link(_("Crowdfunding"), reverse("crowdfunding:discover"))
+
+
+@nav_link("crowdfunding.mine", order=30, menu=ACCOUNT_MENU)
+def my_pledges_link(user) -> Link | None:
+    """Anyone signed in may back a campaign: their pledges page is always theirs."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Link(_("My pledges"), reverse("crowdfunding:pledge_list"))
 
 
 @home_card("crowdfunding", order=20)

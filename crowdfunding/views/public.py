@@ -50,6 +50,7 @@ def campaign_detail(request, pk):
         "is_public": campaign.status in Campaign.PUBLIC_STATUSES,
         "is_live": live,
         "is_maker": is_maker,
+        "my_pledge": selectors.pledge_open_of_backer(request.user, campaign) if live else None,
         "can_back": live and not is_maker and (
             not request.user.is_authenticated
             or has_perm(request.user, CrowdfundingPerm.BACK_CAMPAIGN, campaign)),

@@ -79,7 +79,8 @@ def test_an_unknown_menu_is_refused():
 
 def test_each_role_finds_its_work_pages_in_the_account_menu():
     plain = _urls(links_for(UserFactory(), ACCOUNT_MENU))
-    assert plain == [reverse("accounts:profile"), reverse("accounts:organisation_list")]
+    assert plain == [reverse("accounts:profile"), reverse("accounts:organisation_list"),
+                     reverse("crowdfunding:pledge_list")]
 
     maker = OwnerFactory().user
     assert reverse("catalog:my_products") in _urls(links_for(maker, ACCOUNT_MENU))
