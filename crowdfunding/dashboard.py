@@ -14,6 +14,7 @@ from crowdfunding.models import Campaign, Pledge
 from crowdfunding.navigation import is_campaign_maker
 from marketplace.core.dashboard import Link, Panel, dashboard_panel
 from marketplace.core.formatting import format_money
+from marketplace.core.locale import localized
 
 PANEL_ITEMS = 5
 
@@ -58,9 +59,10 @@ def my_campaigns(user) -> Panel | None:
                                                  Campaign.Status.CHANGES_REQUESTED))),
         review=Count("pk", filter=Q(status=Campaign.Status.SUBMITTED)),
         live=Count("pk", filter=Q(status=Campaign.Status.LIVE)))
-    if not counts["all"]:
+    may_start = bool(selectors.organisations_that_may_start(user))
+    if not counts["all"] and not may_start:
         return None
-    items = [Link(c.title, _campaign_url(c.pk), " · ".join((
+    items = [Link(c.title, reverse("crowdfunding:campaign_manage", args=[c.pk]), " · ".join((
                   c.get_status_display(), format_money(c.pledged_total or 0, c.goal_currency),
                   ngettext("%(n)s backer", "%(n)s backers", c.backer_total)
                   % {"n": c.backer_total})))
@@ -74,7 +76,10 @@ def my_campaigns(user) -> Panel | None:
                                    "%(n)s campaigns waiting for review", counts["review"])
                           % {"n": counts["review"]}, ""))
     return Panel(title=_("Your campaigns"), count=counts["live"], count_label=_("live"),
-                 items=items)
+                 items=items,
+                 action=Link(_("Start a campaign"), reverse("crowdfunding:campaign_create"))
+                 if may_start else None,
+                 more=Link(_("All your campaigns"), reverse("crowdfunding:my_campaigns")))
 
 
 @dashboard_panel("crowdfunding.staff_review", order=3)
@@ -84,5 +89,6 @@ def review_queue(user) -> Panel | None:
     queue = selectors.campaign_review_queue()
     return Panel(
         title=_("Campaigns to review"), count=queue.count(), count_label=_("waiting"),
-        items=[Link(c.title, _campaign_url(c.pk), c.organisation.name)
-               for c in queue[:PANEL_ITEMS]])
+        items=[Link(c.title, reverse("crowdfunding:review", args=[c.pk]),
+                    localized(c.organisation, "name")) for c in queue[:PANEL_ITEMS]],
+        more=Link(_("The whole queue"), reverse("crowdfunding:review_queue")))

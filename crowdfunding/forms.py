@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crowdfunding.models import FundingModel
+from marketplace.core.formatting import format_money
+from marketplace.core.forms import CurrencyField, DateField, RichTextField
 from marketplace.core.locale import localized
 from marketplace.core.regions import district_choices
 
@@ -26,8 +33,6 @@ class DiscoverFilterForm(forms.Form):
 
 
 def _tier_label(tier) -> str:
-    from marketplace.core.formatting import format_money
-
     label = f"{tier.title} · {format_money(tier.price)}"
     if getattr(tier, "sold_out", False):
         label += " · " + str(_("Sold out"))
@@ -74,3 +79,85 @@ class PledgeChangeForm(forms.Form):
     def __init__(self, *args, tiers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tier"].choices = [(t.pk, _tier_label(t)) for t in tiers]
+
+
+class MonthInput(forms.TextInput):
+    """The browser's month picker (``YYYY-MM``, whatever the language)."""
+
+    input_type = "month"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+class CampaignForm(forms.Form):
+    """A draft campaign. The services clean every value again (one rule, one message);
+    the form offers only valid choices: the maker's own products, the currencies, the
+    funding models, a launch day and time through the browser's pickers."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), max_length=300, required=False,
+                              help_text=_("One or two sentences shown on the campaign cards."))
+    story = RichTextField(label=_("Story"), required=False, max_length=50_000)
+    goal_amount = forms.DecimalField(label=_("Goal"), max_digits=14, decimal_places=2,
+                                     min_value=Decimal("0.01"))
+    currency = CurrencyField()
+    funding_model = forms.ChoiceField(label=_("Funding model"), choices=FundingModel.choices,
+                                      widget=forms.RadioSelect,
+                                      initial=FundingModel.ALL_OR_NOTHING)
+    threshold_percent = forms.IntegerField(
+        label=_("Threshold (% of the goal)"), min_value=1, max_value=100, required=False,
+        help_text=_("Only for the threshold model: cards are charged if this share of the "
+                    "goal is pledged."))
+    launch_date = DateField(label=_("Launch day"))
+    launch_time = forms.TimeField(label=_("Launch time"), widget=TimeInput(),
+                                  input_formats=["%H:%M", "%H:%M:%S"])
+    duration_days = forms.IntegerField(label=_("Duration in days"), min_value=1, max_value=60,
+                                       initial=30)
+    products = forms.TypedMultipleChoiceField(
+        label=_("Products"), coerce=int, widget=forms.CheckboxSelectMultiple,
+        help_text=_("The products of your organisation the campaign is about."))
+
+    field_order = ("title", "summary", "story", "goal_amount", "currency", "funding_model",
+                   "threshold_percent", "launch_date", "launch_time", "duration_days",
+                   "products")
+
+    def __init__(self, *args, products=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["products"].choices = [(p.pk, localized(p, "name")) for p in products]
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        launch = datetime.combine(data.pop("launch_date"), data.pop("launch_time"))
+        data["launch_at"] = timezone.make_aware(launch)
+        return data
+
+
+class TierForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    price = forms.DecimalField(label=_("Price"), max_digits=14, decimal_places=2,
+                               min_value=Decimal(0))
+    no_reward = forms.BooleanField(label=_("Pledge without reward"), required=False)
+    estimated_delivery = forms.CharField(
+        label=_("Estimated delivery month"), required=False, widget=MonthInput(),
+        help_text=_("Not needed for a pledge without reward."))
+    quantity = forms.IntegerField(label=_("Limited quantity"), min_value=1, required=False,
+                                  help_text=_("Leave empty for an unlimited reward."))
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["estimated_delivery"] = data["estimated_delivery"] or None
+        return data
+
+
+class ReviewForm(forms.Form):
+    reason = forms.CharField(label=_("Remarks"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Required when you ask for changes; the maker "
+                                         "reads them."))

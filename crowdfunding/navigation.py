@@ -26,11 +26,17 @@ def discover_link(user) -> Link:
 
 
 @nav_link("crowdfunding.mine", order=30, menu=ACCOUNT_MENU)
-def my_pledges_link(user) -> Link | None:
-    """Anyone signed in may back a campaign: their pledges page is always theirs."""
+def my_crowdfunding_links(user) -> list[Link] | None:
+    """Anyone signed in may back a campaign (their pledges); a maker's campaigns; the
+    staff review queue."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Link(_("My pledges"), reverse("crowdfunding:pledge_list"))
+    links = [Link(_("My pledges"), reverse("crowdfunding:pledge_list"))]
+    if is_campaign_maker(user):
+        links.append(Link(_("My campaigns"), reverse("crowdfunding:my_campaigns")))
+    if user.is_staff:
+        links.append(Link(_("Campaign review queue"), reverse("crowdfunding:review_queue")))
+    return links
 
 
 @home_card("crowdfunding", order=20)

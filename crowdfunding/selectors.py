@@ -283,3 +283,34 @@ def pledge_is_changeable(pledge: Pledge, now=None) -> bool:
     return (pledge.status in (Pledge.Status.PENDING, Pledge.Status.ACTIVE)
             and campaign.status == Campaign.Status.LIVE
             and campaign.ends_at is not None and campaign.ends_at > now)
+
+
+def campaign_get_for_maker(*, user, pk: int) -> Campaign:
+    """A campaign its maker manages (any status); 404 for everyone else, staff included
+    (staff review, they do not edit)."""
+    campaign = (scope_for(user, CrowdfundingPerm.CHANGE_CAMPAIGN, Campaign.objects.all())
+                .select_related("organisation")
+                .prefetch_related(Prefetch("tiers", queryset=_tiers_with_stock()), "products")
+                .filter(pk=pk).first())
+    if campaign is None:
+        raise NotFoundError(_("No such campaign."))
+    return campaign
+
+
+def tier_get_for_maker(*, user, pk: int) -> Tier:
+    tier = (Tier.objects.select_related("campaign", "campaign__organisation")
+            .filter(pk=pk, campaign__in=scope_for(user, CrowdfundingPerm.CHANGE_CAMPAIGN,
+                                                  Campaign.objects.all())).first())
+    if tier is None:
+        raise NotFoundError(_("No such reward."))
+    return tier
+
+
+def campaign_get_for_review(*, user, pk: int) -> Campaign:
+    """A campaign for staff review (any status, so a decided one shows its outcome)."""
+    campaign = (Campaign.objects.select_related("organisation", "reviewed_by")
+                .prefetch_related(Prefetch("tiers", queryset=_tiers_with_stock()), "products")
+                .filter(pk=pk).first())
+    if campaign is None or not has_perm(user, CrowdfundingPerm.REVIEW_CAMPAIGN, campaign):
+        raise NotFoundError(_("No such campaign."))
+    return campaign
