@@ -39,9 +39,10 @@ def my_pledges(user) -> Panel | None:
     needing = list(selectors.pledges_needing_action(user)[:PANEL_ITEMS])
     items = [Link(p.campaign.title, _campaign_url(p.campaign_id), _needed_action(p))
              for p in needing]
+    needing_ids = {p.pk for p in needing}
     items += [Link(p.campaign.title, _campaign_url(p.campaign_id),
                    f"{format_money(p.amount)} · {p.get_status_display()}")
-              for p in pledges[:PANEL_ITEMS] if p.pk not in {n.pk for n in needing}]
+              for p in pledges[:PANEL_ITEMS] if p.pk not in needing_ids]
     return Panel(title=_("Your pledges"), count=counts["open"], count_label=_("open"),
                  items=items[:PANEL_ITEMS * 2],
                  action=Link(_("Discover campaigns"), reverse("crowdfunding:discover")),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from crowdfunding import selectors
 from crowdfunding.errors import CampaignNotOpen
 from crowdfunding.forms import PledgeChangeForm, PledgeForm
-from crowdfunding.models import Campaign, FundingModel
+from crowdfunding.models import Campaign, FundingModel, Pledge
 from crowdfunding.rules import CrowdfundingPerm
 from crowdfunding.services.pledges import pledge_cancel, pledge_create, pledge_update
 from marketplace.core.errors import DomainError, NotFoundError, PermissionDeniedError
@@ -62,20 +62,33 @@ def pledge_page(request, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                pledge_create(actor=request.user, campaign=campaign, **form.cleaned_data)
+                pledge = pledge_create(actor=request.user, campaign=campaign,
+                                       **form.cleaned_data)
             except PermissionDeniedError:
                 raise
             except DomainError as exc:
                 status = show_error_on_form(form, exc)
             else:
-                messages.success(request, _("Thank you: your pledge is recorded."))
-                return redirect("crowdfunding:pledge_list")
+                return _after_pledge(request, pledge)
         else:
             status = 400
     return render(request, "crowdfunding/pledge_form.html", {
         "campaign": campaign, "form": form, "tiers": tiers, "cards": cards,
         "flexible": campaign.funding_model == FundingModel.FLEXIBLE,
     }, status=status)
+
+
+def _after_pledge(request, pledge: Pledge):
+    """A flexible pledge whose charge waits for the payer (3-D Secure) is pending: send
+    them to their bank's page; otherwise thank them."""
+    if pledge.status == Pledge.Status.PENDING:
+        messages.info(request, _("Your pledge waits for the payment to be confirmed."))
+        attempt = pledge.attempt
+        if attempt is not None and attempt.next_action_url:
+            return redirect(attempt.next_action_url)
+        return redirect("crowdfunding:pledge_list")
+    messages.success(request, _("Thank you: your pledge is recorded."))
+    return redirect("crowdfunding:pledge_list")
 
 
 @login_required

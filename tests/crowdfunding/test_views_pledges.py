@@ -331,3 +331,18 @@ def test_a_declined_flexible_payment_is_explained_on_the_form(client, payments_s
     assert response.status_code == 402
     assert "errorlist" in response.content.decode()
     assert not Pledge.objects.filter(backer=backer, status__in=("active", "pending")).exists()
+
+
+def test_a_flexible_payment_asking_for_3d_secure_sends_the_backer_to_the_bank(
+        client, payments_stripe):
+    campaign = live_campaign(funding_model="flexible")
+    backer = UserFactory()
+    card = SavedPaymentMethodFactory(owner=backer, status=SavedPaymentMethod.Status.ACTIVE,
+                                     provider_payment_method_id="pm_card_authenticationRequired")
+    client.force_login(backer)
+    response = client.post(_pledge_url(campaign), {
+        "tier": campaign.tiers.first().pk, "amount": "120", "payment_method": card.pk}, **EN)
+    pledge = Pledge.objects.get(backer=backer)
+    assert pledge.status == "pending"
+    assert response.status_code == 302 and response.url == pledge.attempt.next_action_url
+    assert response.url
