@@ -229,7 +229,7 @@ def tier_edit_page(request, pk):
     initial = {"title": tier.title, "description": tier.description,
                "price": tier.price.quantized().amount, "no_reward": tier.no_reward,
                "estimated_delivery": tier.estimated_delivery.strftime("%Y-%m")
-               if tier.estimated_delivery else "",
+               if tier.estimated_delivery else None,
                "quantity": tier.quantity}
     form = TierForm(request.POST or None, initial=initial)
     status = 200

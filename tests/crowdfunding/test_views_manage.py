@@ -294,3 +294,17 @@ def test_the_manage_page_in_chinese(client, maker):
     campaign = draft_campaign(maker=maker, organisation=maker.organisation, product=maker.product)
     html = client.get(_url("campaign_manage", campaign), **ZH).content.decode()
     assert "提交审核" in html and "Submit for review" not in html
+
+
+def test_saving_a_reward_unchanged_changes_nothing(client):
+    campaign = live_campaign(tiers=(("Thanks", "10", None),))
+    tier = campaign.tiers.get()
+    from crowdfunding.services.tiers import tier_update
+    tier_update(actor=campaign.maker, tier=tier, no_reward=True)
+    backer, card = backer_with_card(off_session_consent=True)
+    pledge_create(actor=backer, campaign=campaign, tier=tier.pk, amount="10", payment_method=card.pk)
+    client.force_login(campaign.maker)
+    response = client.post(_url("tier_edit", tier), {
+        "title": "Thanks", "price": "10", "no_reward": "on", "estimated_delivery": ""},
+        follow=True, **EN)
+    assert "Nothing was changed." in response.content.decode()
