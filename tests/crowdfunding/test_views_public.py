@@ -215,3 +215,29 @@ def test_dashboard_panels_of_backer_maker_and_staff(client, django_assert_max_nu
 def test_no_pledge_panel_for_someone_without_pledges(client):
     client.force_login(UserFactory())
     assert "Your pledges" not in client.get(reverse("dashboard"), **EN).content.decode()
+
+
+def test_dashboard_queries_do_not_grow_with_pledges_or_campaigns(client,
+                                                                 django_assert_max_num_queries):
+    backer, card = backer_with_card(off_session_consent=True)
+    first = live_campaign()
+    pledge_create(actor=backer, campaign=first, tier=first.tiers.first().pk, amount="100",
+                  payment_method=card.pk)
+    client.force_login(backer)
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("dashboard"), **EN)
+    for _ in range(3):
+        c = live_campaign(maker=first.maker, organisation=first.organisation,
+                          product=first.products.first())
+        pledge_create(actor=backer, campaign=c, tier=c.tiers.first().pk, amount="100",
+                      payment_method=card.pk)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("dashboard"), **EN)
+    client.force_login(first.maker)
+    with django_assert_max_num_queries(40) as maker_few:
+        html = client.get(reverse("dashboard"), **EN).content.decode()
+    assert html.count("/manage/") == 4
+    draft_campaign(maker=first.maker, organisation=first.organisation,
+                   product=first.products.first())
+    with django_assert_max_num_queries(len(maker_few.captured_queries)):
+        client.get(reverse("dashboard"), **EN)
