@@ -8,6 +8,17 @@ class CrowdfundingConfig(AppConfig):
     verbose_name = _("Reward crowdfunding")
 
     def ready(self):
-        # Registrations: permission rules, the chronograph's deadline handlers and what
-        # follows the payments core's announcements.
-        from crowdfunding import deadlines, receivers, rules, tasks  # noqa: F401
+        # Registrations: permission rules, the chronograph's deadline handlers, what
+        # follows the payments core's announcements, dashboard panels, the header link and
+        # home card, and the product page's campaigns section.
+        from crowdfunding import (  # noqa: F401
+            dashboard,
+            deadlines,
+            navigation,
+            product_sections,
+            receivers,
+            rules,
+            tasks,
+        )
+
+        product_sections.register()

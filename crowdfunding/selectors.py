@@ -254,3 +254,63 @@ def organisations_that_may_start(user) -> list:
     return list(Organisation.objects.filter(
         pk__in=organisation_ids_of(user, MAKER_ROLES), kind=OrganisationKind.MAKER_COMPANY,
         verification_status=OrganisationVerification.VERIFIED).order_by("name"))
+
+
+def pledge_open_of_backer(user, campaign: Campaign) -> Pledge | None:
+    """The backer's open (pending or active) pledge on ``campaign``, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (pledges_of_backer(user).filter(
+        campaign=campaign, status__in=(Pledge.Status.PENDING, Pledge.Status.ACTIVE)).first())
+
+
+def campaign_tiers_for_pledge(campaign: Campaign) -> list[Tier]:
+    """The campaign's tiers with their remaining units and a ``sold_out`` flag (the
+    pledge forms' choices), in one query."""
+    tiers = list(_tiers_with_stock().filter(campaign=campaign))
+    for tier in tiers:
+        tier.remaining = tier_remaining(tier)
+        tier.sold_out = tier.remaining == 0
+    return tiers
+
+
+def pledge_is_changeable(pledge: Pledge, now=None) -> bool:
+    """An open pledge of a live campaign before its deadline may be changed or canceled."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    campaign = pledge.campaign
+    return (pledge.status in (Pledge.Status.PENDING, Pledge.Status.ACTIVE)
+            and campaign.status == Campaign.Status.LIVE
+            and campaign.ends_at is not None and campaign.ends_at > now)
+
+
+def campaign_get_for_maker(*, user, pk: int) -> Campaign:
+    """A campaign its maker manages (any status); 404 for everyone else, staff included
+    (staff review, they do not edit)."""
+    campaign = (scope_for(user, CrowdfundingPerm.CHANGE_CAMPAIGN, Campaign.objects.all())
+                .select_related("organisation")
+                .prefetch_related(Prefetch("tiers", queryset=_tiers_with_stock()), "products")
+                .filter(pk=pk).first())
+    if campaign is None:
+        raise NotFoundError(_("No such campaign."))
+    return campaign
+
+
+def tier_get_for_maker(*, user, pk: int) -> Tier:
+    tier = (Tier.objects.select_related("campaign", "campaign__organisation")
+            .filter(pk=pk, campaign__in=scope_for(user, CrowdfundingPerm.CHANGE_CAMPAIGN,
+                                                  Campaign.objects.all())).first())
+    if tier is None:
+        raise NotFoundError(_("No such reward."))
+    return tier
+
+
+def campaign_get_for_review(*, user, pk: int) -> Campaign:
+    """A campaign for staff review (any status, so a decided one shows its outcome)."""
+    campaign = (Campaign.objects.select_related("organisation", "reviewed_by")
+                .prefetch_related(Prefetch("tiers", queryset=_tiers_with_stock()), "products")
+                .filter(pk=pk).first())
+    if campaign is None or not has_perm(user, CrowdfundingPerm.REVIEW_CAMPAIGN, campaign):
+        raise NotFoundError(_("No such campaign."))
+    return campaign

@@ -1,4 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from crowdfunding.views import manage, pledges, public, review
 
 app_name = "crowdfunding"
-urlpatterns: list = []
+urlpatterns = [
+    path("", public.discover, name="discover"),
+    path("pledges/", pledges.pledge_list, name="pledge_list"),
+    path("pledges/<int:pk>/", pledges.pledge_change_page, name="pledge_change"),
+    path("pledges/<int:pk>/cancel/", pledges.pledge_cancel_page, name="pledge_cancel"),
+    path("mine/", manage.my_campaigns, name="my_campaigns"),
+    path("new/", manage.campaign_create_page, name="campaign_create"),
+    path("review/", review.review_queue_page, name="review_queue"),
+    path("review/<int:pk>/", review.review_page, name="review"),
+    path("tiers/<int:pk>/edit/", manage.tier_edit_page, name="tier_edit"),
+    path("tiers/<int:pk>/delete/", manage.tier_delete_page, name="tier_delete"),
+    path("<int:pk>/", public.campaign_detail, name="campaign_detail"),
+    path("<int:pk>/pledge/", pledges.pledge_page, name="pledge"),
+    path("<int:pk>/manage/", manage.campaign_manage_page, name="campaign_manage"),
+    path("<int:pk>/edit/", manage.campaign_edit_page, name="campaign_edit"),
+    path("<int:pk>/submit/", manage.campaign_submit_page, name="campaign_submit"),
+    path("<int:pk>/revise/", manage.campaign_revise_page, name="campaign_revise"),
+    path("<int:pk>/withdraw/", manage.campaign_withdraw_page, name="campaign_withdraw"),
+    path("<int:pk>/tiers/", manage.tier_create_page, name="tier_create"),
+]

@@ -1,0 +1,2 @@
+"""Pages of reward crowdfunding: thin views over crowdfunding.selectors and
+crowdfunding.services (public.py: Discover and the campaign page)."""
