@@ -30,6 +30,13 @@ def funded_percent(campaign) -> int:
 
 
 @register.filter
+def backers_form(count) -> str:
+    """The backers label's plural form for ``count`` with its ``%(counter)s`` left in, for
+    the live page to fill with the pushed number."""
+    return ngettext("%(counter)s backer", "%(counter)s backers", int(count))
+
+
+@register.filter
 def bar_value(percent) -> int:
     """The progress bar's fill: the percent, capped at 100 (150 % funded is a full bar)."""
     try:

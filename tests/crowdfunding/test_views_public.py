@@ -111,7 +111,25 @@ def test_campaign_page_shows_remaining_units_of_a_limited_tier(client):
     campaign = live_campaign(tiers=(("Early bird", "100", 5),))
     _pledge(campaign)
     html = client.get(_detail(campaign), **EN).content.decode()
-    assert "4 of 5 left" in html and "Sold out" not in html
+    assert ">4 of 5 left<" in html and ">Sold out<" not in html
+    # the live page's hooks: the tier's count, its label forms, the socket's script
+    assert f'data-live-remaining="{campaign.tiers.first().pk}"' in html
+    assert 'data-template="__LEFT__ of 5 left"' in html
+    assert f'data-live-campaign="{campaign.pk}"' in html and "crowdfunding/live.js" in html
+
+
+def test_the_live_hooks_carry_the_readers_language(client):
+    campaign = live_campaign(tiers=(("Early bird", "100", 5),))
+    html = client.get(_detail(campaign), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-one="%(counter)s 位支持者"' in html
+    assert 'data-sold-out="已售罄"' in html
+
+
+def test_a_draft_has_no_live_socket_hooks(client):
+    campaign = draft_campaign()
+    client.force_login(campaign.maker)
+    html = client.get(_detail(campaign), **EN).content.decode()
+    assert "data-live-campaign" not in html and "crowdfunding/live.js" not in html
 
 
 def test_campaign_page_sanitises_the_story(client):

@@ -1,9 +1,12 @@
-// Live progress of a campaign page. The root carries data-live-campaign="<id>"; inside it
-// [data-live="<field>"] shows a field of the pushed progress (pledged_display, backers,
-// percent_funded), [data-live-bar] is the progress bar and [data-live-remaining="<tier>"]
-// a limited tier's remaining units; data-live-status="<status>" on the root makes a
-// change of status (funded, failed, canceled) reload the page. The server pushes after every committed change; the
-// socket reconnects with backoff, and stops for a campaign that is not public (4404).
+// Live progress of a campaign page. The root carries data-live-campaign="<id>" and
+// data-live-status="<status>" (a change of status, funded, failed or canceled, reloads
+// the page). Inside it: [data-live="<field>"] shows a pushed field as it is
+// (pledged_display), [data-live-percent] the percent, [data-live-bar] the <progress>
+// bar, [data-live-backers] the backers with the label forms the server rendered in the
+// reader's language (data-one, data-other, "%(counter)s" in them), and
+// [data-live-remaining="<tier>"] a limited tier's units left (data-template with
+// __LEFT__, data-sold-out). The server pushes after every committed change; the socket
+// reconnects with backoff and stops for a campaign that is not public (4404).
 (function () {
   "use strict";
   var root = document.querySelector("[data-live-campaign]");
@@ -12,24 +15,34 @@
   var scheme = window.location.protocol === "https:" ? "wss" : "ws";
   var delay = 1000;
 
+  function each(selector, fn) {
+    Array.prototype.forEach.call(root.querySelectorAll(selector), fn);
+  }
+
   function apply(progress) {
     var shown = root.getAttribute("data-live-status");
     if (shown && progress.status && progress.status !== shown) {
       window.location.reload();
       return;
     }
-    root.querySelectorAll("[data-live]").forEach(function (el) {
+    var percent = Number(progress.percent_funded) || 0;
+    each("[data-live]", function (el) {
       var value = progress[el.getAttribute("data-live")];
       if (value !== undefined && value !== null) { el.textContent = value; }
     });
-    root.querySelectorAll("[data-live-bar]").forEach(function (el) {
-      var percent = Number(progress.percent_funded) || 0;
-      el.style.width = Math.min(100, percent) + "%";
-      el.setAttribute("aria-valuenow", String(percent));
+    each("[data-live-percent]", function (el) { el.textContent = percent + " %"; });
+    each("[data-live-bar]", function (el) { el.value = Math.max(0, Math.min(100, percent)); });
+    each("[data-live-backers]", function (el) {
+      var n = Number(progress.backers) || 0;
+      var form = el.getAttribute(n === 1 ? "data-one" : "data-other") || "%(counter)s";
+      el.textContent = form.replace("%(counter)s", String(n));
     });
     Object.keys(progress.remaining || {}).forEach(function (tier) {
-      root.querySelectorAll('[data-live-remaining="' + tier + '"]').forEach(function (el) {
-        el.textContent = progress.remaining[tier];
+      each('[data-live-remaining="' + tier + '"]', function (el) {
+        var left = Number(progress.remaining[tier]);
+        el.textContent = left > 0
+          ? (el.getAttribute("data-template") || "__LEFT__").replace("__LEFT__", String(left))
+          : (el.getAttribute("data-sold-out") || "0");
       });
     });
   }
