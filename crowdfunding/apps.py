@@ -10,10 +10,11 @@ class CrowdfundingConfig(AppConfig):
     def ready(self):
         # Registrations: permission rules, the chronograph's deadline handlers, what
         # follows the payments core's announcements, dashboard panels, the header link and
-        # home card, and the product page's campaigns section.
+        # home card, the product page's campaigns section and the demo seeder.
         from crowdfunding import (  # noqa: F401
             dashboard,
             deadlines,
+            demo,
             navigation,
             product_sections,
             receivers,
