@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,3 +23,7 @@ class CrowdfundingConfig(AppConfig):
         )
 
         product_sections.register()
+        if apps.is_installed("search"):
+            from crowdfunding import search
+
+            search.register()

@@ -27,7 +27,7 @@ from crowdfunding.errors import CrowdfundingValidationError
 from crowdfunding.models import Campaign, FundingModel, Pledge
 from crowdfunding.rules import CrowdfundingPerm
 from crowdfunding.services.common import clean_int, clean_money, clean_text, default_fees
-from crowdfunding.signals import campaign_changed
+from crowdfunding.signals import campaign_changed, campaign_listing_changed
 from crowdfunding.states import CAMPAIGN_STATES, CrowdfundingAction
 from marketplace.core.audit import audit_log
 from marketplace.core.money import Money
@@ -112,6 +112,13 @@ def _check_model(campaign: Campaign) -> None:
             code="threshold_required", data={"field": "threshold_percent"})
     if campaign.funding_model != FundingModel.THRESHOLD:
         campaign.threshold_percent = None
+
+
+def _listed(campaign: Campaign) -> Campaign:
+    """Tell search (and whatever lists campaigns) that the campaign's status or page
+    changed; pledges do not, they only move its live progress (``campaign_changed``)."""
+    announce(campaign_listing_changed, campaign_id=campaign.pk)
+    return campaign
 
 
 def campaign_create(*, actor, organisation, title, goal_amount, duration_days,
@@ -203,39 +210,39 @@ def campaign_submit(*, actor, campaign: Campaign) -> Campaign:
     if campaign.launch_at is None or campaign.launch_at <= timezone.now():
         raise CrowdfundingValidationError(_("Choose a launch time in the future."),
                                           code="launch_in_past", data={"field": "launch_at"})
-    return transition(campaign, CAMPAIGN_STATES, S.SUBMITTED, actor=actor,
+    return _listed(transition(campaign, CAMPAIGN_STATES, S.SUBMITTED, actor=actor,
                       action=CrowdfundingAction.CAMPAIGN_SUBMITTED,
                       changes={"submitted_at": timezone.now()},
                       data={"fees": [str(campaign.platform_fee_percent),
-                                     str(campaign.processing_fee_percent)]})
+                                     str(campaign.processing_fee_percent)]}))
 
 
 def campaign_request_changes(*, actor, campaign: Campaign, reason: str) -> Campaign:
     require_perm(actor, CrowdfundingPerm.REVIEW_CAMPAIGN, campaign)
     reason = clean_reason(reason, missing=_("Say what needs to change."),
                           error=CrowdfundingValidationError)
-    return transition(campaign, CAMPAIGN_STATES, S.CHANGES_REQUESTED, actor=actor,
+    return _listed(transition(campaign, CAMPAIGN_STATES, S.CHANGES_REQUESTED, actor=actor,
                       action=CrowdfundingAction.CAMPAIGN_CHANGES_REQUESTED,
                       changes={"review_reason": reason, "reviewed_by": actor,
                                "reviewed_at": timezone.now()},
-                      data={"reason": reason})
+                      data={"reason": reason}))
 
 
 def campaign_revise(*, actor, campaign: Campaign) -> Campaign:
     """The maker takes the campaign back into a draft to make the changes asked for."""
     require_perm(actor, CrowdfundingPerm.CHANGE_CAMPAIGN, campaign)
-    return transition(campaign, CAMPAIGN_STATES, S.DRAFT, actor=actor,
-                      action=CrowdfundingAction.CAMPAIGN_REVISED)
+    return _listed(transition(campaign, CAMPAIGN_STATES, S.DRAFT, actor=actor,
+                      action=CrowdfundingAction.CAMPAIGN_REVISED))
 
 
 def campaign_approve(*, actor, campaign: Campaign, reason: str = "") -> Campaign:
     require_perm(actor, CrowdfundingPerm.REVIEW_CAMPAIGN, campaign)
     reason = clean_reason(reason, required=False)
-    return transition(campaign, CAMPAIGN_STATES, S.APPROVED, actor=actor,
+    return _listed(transition(campaign, CAMPAIGN_STATES, S.APPROVED, actor=actor,
                       action=CrowdfundingAction.CAMPAIGN_APPROVED,
                       changes={"review_reason": reason, "reviewed_by": actor,
                                "reviewed_at": timezone.now()},
-                      data={"reason": reason})
+                      data={"reason": reason}))
 
 
 def campaign_launch(*, campaign: Campaign, now: datetime) -> Campaign:
@@ -249,6 +256,7 @@ def campaign_launch(*, campaign: Campaign, now: datetime) -> Campaign:
                    changes={"launched_at": now,
                             "ends_at": now + timedelta(days=campaign.duration_days)})
         announce(campaign_changed, campaign_id=campaign.pk)
+        _listed(campaign)
     return campaign
 
 
@@ -287,6 +295,7 @@ def campaign_close(*, campaign: Campaign, now: datetime) -> Campaign:
                    changes={"closed_at": now},
                    data={"pledged": str(pledged.amount), "backers": backers})
         announce(campaign_changed, campaign_id=campaign.pk)
+        _listed(campaign)
     return campaign
 
 
@@ -306,16 +315,17 @@ def campaign_cancel(*, actor, campaign: Campaign, reason: str) -> Campaign:
                    data={"reason": reason})
         pledges_release_for_cancel(campaign=campaign, actor=actor)
         announce(campaign_changed, campaign_id=campaign.pk)
+        _listed(campaign)
     return campaign
 
 
 def campaign_start_fulfilment(*, actor, campaign: Campaign) -> Campaign:
     require_perm(actor, CrowdfundingPerm.CHANGE_CAMPAIGN, campaign)
-    return transition(campaign, CAMPAIGN_STATES, S.FULFILLING, actor=actor,
-                      action=CrowdfundingAction.CAMPAIGN_FULFILLING)
+    return _listed(transition(campaign, CAMPAIGN_STATES, S.FULFILLING, actor=actor,
+                      action=CrowdfundingAction.CAMPAIGN_FULFILLING))
 
 
 def campaign_mark_fulfilled(*, actor, campaign: Campaign) -> Campaign:
     require_perm(actor, CrowdfundingPerm.CHANGE_CAMPAIGN, campaign)
-    return transition(campaign, CAMPAIGN_STATES, S.FULFILLED, actor=actor,
-                      action=CrowdfundingAction.CAMPAIGN_FULFILLED)
+    return _listed(transition(campaign, CAMPAIGN_STATES, S.FULFILLED, actor=actor,
+                      action=CrowdfundingAction.CAMPAIGN_FULFILLED))
