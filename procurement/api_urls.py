@@ -1,5 +1,6 @@
 from django.urls import path
 
+from procurement.api import contracts
 from procurement.api import requests as api
 
 app_name = "procurement-api"
@@ -17,4 +18,12 @@ urlpatterns = [
          name="request-price"),
     path("procurement/requests/<int:pk>/cancel/", api.RequestCancelApi.as_view(),
          name="request-cancel"),
+    path("procurement/requests/<int:pk>/contract/", contracts.ContractGenerateApi.as_view(),
+         name="contract-generate"),
+    path("procurement/contracts/<int:pk>/", contracts.ContractDetailApi.as_view(),
+         name="contract"),
+    path("procurement/contracts/<int:pk>/sign/", contracts.ContractSignApi.as_view(),
+         name="contract-sign"),
+    path("procurement/contracts/<int:pk>/cancel/", contracts.ContractCancelApi.as_view(),
+         name="contract-cancel"),
 ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Organisation
 from marketplace.core.money import amount_field, money_attribute
+from marketplace.core.storage import private_storage
 
 
 def default_currency() -> str:
@@ -72,6 +73,12 @@ class PurchaseRequest(models.Model):
         SUPPLIER_ACCEPTED = "supplier_accepted", _("Accepted by the supplier")
         SUPPLIER_DECLINED = "supplier_declined", _("Declined by the supplier")
         PRICE_AGREED = "price_agreed", _("Price agreed")
+        CONTRACTED = "contracted", _("Contract signed")
+        DELIVERED = "delivered", _("Delivered")
+        RECTIFICATION = "rectification", _("Rectification")
+        ACCEPTED = "accepted", _("Accepted")
+        PAID = "paid", _("Paid")
+        TERMINATED = "terminated", _("Terminated")
         CANCELLED = "cancelled", _("Cancelled")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices,
@@ -158,3 +165,53 @@ class PurchaseRequest(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Contract(models.Model):
+    """The contract of a request whose price is agreed: generated as a PDF (private: the
+    parties and staff only) from a snapshot of the agreed terms, then signed by a named,
+    MFA-verified officer of each side. Both signatures make it ``signed``."""
+
+    class Status(models.TextChoices):
+        GENERATED = "generated", _("Generated")
+        SIGNED_BY_BUYER = "signed_by_buyer", _("Signed by the buyer")
+        SIGNED_BY_SUPPLIER = "signed_by_supplier", _("Signed by the supplier")
+        SIGNED = "signed", _("Signed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    request = models.OneToOneField(PurchaseRequest, on_delete=models.PROTECT,
+                                   related_name="contract", verbose_name=_("request"))
+    number = models.CharField(_("contract number"), max_length=60, unique=True)
+    amount_value = amount_field(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
+    amount = money_attribute("amount_value", "currency")
+    terms = models.JSONField(_("terms"), default=dict)
+    pdf = models.FileField(_("contract document"), upload_to="procurement/contracts/",
+                           storage=private_storage, max_length=200)
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices,
+                              default=Status.GENERATED, db_index=True)
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    buyer_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    buyer_signatory = models.CharField(_("buyer's signatory"), max_length=200, blank=True)
+    buyer_signed_at = models.DateTimeField(null=True, blank=True)
+    supplier_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="+")
+    supplier_signatory = models.CharField(_("supplier's signatory"), max_length=200,
+                                          blank=True)
+    supplier_signed_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("contract")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_value__gt=0),
+                                   name="contract_amount_positive"),
+        ]
+
+    def __str__(self):
+        return self.number

@@ -9,7 +9,7 @@ from catalog.selectors import category_subtree_ids, products_with_certification
 from marketplace.accounts.models import Organisation
 from marketplace.core.errors import NotFoundError
 from marketplace.core.permissions import has_perm, require_perm, scope_for
-from procurement.models import BudgetLine, PurchaseRequest
+from procurement.models import BudgetLine, Contract, PurchaseRequest
 from procurement.rules import ProcurementPerm, _public_statuses
 
 
@@ -69,3 +69,20 @@ def listed_products_in_category(category: Category | None) -> QuerySet[Product]:
     qs = Product.objects.filter(category_id__in=category_subtree_ids(category))
     return (products_with_certification(qs).filter(eligible_for_first_purchase=True)
             .select_related("organisation").order_by("name", "pk"))
+
+
+def contract_get_for_viewer(*, user, pk: int) -> Contract:
+    """A contract its parties or staff may see, else NotFoundError (its existence is not
+    revealed to others)."""
+    contract = (Contract.objects.select_related("request__agency", "request__supplier")
+                .filter(pk=pk).first())
+    if contract is None or not has_perm(user, ProcurementPerm.VIEW_CONTRACT, contract):
+        raise NotFoundError()
+    return contract
+
+
+def contract_of_request_for_viewer(*, user, request: PurchaseRequest) -> Contract | None:
+    contract = Contract.objects.filter(request=request).first()
+    if contract is None or not has_perm(user, ProcurementPerm.VIEW_CONTRACT, contract):
+        return None
+    return contract
