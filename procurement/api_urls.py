@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement.api import contracts
+from procurement.api import contracts, delivery
 from procurement.api import requests as api
 
 app_name = "procurement-api"
@@ -26,4 +26,14 @@ urlpatterns = [
          name="contract-sign"),
     path("procurement/contracts/<int:pk>/cancel/", contracts.ContractCancelApi.as_view(),
          name="contract-cancel"),
+    path("procurement/requests/<int:pk>/deliveries/", delivery.DeliveryListApi.as_view(),
+         name="request-deliveries"),
+    path("procurement/requests/<int:pk>/acceptance/", delivery.AcceptanceApi.as_view(),
+         name="request-acceptance"),
+    path("procurement/requests/<int:pk>/terminate/", delivery.TerminateApi.as_view(),
+         name="request-terminate"),
+    path("procurement/requests/<int:pk>/payments/", delivery.PaymentRecordApi.as_view(),
+         name="request-payment"),
+    path("procurement/payments/<int:pk>/approve/", delivery.PaymentApproveApi.as_view(),
+         name="payment-approve"),
 ]

@@ -41,3 +41,14 @@ class MfaRequired(PermissionDeniedError):
 class ContractExists(ConflictError):
     code = "contract_exists"
     default_message = _("This request already has its contract.")
+
+
+class DeliveryQuantityMismatch(ProcurementValidationError):
+    code = "delivery_quantity"
+    default_message = _("A delivery covers the whole contracted quantity.")
+
+
+class PaymentPending(ConflictError):
+    code = "payment_pending"
+    default_message = _("A payment of this request is already recorded; it waits for the "
+                        "approver or has been made.")

@@ -141,6 +141,7 @@ class PurchaseRequest(models.Model):
     )
     price_agreed_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -215,3 +216,80 @@ class Contract(models.Model):
 
     def __str__(self):
         return self.number
+
+
+class Delivery(models.Model):
+    """One delivery under a signed contract and the buyer's acceptance (验收) of it, with
+    the experts who took part: passed, or failed with reasons, which asks for
+    rectification (the supplier delivers again: a new delivery) or terminates the
+    contract."""
+
+    class Status(models.TextChoices):
+        RECORDED = "recorded", _("Waiting for acceptance")
+        PASSED = "passed", _("Acceptance passed")
+        FAILED = "failed", _("Acceptance failed")
+
+    class FailureAction(models.TextChoices):
+        RECTIFY = "rectify", _("Rectify and deliver again")
+        TERMINATE = "terminate", _("Terminate the contract")
+
+    request = models.ForeignKey(PurchaseRequest, on_delete=models.PROTECT,
+                                related_name="deliveries", verbose_name=_("request"))
+    quantity = models.PositiveIntegerField(_("quantity delivered"))
+    delivered_on = models.DateField(_("delivery date"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.RECORDED, db_index=True)
+    experts = models.JSONField(_("acceptance experts"), default=list, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+    failure_action = models.CharField(_("after the failure"), max_length=20, blank=True,
+                                      choices=FailureAction.choices)
+    serial_numbers = models.JSONField(_("serial numbers of first-set units"), default=list,
+                                      blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        ordering = ["request", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1),
+                                   name="delivery_quantity_positive"),
+            # at most one delivery of a request waits for its acceptance
+            models.UniqueConstraint(fields=["request"], condition=models.Q(status="recorded"),
+                                    name="delivery_one_waiting"),
+        ]
+
+    def __str__(self):
+        return f"{self.request} / {self.delivered_on}"
+
+
+class ContractPayment(models.Model):
+    """The payment of an accepted request from its budget line: an offline treasury
+    transfer in the payments core (its attempt holds the state; "paid" is derived from
+    it and recorded on the request when the agency's approver confirms it)."""
+
+    request = models.ForeignKey(PurchaseRequest, on_delete=models.PROTECT,
+                                related_name="payments", verbose_name=_("request"))
+    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT,
+                                    related_name="payments", verbose_name=_("budget line"))
+    transfer = models.OneToOneField("payments.OfflineTransfer", on_delete=models.PROTECT,
+                                    related_name="procurement_payment")
+    amount_value = amount_field(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
+    amount = money_attribute("amount_value", "currency")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contract payment")
+        ordering = ["request", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.request} / {self.amount_value} {self.currency}"

@@ -9,7 +9,7 @@ from catalog.selectors import category_subtree_ids, products_with_certification
 from marketplace.accounts.models import Organisation
 from marketplace.core.errors import NotFoundError
 from marketplace.core.permissions import has_perm, require_perm, scope_for
-from procurement.models import BudgetLine, Contract, PurchaseRequest
+from procurement.models import BudgetLine, Contract, ContractPayment, Delivery, PurchaseRequest
 from procurement.rules import ProcurementPerm, _public_statuses
 
 
@@ -86,3 +86,26 @@ def contract_of_request_for_viewer(*, user, request: PurchaseRequest) -> Contrac
     if contract is None or not has_perm(user, ProcurementPerm.VIEW_CONTRACT, contract):
         return None
     return contract
+
+
+def deliveries_of_request(*, user, request: PurchaseRequest) -> QuerySet[Delivery]:
+    """The deliveries and their acceptance: the parties and staff."""
+    if not has_perm(user, ProcurementPerm.VIEW_CONTRACT, request):
+        return Delivery.objects.none()
+    return Delivery.objects.filter(request=request).order_by("created_at", "pk")
+
+
+def payments_of_request(*, user, request: PurchaseRequest) -> QuerySet[ContractPayment]:
+    if not has_perm(user, ProcurementPerm.VIEW_CONTRACT, request):
+        return ContractPayment.objects.none()
+    return (ContractPayment.objects.filter(request=request)
+            .select_related("transfer__attempt").order_by("created_at", "pk"))
+
+
+def payment_get_for_viewer(*, user, pk: int) -> ContractPayment:
+    payment = (ContractPayment.objects.select_related("request__agency", "request__supplier",
+                                                      "transfer__attempt")
+               .filter(pk=pk).first())
+    if payment is None or not has_perm(user, ProcurementPerm.VIEW_CONTRACT, payment.request):
+        raise NotFoundError()
+    return payment

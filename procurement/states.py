@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.names import AuditAction
 from marketplace.core.transitions import ANY, StateMachine
-from procurement.models import Contract, PurchaseRequest
+from procurement.models import Contract, Delivery, PurchaseRequest
 
 
 class ProcurementAction(AuditAction):
@@ -28,6 +28,10 @@ class ProcurementAction(AuditAction):
     CONTRACT_SIGNED_BY_SUPPLIER = "procurement.contract.signed_by_supplier"
     CONTRACT_SIGNED = "procurement.contract.signed"
     CONTRACT_CANCELLED = "procurement.contract.cancelled"
+    DELIVERY_RECORDED = "procurement.delivery.recorded"
+    DELIVERY_PASSED = "procurement.delivery.passed"
+    DELIVERY_FAILED = "procurement.delivery.failed"
+    PAYMENT_RECORDED = "procurement.payment.recorded"
 
 
 R = PurchaseRequest.Status
@@ -100,5 +104,18 @@ CONTRACT_STATES = StateMachine(
                                                          "this contract."), "already_signed"),
         (C.SIGNED, ANY): (_("This contract is signed by both sides."), "signed"),
         (C.CANCELLED, ANY): (_("This contract was cancelled."), "cancelled"),
+    },
+)
+
+
+D = Delivery.Status
+#   recorded -> passed | failed (the buyer's acceptance with its experts, once)
+DELIVERY_STATES = StateMachine(
+    name="procurement.delivery",
+    transitions={D.RECORDED: {D.PASSED, D.FAILED}},
+    labels=dict(D.choices),
+    refusals={
+        (D.PASSED, ANY): (_("This delivery's acceptance is already recorded."), "decided"),
+        (D.FAILED, ANY): (_("This delivery's acceptance is already recorded."), "decided"),
     },
 )

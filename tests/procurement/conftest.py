@@ -20,6 +20,11 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
+def _private_root(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+
+
+@pytest.fixture(autouse=True)
 def _english():
     with translation.override("en"):
         yield
@@ -153,3 +158,34 @@ def signed(contract, buyer_signer, supplier_signer):
     contract.refresh_from_db()
     contract.request.refresh_from_db()
     return contract
+
+
+# --- delivery, acceptance, payment -------------------------------------------------------
+
+
+@pytest.fixture
+def delivered(signed, supplier):
+    from procurement.services.delivery import delivery_record
+
+    request = signed.request
+    delivery_record(actor=supplier, request=request, quantity=request.quantity,
+                    delivered_on=timezone.localdate(), note="已送达市南区")
+    request.refresh_from_db()
+    return request
+
+
+@pytest.fixture
+def accepted(delivered, officer):
+    from procurement.services.delivery import acceptance_record
+
+    acceptance_record(actor=officer, request=delivered, outcome="pass",
+                      experts=["赵专家", "钱专家", "孙专家"])
+    delivered.refresh_from_db()
+    return delivered
+
+
+@pytest.fixture
+def transfer_document():
+    from tests.catalog.factories import pdf_upload
+
+    return pdf_upload("treasury-transfer.pdf")
