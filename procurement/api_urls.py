@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement.api import contracts, delivery
+from procurement.api import contracts, delivery, ocds
 from procurement.api import requests as api
 
 app_name = "procurement-api"
@@ -36,4 +36,6 @@ urlpatterns = [
          name="request-payment"),
     path("procurement/payments/<int:pk>/approve/", delivery.PaymentApproveApi.as_view(),
          name="payment-approve"),
+    path("ocds/releases/", ocds.OcdsReleasePackageApi.as_view(), name="ocds-releases"),
+    path("ocds/records/<str:ocid>/", ocds.OcdsRecordPackageApi.as_view(), name="ocds-record"),
 ]

@@ -293,3 +293,25 @@ class ContractPayment(models.Model):
 
     def __str__(self):
         return f"{self.request} / {self.amount_value} {self.currency}"
+
+
+class Release(models.Model):
+    """One OCDS 1.1 release of a procedure, stored when its event happens (in the same
+    transaction): what the public ``/api/ocds/`` answers. Releases are never changed;
+    a later event is a new release."""
+
+    ocid = models.CharField(_("OCID"), max_length=100, db_index=True)
+    release_id = models.CharField(_("release ID"), max_length=160, unique=True)
+    tag = models.JSONField(_("tags"), default=list)
+    date = models.DateTimeField(_("date"))
+    data = models.JSONField(_("release"))
+    request = models.ForeignKey(PurchaseRequest, null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="releases")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("OCDS release")
+        ordering = ["ocid", "date", "pk"]
+
+    def __str__(self):
+        return self.release_id

@@ -9,7 +9,14 @@ from catalog.selectors import category_subtree_ids, products_with_certification
 from marketplace.accounts.models import Organisation
 from marketplace.core.errors import NotFoundError
 from marketplace.core.permissions import has_perm, require_perm, scope_for
-from procurement.models import BudgetLine, Contract, ContractPayment, Delivery, PurchaseRequest
+from procurement.models import (
+    BudgetLine,
+    Contract,
+    ContractPayment,
+    Delivery,
+    PurchaseRequest,
+    Release,
+)
 from procurement.rules import ProcurementPerm, _public_statuses
 
 
@@ -109,3 +116,13 @@ def payment_get_for_viewer(*, user, pk: int) -> ContractPayment:
     if payment is None or not has_perm(user, ProcurementPerm.VIEW_CONTRACT, payment.request):
         raise NotFoundError()
     return payment
+
+
+def releases_of_procedure(*, ocid: str) -> list[dict]:
+    """The OCDS releases of one procedure, oldest first (public: only published events
+    make releases); NotFoundError when there is none."""
+    releases = list(Release.objects.filter(ocid=ocid).order_by("date", "pk")
+                    .values_list("data", flat=True))
+    if not releases:
+        raise NotFoundError()
+    return releases

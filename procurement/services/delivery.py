@@ -34,6 +34,7 @@ from procurement.errors import DeliveryQuantityMismatch, ProcurementValidationEr
 from procurement.models import Contract, Delivery, PurchaseRequest
 from procurement.rules import ProcurementPerm
 from procurement.services.budget import budget_release
+from procurement.services.ocds import release_record
 from procurement.signals import notice_changed
 from procurement.states import DELIVERY_STATES, REQUEST_STATES, ProcurementAction
 
@@ -196,6 +197,9 @@ def acceptance_record(*, actor, request: PurchaseRequest, outcome: str, experts,
             changes["committed_amount"] = 0
         transition(request, REQUEST_STATES, target, actor=actor, action=action,
                    changes=changes, data={"delivery": delivery.pk})
+        if target == R.TERMINATED:
+            release_record(request=request, tag="contractTermination",
+                           contract=Contract.objects.get(request=request))
         if serials:
             _first_set_units(actor=actor, request=request, serials=serials)
         announce(notice_changed, request_id=request.pk)
@@ -220,5 +224,7 @@ def request_terminate(*, actor, request: PurchaseRequest, reason) -> PurchaseReq
                    action=ProcurementAction.REQUEST_TERMINATED,
                    changes={"committed_amount": 0, "cancel_reason": reason},
                    data={"reason": reason})
+        release_record(request=request, tag="contractTermination",
+                       contract=Contract.objects.get(request=request))
         announce(notice_changed, request_id=request.pk)
     return request

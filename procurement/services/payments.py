@@ -29,6 +29,7 @@ from marketplace.payments.services.offline import (
 from procurement.errors import PaymentPending
 from procurement.models import ContractPayment, PurchaseRequest
 from procurement.rules import ProcurementPerm
+from procurement.services.ocds import release_record
 from procurement.signals import notice_changed
 from procurement.states import REQUEST_STATES, ProcurementAction
 
@@ -96,5 +97,7 @@ def payment_settle(*, attempt_id: int) -> bool:
                    action=ProcurementAction.REQUEST_PAID, changes={"paid_at": timezone.now()},
                    data={"attempt": attempt_id, "amount": str(payment.amount_value),
                          "budget_line": payment.budget_line_id})
+        release_record(request=request, tag="implementation", contract=request.contract,
+                       payment=payment)
         announce(notice_changed, request_id=request.pk)
     return True
