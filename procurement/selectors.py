@@ -126,3 +126,8 @@ def releases_of_procedure(*, ocid: str) -> list[dict]:
     if not releases:
         raise NotFoundError()
     return releases
+
+
+def releases_published() -> list[dict]:
+    """Every OCDS release of every procedure, by procedure and date (the export)."""
+    return list(Release.objects.order_by("ocid", "date", "pk").values_list("data", flat=True))

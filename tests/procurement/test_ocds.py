@@ -185,3 +185,32 @@ def test_the_validator_bites(signed, validate):
     with pytest.raises(AssertionError):
         validate(release_package([broken], uri="https://example.org/p",
                                  published=timezone.now()), "release-package-schema")
+
+
+# --- the export --------------------------------------------------------------------------
+
+
+def test_export_writes_one_valid_package_of_every_procedure(signed, draft_kwargs, officer,
+                                                            approver, tmp_path, validate):
+    from django.core.management import call_command
+
+    from procurement.services.requests import request_draft
+
+    other = request_draft(actor=officer, **{**draft_kwargs, "ceiling": "1000"})
+    request_approve(actor=approver, request=other)
+    request_publish(actor=officer, request=other)
+    target = tmp_path / "ocds.json"
+    call_command("ocds_export", "--output", str(target))
+    package = json.loads(target.read_text(encoding="utf-8"))
+    validate(package, "release-package-schema")
+    assert sorted({r["ocid"] for r in package["releases"]}) == sorted(
+        [signed.request.ocid, other.ocid])
+    assert len(package["releases"]) == 4
+
+
+def test_export_with_nothing_published_fails_clearly(draft, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="nothing to export"):
+        call_command("ocds_export", "--output", str(tmp_path / "x.json"))
+    assert not (tmp_path / "x.json").exists()
