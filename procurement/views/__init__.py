@@ -11,6 +11,8 @@ from marketplace.core.pages import domain_errors_as_http
 from procurement.selectors import (
     contract_get_for_viewer,
     contract_of_request_for_viewer,
+    deliveries_of_request,
+    payments_of_request,
     request_get_for_viewer,
 )
 
@@ -19,8 +21,11 @@ from procurement.selectors import (
 def request_detail(request, pk: int):
     purchase = request_get_for_viewer(user=request.user, pk=pk)
     contract = contract_of_request_for_viewer(user=request.user, request=purchase)
-    return render(request, "procurement/request_detail.html",
-                  {"purchase": purchase, "contract": contract})
+    return render(request, "procurement/request_detail.html", {
+        "purchase": purchase, "contract": contract,
+        "deliveries": deliveries_of_request(user=request.user, request=purchase),
+        "payments": payments_of_request(user=request.user, request=purchase),
+    })
 
 
 @login_required

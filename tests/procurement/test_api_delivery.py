@@ -90,3 +90,18 @@ def test_the_supplier_cannot_accept_its_own_delivery(api_client, delivered, supp
     answer = api_client.post(api("request-acceptance", delivered.pk),
                              {"outcome": "pass", "experts": ["x"]}, format="json")
     assert answer.status_code == 403
+
+
+def test_the_request_page_shows_contract_deliveries_and_payment(client, accepted, officer,
+                                                                buyer_signer, other_officer):
+    from procurement.services.payments import payment_record
+
+    payment_record(actor=officer, request=accepted, transfer_reference="GK-PAGE-1",
+                   document=pdf_upload())
+    client.force_login(buyer_signer)
+    answer = client.get(reverse("procurement:request", args=[accepted.pk]))
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert accepted.contract.number in html
+    assert reverse("procurement:contract-pdf", args=[accepted.contract.pk]) in html
+    assert "赵专家" in html and "GK-PAGE-1" in html
