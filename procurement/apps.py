@@ -6,4 +6,5 @@ class ProcurementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from procurement import rules, states, tasks  # noqa: F401  (register rules, codes, tasks)
+        # register rules, audit codes, tasks and what follows the payments core
+        from procurement import receivers, rules, states, tasks  # noqa: F401

@@ -31,3 +31,24 @@ class AboveCeiling(ProcurementValidationError):
 class SelfApproval(PermissionDeniedError):
     code = "self_approval"
     default_message = _("The officer who drafted a request cannot approve it.")
+
+
+class MfaRequired(PermissionDeniedError):
+    code = "mfa_required"
+    default_message = _("Set up two-factor authentication before signing a contract.")
+
+
+class ContractExists(ConflictError):
+    code = "contract_exists"
+    default_message = _("This request already has its contract.")
+
+
+class DeliveryQuantityMismatch(ProcurementValidationError):
+    code = "delivery_quantity"
+    default_message = _("A delivery covers the whole contracted quantity.")
+
+
+class PaymentPending(ConflictError):
+    code = "payment_pending"
+    default_message = _("A payment of this request is already recorded; it waits for the "
+                        "approver or has been made.")

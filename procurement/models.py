@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Organisation
 from marketplace.core.money import amount_field, money_attribute
+from marketplace.core.storage import private_storage
 
 
 def default_currency() -> str:
@@ -72,6 +73,12 @@ class PurchaseRequest(models.Model):
         SUPPLIER_ACCEPTED = "supplier_accepted", _("Accepted by the supplier")
         SUPPLIER_DECLINED = "supplier_declined", _("Declined by the supplier")
         PRICE_AGREED = "price_agreed", _("Price agreed")
+        CONTRACTED = "contracted", _("Contract signed")
+        DELIVERED = "delivered", _("Delivered")
+        RECTIFICATION = "rectification", _("Rectification")
+        ACCEPTED = "accepted", _("Accepted")
+        PAID = "paid", _("Paid")
+        TERMINATED = "terminated", _("Terminated")
         CANCELLED = "cancelled", _("Cancelled")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices,
@@ -134,6 +141,7 @@ class PurchaseRequest(models.Model):
     )
     price_agreed_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -158,3 +166,152 @@ class PurchaseRequest(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Contract(models.Model):
+    """The contract of a request whose price is agreed: generated as a PDF (private: the
+    parties and staff only) from a snapshot of the agreed terms, then signed by a named,
+    MFA-verified officer of each side. Both signatures make it ``signed``."""
+
+    class Status(models.TextChoices):
+        GENERATED = "generated", _("Generated")
+        SIGNED_BY_BUYER = "signed_by_buyer", _("Signed by the buyer")
+        SIGNED_BY_SUPPLIER = "signed_by_supplier", _("Signed by the supplier")
+        SIGNED = "signed", _("Signed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    request = models.OneToOneField(PurchaseRequest, on_delete=models.PROTECT,
+                                   related_name="contract", verbose_name=_("request"))
+    number = models.CharField(_("contract number"), max_length=60, unique=True)
+    amount_value = amount_field(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
+    amount = money_attribute("amount_value", "currency")
+    terms = models.JSONField(_("terms"), default=dict)
+    pdf = models.FileField(_("contract document"), upload_to="procurement/contracts/",
+                           storage=private_storage, max_length=200)
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices,
+                              default=Status.GENERATED, db_index=True)
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    buyer_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    buyer_signatory = models.CharField(_("buyer's signatory"), max_length=200, blank=True)
+    buyer_signed_at = models.DateTimeField(null=True, blank=True)
+    supplier_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="+")
+    supplier_signatory = models.CharField(_("supplier's signatory"), max_length=200,
+                                          blank=True)
+    supplier_signed_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("contract")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_value__gt=0),
+                                   name="contract_amount_positive"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class Delivery(models.Model):
+    """One delivery under a signed contract and the buyer's acceptance (验收) of it, with
+    the experts who took part: passed, or failed with reasons, which asks for
+    rectification (the supplier delivers again: a new delivery) or terminates the
+    contract."""
+
+    class Status(models.TextChoices):
+        RECORDED = "recorded", _("Waiting for acceptance")
+        PASSED = "passed", _("Acceptance passed")
+        FAILED = "failed", _("Acceptance failed")
+
+    class FailureAction(models.TextChoices):
+        RECTIFY = "rectify", _("Rectify and deliver again")
+        TERMINATE = "terminate", _("Terminate the contract")
+
+    request = models.ForeignKey(PurchaseRequest, on_delete=models.PROTECT,
+                                related_name="deliveries", verbose_name=_("request"))
+    quantity = models.PositiveIntegerField(_("quantity delivered"))
+    delivered_on = models.DateField(_("delivery date"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.RECORDED, db_index=True)
+    experts = models.JSONField(_("acceptance experts"), default=list, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+    failure_action = models.CharField(_("after the failure"), max_length=20, blank=True,
+                                      choices=FailureAction.choices)
+    serial_numbers = models.JSONField(_("serial numbers of first-set units"), default=list,
+                                      blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        ordering = ["request", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1),
+                                   name="delivery_quantity_positive"),
+            # at most one delivery of a request waits for its acceptance
+            models.UniqueConstraint(fields=["request"], condition=models.Q(status="recorded"),
+                                    name="delivery_one_waiting"),
+        ]
+
+    def __str__(self):
+        return f"{self.request} / {self.delivered_on}"
+
+
+class ContractPayment(models.Model):
+    """The payment of an accepted request from its budget line: an offline treasury
+    transfer in the payments core (its attempt holds the state; "paid" is derived from
+    it and recorded on the request when the agency's approver confirms it)."""
+
+    request = models.ForeignKey(PurchaseRequest, on_delete=models.PROTECT,
+                                related_name="payments", verbose_name=_("request"))
+    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT,
+                                    related_name="payments", verbose_name=_("budget line"))
+    transfer = models.OneToOneField("payments.OfflineTransfer", on_delete=models.PROTECT,
+                                    related_name="procurement_payment")
+    amount_value = amount_field(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
+    amount = money_attribute("amount_value", "currency")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contract payment")
+        ordering = ["request", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.request} / {self.amount_value} {self.currency}"
+
+
+class Release(models.Model):
+    """One OCDS 1.1 release of a procedure, stored when its event happens (in the same
+    transaction): what the public ``/api/ocds/`` answers. Releases are never changed;
+    a later event is a new release."""
+
+    ocid = models.CharField(_("OCID"), max_length=100, db_index=True)
+    release_id = models.CharField(_("release ID"), max_length=160, unique=True)
+    tag = models.JSONField(_("tags"), default=list)
+    date = models.DateTimeField(_("date"))
+    data = models.JSONField(_("release"))
+    request = models.ForeignKey(PurchaseRequest, null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="releases")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("OCDS release")
+        ordering = ["ocid", "date", "pk"]
+
+    def __str__(self):
+        return self.release_id

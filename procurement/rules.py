@@ -20,6 +20,8 @@ DRAFTER_ROLES = frozenset({MembershipRole.OWNER, MembershipRole.BUYER_OFFICER})
 APPROVER_ROLES = frozenset({MembershipRole.OWNER, MembershipRole.APPROVER})
 SUPPLIER_ROLES = frozenset({MembershipRole.OWNER, MembershipRole.MEMBER})
 BUYER_SIDE_ROLES = DRAFTER_ROLES | APPROVER_ROLES
+# who signs a contract for the agency: a named buyer officer or approver (with MFA)
+BUYER_SIGNER_ROLES = frozenset({MembershipRole.BUYER_OFFICER, MembershipRole.APPROVER})
 
 
 class ProcurementPerm(PermissionName):
@@ -31,6 +33,14 @@ class ProcurementPerm(PermissionName):
     CANCEL_REQUEST = "procurement.cancel_request"
     RESPOND_REQUEST = "procurement.respond_request"
     VIEW_REQUEST = "procurement.view_request"
+    GENERATE_CONTRACT = "procurement.generate_contract"
+    SIGN_CONTRACT_FOR_BUYER = "procurement.sign_contract_for_buyer"
+    SIGN_CONTRACT_FOR_SUPPLIER = "procurement.sign_contract_for_supplier"
+    CANCEL_CONTRACT = "procurement.cancel_contract"
+    VIEW_CONTRACT = "procurement.view_contract"
+    RECORD_DELIVERY = "procurement.record_delivery"
+    RECORD_ACCEPTANCE = "procurement.record_acceptance"
+    RECORD_PAYMENT = "procurement.record_payment"
 
 
 def _agency_role(user, agency, roles) -> bool:
@@ -79,7 +89,8 @@ def _public_statuses():
     from procurement.models import PurchaseRequest
 
     S = PurchaseRequest.Status
-    return (S.PUBLISHED, S.SUPPLIER_ACCEPTED, S.SUPPLIER_DECLINED, S.PRICE_AGREED)
+    return (S.PUBLISHED, S.SUPPLIER_ACCEPTED, S.SUPPLIER_DECLINED, S.PRICE_AGREED,
+            S.CONTRACTED, S.DELIVERED, S.RECTIFICATION, S.ACCEPTED, S.PAID, S.TERMINATED)
 
 
 def _view_scope(user, qs: QuerySet) -> QuerySet:
@@ -104,3 +115,61 @@ def _view_request(user, request):
 
 
 _view_request.scope(_view_scope)
+
+
+# --- contracts, delivery, acceptance, payment (objects: the contract or the request) ---
+
+
+def _request_of(obj):
+    return getattr(obj, "request", obj)
+
+
+def _is_supplier(user, request) -> bool:
+    return request.supplier_id is not None and is_org_member(
+        user, request.supplier_id, SUPPLIER_ROLES
+    )
+
+
+@permission_rule(ProcurementPerm.GENERATE_CONTRACT)
+def _generate_contract(user, request):
+    return _agency_role(user, request.agency, BUYER_SIDE_ROLES)
+
+
+@permission_rule(ProcurementPerm.SIGN_CONTRACT_FOR_BUYER)
+def _sign_for_buyer(user, contract):
+    """A named buyer officer or approver of the agency (MFA is checked by the service,
+    with its own message)."""
+    return _agency_role(user, _request_of(contract).agency, BUYER_SIGNER_ROLES)
+
+
+@permission_rule(ProcurementPerm.SIGN_CONTRACT_FOR_SUPPLIER)
+def _sign_for_supplier(user, contract):
+    return _is_supplier(user, _request_of(contract))
+
+
+@permission_rule(ProcurementPerm.CANCEL_CONTRACT)
+def _cancel_contract(user, contract):
+    return _agency_role(user, _request_of(contract).agency, BUYER_SIDE_ROLES)
+
+
+@permission_rule(ProcurementPerm.VIEW_CONTRACT)
+def _view_contract(user, contract):
+    """The contract and its PDF: the two parties and staff, nobody else."""
+    request = _request_of(contract)
+    return (user.is_staff or _agency_role(user, request.agency, BUYER_SIDE_ROLES)
+            or _is_supplier(user, request))
+
+
+@permission_rule(ProcurementPerm.RECORD_DELIVERY)
+def _record_delivery(user, request):
+    return _is_supplier(user, _request_of(request))
+
+
+@permission_rule(ProcurementPerm.RECORD_ACCEPTANCE)
+def _record_acceptance(user, request):
+    return _agency_role(user, _request_of(request).agency, BUYER_SIDE_ROLES)
+
+
+@permission_rule(ProcurementPerm.RECORD_PAYMENT)
+def _record_payment(user, request):
+    return _agency_role(user, _request_of(request).agency, BUYER_SIDE_ROLES)

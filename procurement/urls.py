@@ -5,4 +5,5 @@ from procurement import views
 app_name = "procurement"
 urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="request"),
+    path("contracts/<int:pk>/pdf/", views.contract_pdf, name="contract-pdf"),
 ]

@@ -37,7 +37,8 @@ class RequestOutputSerializer(serializers.ModelSerializer):
         model = PurchaseRequest
         fields = ["id", "ocid", "kind", "status", "title", "agency", "budget_line", "product",
                   "category", "supplier", "quantity", "ceiling", "currency", "agreed_price",
-                  "delivery_place", "delivery_date", "acceptance_criteria", "listed_products"]
+                  "delivery_place", "delivery_date", "acceptance_criteria", "paid_at",
+                  "listed_products"]
 
     @extend_schema(responses=ListedProductSerializer(many=True))
     def get_listed_products(self, obj) -> list[dict]:

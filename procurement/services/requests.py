@@ -41,6 +41,7 @@ from procurement.models import BudgetLine, PurchaseRequest
 from procurement.rules import ProcurementPerm
 from procurement.services.budget import budget_commit, budget_release
 from procurement.services.common import clean_text
+from procurement.services.ocds import release_record
 from procurement.signals import notice_changed
 from procurement.states import REQUEST_STATES, ProcurementAction
 
@@ -172,6 +173,7 @@ def request_publish(*, actor, request: PurchaseRequest) -> PurchaseRequest:
         transition(request, REQUEST_STATES, R.PUBLISHED, actor=actor,
                    action=ProcurementAction.REQUEST_PUBLISHED,
                    changes={"published_at": timezone.now()})
+        release_record(request=request, tag="tender")
         announce(notice_changed, request_id=request.pk)
         enqueue(NOTIFY_SUPPLIER_TASK, request.pk)
     return request
@@ -209,6 +211,7 @@ def request_supplier_decline(*, actor, request: PurchaseRequest, reason) -> Purc
                    action=ProcurementAction.REQUEST_SUPPLIER_DECLINED,
                    changes={"supplier_decided_by": actor, "supplier_decided_at": timezone.now(),
                             "decline_reason": reason, "committed_amount": 0})
+        release_record(request=request, tag="tenderUpdate")
         announce(notice_changed, request_id=request.pk)
     return request
 
@@ -236,6 +239,7 @@ def request_agree_price(*, actor, request: PurchaseRequest, price, cost_referenc
                             "price_agreed_by": actor, "price_agreed_at": timezone.now(),
                             "committed_amount": amount.amount},
                    data={"price": str(amount.amount)})
+        release_record(request=request, tag="award")
         announce(notice_changed, request_id=request.pk)
     return request
 
@@ -252,5 +256,6 @@ def request_cancel(*, actor, request: PurchaseRequest, reason) -> PurchaseReques
                    action=ProcurementAction.REQUEST_CANCELLED,
                    changes={"cancel_reason": reason, "committed_amount": 0})
         if fresh.published_at:
+            release_record(request=request, tag="tenderCancellation")
             announce(notice_changed, request_id=request.pk)
     return request

@@ -20,6 +20,11 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
+def _private_root(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+
+
+@pytest.fixture(autouse=True)
 def _english():
     with translation.override("en"):
         yield
@@ -99,3 +104,88 @@ def draft_kwargs(agency, line, product):
 @pytest.fixture
 def draft(officer, draft_kwargs):
     return request_draft(actor=officer, **draft_kwargs)
+
+
+# --- contracts: a request with its price agreed, and the people who sign ---------------
+
+
+@pytest.fixture
+def agreed(draft, approver, officer, supplier):
+    from procurement.services.requests import (
+        request_agree_price,
+        request_approve,
+        request_publish,
+        request_supplier_accept,
+    )
+
+    request_approve(actor=approver, request=draft)
+    request_publish(actor=officer, request=draft)
+    request_supplier_accept(actor=supplier, request=draft)
+    request_agree_price(actor=officer, request=draft, price="250000.00",
+                        cost_reference="材料与装配成本 210000 元")
+    draft.refresh_from_db()
+    return draft
+
+
+@pytest.fixture
+def buyer_signer(agency):
+    return member_of(agency, MembershipRole.BUYER_OFFICER, mfa=True, display_name="王采购")
+
+
+@pytest.fixture
+def approver_signer(agency):
+    return member_of(agency, MembershipRole.APPROVER, mfa=True, display_name="李审批")
+
+
+@pytest.fixture
+def supplier_signer(maker_org):
+    return member_of(maker_org, MembershipRole.MEMBER, mfa=True, display_name="张工程师")
+
+
+@pytest.fixture
+def contract(agreed, officer):
+    from procurement.services.contracts import contract_generate
+
+    return contract_generate(actor=officer, request=agreed)
+
+
+@pytest.fixture
+def signed(contract, buyer_signer, supplier_signer):
+    from procurement.services.contracts import contract_sign
+
+    contract_sign(actor=buyer_signer, contract=contract)
+    contract_sign(actor=supplier_signer, contract=contract)
+    contract.refresh_from_db()
+    contract.request.refresh_from_db()
+    return contract
+
+
+# --- delivery, acceptance, payment -------------------------------------------------------
+
+
+@pytest.fixture
+def delivered(signed, supplier):
+    from procurement.services.delivery import delivery_record
+
+    request = signed.request
+    delivery_record(actor=supplier, request=request, quantity=request.quantity,
+                    delivered_on=timezone.localdate(), note="已送达市南区")
+    request.refresh_from_db()
+    return request
+
+
+@pytest.fixture
+def accepted(delivered, officer):
+    from procurement.services.delivery import acceptance_record
+
+    acceptance_record(actor=officer, request=delivered, outcome="pass",
+                      experts=["赵专家", "钱专家", "孙专家"])
+    delivered.refresh_from_db()
+    return delivered
+
+
+@pytest.fixture
+def transfer_document():
+    from tests.catalog.factories import pdf_upload
+
+    return pdf_upload("treasury-transfer.pdf")
