@@ -142,15 +142,37 @@ def _back(campaign: Campaign, backers, count: int) -> int:
     return made
 
 
-def _end(campaign: Campaign, now) -> None:
-    """The deadline passed (moved to just now), then the chronograph's close."""
+def _end(campaign: Campaign, now, target: str) -> None:
+    """The deadline passed (moved to just now), then the chronograph's close. A funded
+    campaign is settled after the commit, in the worker; one shown sending or having
+    sent its rewards gets there once settled (``demo_fulfil``)."""
     Campaign.objects.filter(pk=campaign.pk).update(ends_at=now - timedelta(seconds=1))
     campaign.refresh_from_db()
     campaign_close(campaign=campaign, now=now)
-    if campaign.status == S.FUNDED and campaign.funding_model != FundingModel.FLEXIBLE:
+    if campaign.status != S.FUNDED:
+        return
+    if target in (S.FULFILLING, S.FULFILLED):
+        enqueue("crowdfunding.tasks.demo_fulfil", campaign.pk, target == S.FULFILLED)
+    elif campaign.funding_model != FundingModel.FLEXIBLE:
         for part in range(settlement_processes()):
             enqueue("crowdfunding.tasks.settlement_run", campaign.pk, part,
                     settlement_processes())
+
+
+def demo_fulfil(*, campaign_id: int, fulfilled: bool) -> str:
+    """Settle a demo campaign (outside any transaction), then start sending its rewards
+    and, when asked, mark them sent, as its maker."""
+    from crowdfunding.services.settlement import settlement_run
+
+    settlement_run(campaign_id=campaign_id)
+    campaign = Campaign.objects.get(pk=campaign_id)
+    maker = (Membership.objects.filter(organisation_id=campaign.organisation_id,
+                                       role=MembershipRole.OWNER).order_by("pk").first().user)
+    if campaign.status == S.FUNDED:
+        campaign_start_fulfilment(actor=maker, campaign=campaign)
+    if fulfilled and campaign.status == S.FULFILLING:
+        campaign_mark_fulfilled(actor=maker, campaign=campaign)
+    return campaign.status
 
 
 def _build(spec, organisation, maker, staff, backers, now) -> Campaign:
@@ -195,11 +217,7 @@ def _build(spec, organisation, maker, staff, backers, now) -> Campaign:
         campaign_cancel(actor=maker, campaign=campaign,
                         reason="核心部件供应商停产。Our key component supplier stopped production.")
         return campaign
-    _end(campaign, now)
-    if target in (S.FULFILLING, S.FULFILLED):
-        campaign_start_fulfilment(actor=maker, campaign=campaign)
-    if target == S.FULFILLED:
-        campaign_mark_fulfilled(actor=maker, campaign=campaign)
+    _end(campaign, now, target)
     return campaign
 
 

@@ -33,3 +33,9 @@ class TierChangeHurtsBackers(ConflictError):
 class StockBusy(ConflictError):
     code = "tier_busy"
     default_message = _("Many people are backing this reward right now; try again.")
+
+
+class SettlementPending(ConflictError):
+    code = "settlement_pending"
+    default_message = _("Backers' cards are still being charged; start sending rewards once "
+                        "every pledge is settled.")

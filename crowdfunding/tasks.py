@@ -11,3 +11,10 @@ def settlement_run(campaign_id: int, part: int = 0, parts: int = 1) -> dict:
     from crowdfunding.services.settlement import settlement_run as run
 
     return run(campaign_id=campaign_id, part=part, parts=parts)
+
+
+@app.task(name="crowdfunding.tasks.demo_fulfil", base=TransactionAwareTask)
+def demo_fulfil(campaign_id: int, fulfilled: bool) -> str:
+    from crowdfunding.demo import demo_fulfil as fulfil
+
+    return fulfil(campaign_id=campaign_id, fulfilled=fulfilled)

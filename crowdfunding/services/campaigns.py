@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
-from crowdfunding.errors import CrowdfundingValidationError
+from crowdfunding.errors import CrowdfundingValidationError, SettlementPending
 from crowdfunding.models import Campaign, FundingModel, Pledge
 from crowdfunding.rules import CrowdfundingPerm
 from crowdfunding.services.common import clean_int, clean_money, clean_text, default_fees
@@ -320,7 +320,13 @@ def campaign_cancel(*, actor, campaign: Campaign, reason: str) -> Campaign:
 
 
 def campaign_start_fulfilment(*, actor, campaign: Campaign) -> Campaign:
+    """The maker starts sending rewards: only once settlement has charged (or dropped)
+    every pledge, so nobody gets a reward for a card that was never charged."""
     require_perm(actor, CrowdfundingPerm.CHANGE_CAMPAIGN, campaign)
+    # (a flexible campaign charged each pledge when it was made)
+    if campaign.funding_model != FundingModel.FLEXIBLE and campaign.pledges.filter(
+            status__in=[Pledge.Status.ACTIVE, Pledge.Status.CHARGING]).exists():
+        raise SettlementPending()
     return _listed(transition(campaign, CAMPAIGN_STATES, S.FULFILLING, actor=actor,
                       action=CrowdfundingAction.CAMPAIGN_FULFILLING))
 

@@ -1,7 +1,8 @@
 """The crowdfunding demo: campaigns of the demo makers in every state, with rewards and
-backers, each moved through the services (audited), one live campaign that ends a few
-minutes after the seed and is closed and settled by the chronograph; a second seed adds
-nothing."""
+backers, each moved through the services (audited); funded ones settled after the seed
+against the fake Stripe server (the tasks run eagerly after the commit), the ones sending
+rewards only once settled; one live campaign that ends a few minutes after the seed and
+is closed by the chronograph; a second seed adds nothing."""
 
 from datetime import timedelta
 
@@ -18,9 +19,9 @@ S = Campaign.Status
 
 
 @pytest.fixture
-def seeded(db, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False  # the settlement task is only enqueued here
+def seeded(transactional_db, payments_stripe):
     call_command("seed_demo", verbosity=0)
+    return payments_stripe
 
 
 def test_every_state_is_shown_with_backers_and_an_audit_trail(seeded):
@@ -37,6 +38,13 @@ def test_every_state_is_shown_with_backers_and_an_audit_trail(seeded):
     # the canceled campaign released its backers
     canceled = Campaign.objects.get(status=S.CANCELED)
     assert not Pledge.objects.filter(campaign=canceled, status=Pledge.Status.ACTIVE).exists()
+    # settled after the commit: every pledge of a campaign past funding charged, once
+    for campaign in Campaign.objects.filter(status__in=[S.FUNDED, S.FULFILLING, S.FULFILLED]):
+        pledges = Pledge.objects.filter(campaign=campaign)
+        assert pledges.exists()
+        assert set(pledges.values_list("status", flat=True)) == {Pledge.Status.CHARGED}
+    assert seeded.control.ledger()["count"] == Pledge.objects.filter(
+        status=Pledge.Status.CHARGED).count()
 
 
 def test_one_live_campaign_ends_minutes_after_the_seed_and_the_chronograph_closes_it(seeded):

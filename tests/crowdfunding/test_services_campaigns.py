@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from crowdfunding.deadlines import campaign_close_due, campaign_launch_due
-from crowdfunding.errors import CrowdfundingValidationError
+from crowdfunding.errors import CrowdfundingValidationError, SettlementPending
 from crowdfunding.models import Campaign, Pledge
 from crowdfunding.services.campaigns import (
     campaign_approve,
@@ -211,10 +211,17 @@ def test_close_by_funding_model(model, threshold, amounts, outcome):
         action=f"crowdfunding.campaign.{outcome}", object_id=str(campaign.pk)).count() == 1
 
 
-def test_fulfilment_after_funding():
+def test_fulfilment_after_funding_once_every_pledge_is_settled():
     campaign = live_campaign(goal="100")
-    _pledge(campaign, "100")
+    pledge = _pledge(campaign, "100")
     campaign_close(campaign=campaign, now=campaign.ends_at)
+    # the card is not charged yet: no rewards go out
+    with pytest.raises(SettlementPending):
+        campaign_start_fulfilment(actor=campaign.maker, campaign=campaign)
+    Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.CHARGING)
+    with pytest.raises(SettlementPending):
+        campaign_start_fulfilment(actor=campaign.maker, campaign=campaign)
+    Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.CHARGED)
     campaign_start_fulfilment(actor=campaign.maker, campaign=campaign)
     campaign_mark_fulfilled(actor=campaign.maker, campaign=campaign)
     assert campaign.status == S.FULFILLED
