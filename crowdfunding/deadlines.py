@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 
 from crowdfunding.models import Campaign, FundingModel, Pledge
 from crowdfunding.services.campaigns import campaign_close, campaign_launch
+from crowdfunding.services.payouts import PAST_FUNDING, UNSETTLED, campaign_payout_request
 from crowdfunding.services.settlement import pledge_drop, settlement_processes
 from marketplace.core.chronograph import deadline_handler, process_due
 from marketplace.core.tasks import enqueue
@@ -72,3 +73,14 @@ def settlement_resume_due(now: datetime) -> int:
 def pledge_drop_due(now: datetime) -> int:
     due = Pledge.objects.filter(status=Pledge.Status.PAYMENT_FAILED, fix_until__lte=now)
     return process_due(due.order_by("pk"), lambda p: pledge_drop(pledge=p, now=now))
+
+
+@deadline_handler("crowdfunding.campaign_payout")
+def campaign_payout_due(now: datetime) -> int:
+    """Campaigns past funding, every pledge settled, no payout yet: request it (staff then
+    approve it in the payments core). A maker whose payout account cannot receive money
+    yet is offered again at the next tick."""
+    unsettled = Pledge.objects.filter(campaign_id=OuterRef("pk"), status__in=UNSETTLED)
+    due = (Campaign.objects.filter(status__in=PAST_FUNDING, payout__isnull=True)
+           .exclude(Exists(unsettled)))
+    return process_due(due.order_by("pk"), lambda c: campaign_payout_request(campaign=c))

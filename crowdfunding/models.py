@@ -89,6 +89,9 @@ class Campaign(models.Model):
     cancel_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
+    # the money released to the maker once every pledge is settled (staff approve it)
+    payout = models.OneToOneField("payments.Payout", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -171,6 +174,7 @@ class Pledge(models.Model):
         CHARGED = "charged", _("Charged")
         PAYMENT_FAILED = "payment_failed", _("Payment failed: fix it within the window")
         DROPPED = "dropped", _("Dropped (payment not fixed)")
+        REFUNDED = "refunded", _("Refunded (the campaign was not funded after all)")
 
     # statuses that hold a unit (a dropped pledge gave its unit back)
     HOLDING_STATUSES = (Status.PENDING, Status.ACTIVE, Status.CHARGING, Status.CHARGED,

@@ -32,6 +32,9 @@ class CrowdfundingAction(AuditAction):
     PLEDGE_CHARGED = "crowdfunding.pledge.charged"
     PLEDGE_PAYMENT_FAILED = "crowdfunding.pledge.payment_failed"
     PLEDGE_DROPPED = "crowdfunding.pledge.dropped"
+    PLEDGE_REFUNDED = "crowdfunding.pledge.refunded"
+    CAMPAIGN_FAILED_AFTER_DROPS = "crowdfunding.campaign.failed_after_drops"
+    CAMPAIGN_PAYOUT_REQUESTED = "crowdfunding.campaign.payout_requested"
 
 
 C = Campaign.Status
@@ -48,7 +51,9 @@ CAMPAIGN_STATES = StateMachine(
         C.CHANGES_REQUESTED: {C.DRAFT, C.CANCELED},
         C.APPROVED: {C.LIVE, C.CANCELED},
         C.LIVE: {C.FUNDED, C.FAILED, C.CANCELED},
-        C.FUNDED: {C.FULFILLING},
+        # dropped pledges took an all-or-nothing or threshold campaign below what it
+        # needed: it fails after all and every charge is refunded
+        C.FUNDED: {C.FULFILLING, C.FAILED},
         C.FULFILLING: {C.FULFILLED},
     },
     labels=dict(C.choices),
@@ -71,12 +76,14 @@ P = Pledge.Status
 #   active -> canceled (the unit goes back; a flexible charge is refunded)
 #   settlement: active -> charging -> charged | payment_failed;
 #   payment_failed -> charged (fixed in the window) | dropped (the unit goes back)
+#   charged -> refunded (drops sank the campaign after all)
 PLEDGE_STATES = StateMachine(
     name="crowdfunding.pledge",
     transitions={P.PENDING: {P.ACTIVE, P.FAILED, P.CANCELED},
                  P.ACTIVE: {P.CANCELED, P.CHARGING},
                  P.CHARGING: {P.CHARGED, P.PAYMENT_FAILED},
-                 P.PAYMENT_FAILED: {P.CHARGED, P.DROPPED}},
+                 P.PAYMENT_FAILED: {P.CHARGED, P.DROPPED},
+                 P.CHARGED: {P.REFUNDED}},
     labels=dict(P.choices),
     refusals={
         (P.CANCELED, ANY): _("This pledge was canceled."),

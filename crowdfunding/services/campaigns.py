@@ -325,7 +325,8 @@ def campaign_start_fulfilment(*, actor, campaign: Campaign) -> Campaign:
     require_perm(actor, CrowdfundingPerm.CHANGE_CAMPAIGN, campaign)
     # (a flexible campaign charged each pledge when it was made)
     if campaign.funding_model != FundingModel.FLEXIBLE and campaign.pledges.filter(
-            status__in=[Pledge.Status.ACTIVE, Pledge.Status.CHARGING]).exists():
+            status__in=[Pledge.Status.ACTIVE, Pledge.Status.CHARGING,
+                        Pledge.Status.PAYMENT_FAILED]).exists():
         raise SettlementPending()
     return _listed(transition(campaign, CAMPAIGN_STATES, S.FULFILLING, actor=actor,
                       action=CrowdfundingAction.CAMPAIGN_FULFILLING))

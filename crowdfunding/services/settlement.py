@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from crowdfunding.models import Campaign, FundingModel, Pledge
+from crowdfunding.services.payouts import campaign_recheck_goal
 from crowdfunding.services.stock import stock_give_back
 from crowdfunding.signals import campaign_changed
 from crowdfunding.states import PLEDGE_STATES, CrowdfundingAction
@@ -140,6 +141,8 @@ def pledge_drop(*, pledge: Pledge, now: datetime) -> Pledge:
     if pledge.tier_id is not None and pledge.stock_shard is not None:
         stock_give_back(tier_id=pledge.tier_id, shard=pledge.stock_shard)
     announce(campaign_changed, campaign_id=pledge.campaign_id)
+    # the drop may take the campaign below its goal: then it fails and everyone is refunded
+    campaign_recheck_goal(campaign=pledge.campaign)
     return pledge
 
 
