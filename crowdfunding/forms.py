@@ -66,6 +66,16 @@ class PledgeForm(forms.Form):
         self.fields["payment_method"].choices = [(c.pk, _card_label(c)) for c in cards]
 
 
+class PledgeFixForm(forms.Form):
+    """Pay a declined pledge again with one of the person's own active cards."""
+
+    payment_method = forms.TypedChoiceField(label=_("Card"), coerce=int)
+
+    def __init__(self, *args, cards=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payment_method"].choices = [(c.pk, _card_label(c)) for c in cards]
+
+
 class PledgeChangeForm(forms.Form):
     """Change the reward, the amount or anonymity of an open pledge."""
 

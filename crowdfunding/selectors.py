@@ -191,10 +191,13 @@ def campaign_funding_by_day(campaign: Campaign) -> list[FundingDay]:
 
 
 def pledges_needing_action(user) -> QuerySet[Pledge]:
-    """A backer's pledges that need them: a failed payment, or an open pledge whose card
-    is no longer active."""
+    """A backer's pledges that need them: a failed payment, a declined charge in its fix
+    window, or an open pledge whose card is no longer active."""
+    from django.utils import timezone
+
     return pledges_of_backer(user).filter(
         Q(status=Pledge.Status.FAILED, campaign__status=Campaign.Status.LIVE)
+        | Q(status=Pledge.Status.PAYMENT_FAILED, fix_until__gt=timezone.now())
         | (Q(status__in=Pledge.HOLDING_STATUSES)
            & ~Q(payment_method__status=SavedPaymentMethod.Status.ACTIVE)))
 

@@ -33,6 +33,7 @@ class CrowdfundingAction(AuditAction):
     PLEDGE_PAYMENT_FAILED = "crowdfunding.pledge.payment_failed"
     PLEDGE_DROPPED = "crowdfunding.pledge.dropped"
     PLEDGE_REFUNDED = "crowdfunding.pledge.refunded"
+    PLEDGE_RETRIED = "crowdfunding.pledge.retried"
     CAMPAIGN_FAILED_AFTER_DROPS = "crowdfunding.campaign.failed_after_drops"
     CAMPAIGN_PAYOUT_REQUESTED = "crowdfunding.campaign.payout_requested"
 

@@ -18,3 +18,17 @@ def demo_fulfil(campaign_id: int, fulfilled: bool) -> str:
     from crowdfunding.demo import demo_fulfil as fulfil
 
     return fulfil(campaign_id=campaign_id, fulfilled=fulfilled)
+
+
+@app.task(name="crowdfunding.tasks.pledge_notify", base=TransactionAwareTask)
+def pledge_notify(pledge_id: int) -> bool:
+    from crowdfunding.services.notices import pledge_notify as notify
+
+    return notify(pledge_id=pledge_id)
+
+
+@app.task(name="crowdfunding.tasks.campaign_notify_backers", base=TransactionAwareTask)
+def campaign_notify_backers(campaign_id: int) -> int:
+    from crowdfunding.services.notices import campaign_notify_backers as notify
+
+    return notify(campaign_id=campaign_id)

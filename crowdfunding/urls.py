@@ -8,6 +8,7 @@ urlpatterns = [
     path("pledges/", pledges.pledge_list, name="pledge_list"),
     path("pledges/<int:pk>/", pledges.pledge_change_page, name="pledge_change"),
     path("pledges/<int:pk>/cancel/", pledges.pledge_cancel_page, name="pledge_cancel"),
+    path("pledges/<int:pk>/fix/", pledges.pledge_fix_page, name="pledge_fix"),
     path("mine/", manage.my_campaigns, name="my_campaigns"),
     path("new/", manage.campaign_create_page, name="campaign_create"),
     path("review/", review.review_queue_page, name="review_queue"),

@@ -33,10 +33,12 @@ from marketplace.core.audit import audit_log
 from marketplace.core.money import Money
 from marketplace.core.permissions import require_perm
 from marketplace.core.signals import announce
+from marketplace.core.tasks import enqueue
 from marketplace.core.transitions import transition
 from marketplace.core.validation import clean_reason, refuse_unknown_fields
 
 S = Campaign.Status
+NOTIFY_BACKERS = "crowdfunding.tasks.campaign_notify_backers"
 EDITABLE_FIELDS = ("title", "summary", "story", "goal_amount", "currency", "duration_days",
                    "funding_model", "threshold_percent", "launch_at", "products")
 
@@ -295,6 +297,7 @@ def campaign_close(*, campaign: Campaign, now: datetime) -> Campaign:
                    changes={"closed_at": now},
                    data={"pledged": str(pledged.amount), "backers": backers})
         announce(campaign_changed, campaign_id=campaign.pk)
+        enqueue(NOTIFY_BACKERS, campaign.pk)  # every backer told the outcome, after commit
         _listed(campaign)
     return campaign
 

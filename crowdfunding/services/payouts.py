@@ -24,13 +24,14 @@ from decimal import Decimal
 from django.db import transaction
 
 from crowdfunding.models import Campaign, FundingModel, Pledge
-from crowdfunding.services.campaigns import _listed, campaign_outcome
+from crowdfunding.services.campaigns import NOTIFY_BACKERS, _listed, campaign_outcome
 from crowdfunding.services.stock import stock_give_back
 from crowdfunding.signals import campaign_changed
 from crowdfunding.states import CAMPAIGN_STATES, PLEDGE_STATES, CrowdfundingAction
 from marketplace.core.audit import audit_log
 from marketplace.core.money import Money
 from marketplace.core.signals import announce
+from marketplace.core.tasks import enqueue
 from marketplace.core.transitions import transition
 from marketplace.payments.errors import PayoutAccountNotReady
 from marketplace.payments.ledger.posting import held_in_escrow
@@ -88,6 +89,7 @@ def campaign_recheck_goal(*, campaign: Campaign) -> Campaign:
                 stock_give_back(tier_id=pledge.tier_id, shard=pledge.stock_shard)
         announce(campaign_changed, campaign_id=locked.pk)
         _listed(locked)
+        enqueue(NOTIFY_BACKERS, locked.pk)
     campaign.refresh_from_db()
     return campaign
 

@@ -39,6 +39,7 @@ from crowdfunding.services.stock import stock_give_back
 from crowdfunding.signals import campaign_changed
 from crowdfunding.states import PLEDGE_STATES, CrowdfundingAction
 from marketplace.core.signals import announce
+from marketplace.core.tasks import enqueue
 from marketplace.core.transitions import transition
 from marketplace.payments.errors import PaymentsUnavailable
 from marketplace.payments.models import PaymentAttempt
@@ -50,6 +51,7 @@ P = Pledge.Status
 A = PaymentAttempt.Status
 FIX_WINDOW = timedelta(days=7)
 BATCH = 100
+NOTIFY_PLEDGE = "crowdfunding.tasks.pledge_notify"
 
 
 def settlement_rate() -> float:
@@ -125,6 +127,7 @@ def pledge_charge_settle(*, pledge_id: int, now: datetime | None = None) -> Pled
                        changes={"fix_until": now + FIX_WINDOW},
                        data={"attempt": attempt.pk,
                              "code": attempt.decline_code or attempt.failure_code})
+            enqueue(NOTIFY_PLEDGE, pledge.pk)  # the backer is told, after the commit
         # Nothing public changed: a pledge being settled, charged or in its fix window
         # counts as pledged and holds its unit (no campaign_changed, so no live push per
         # charge of a settlement).

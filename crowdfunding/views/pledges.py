@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 
 from crowdfunding import selectors
 from crowdfunding.errors import CampaignNotOpen
-from crowdfunding.forms import PledgeChangeForm, PledgeForm
+from crowdfunding.forms import PledgeChangeForm, PledgeFixForm, PledgeForm
 from crowdfunding.models import Campaign, FundingModel, Pledge
 from crowdfunding.rules import CrowdfundingPerm
+from crowdfunding.services.fix import FixWindowClosed, pledge_fixable, pledge_payment_retry
 from crowdfunding.services.pledges import pledge_cancel, pledge_create, pledge_update
 from marketplace.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from marketplace.core.pages import domain_errors_as_http, show_error_on_form
@@ -169,3 +170,41 @@ def pledge_cancel_page(request, pk):
         return response
     messages.success(request, _("Your pledge is canceled."))
     return redirect("crowdfunding:pledge_list")
+
+
+@login_required
+@domain_errors_as_http
+def pledge_fix_page(request, pk):
+    """The fix window: a declined pledge paid again, on the page (the bank's own page when
+    it asks for 3-D Secure), until the window ends."""
+    pledge = selectors.pledge_get_for_viewer(user=request.user, pk=pk)
+    if not pledge_fixable(pledge):
+        raise FixWindowClosed()
+    cards = _active_cards(request.user)
+    form = PledgeFixForm(request.POST or None, cards=cards,
+                         initial={"payment_method": pledge.payment_method_id})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                pledge = pledge_payment_retry(
+                    actor=request.user, pledge=pledge,
+                    payment_method=form.cleaned_data["payment_method"],
+                    return_url=request.build_absolute_uri(request.path))
+            except (PermissionDeniedError, NotFoundError):
+                raise
+            except DomainError as exc:
+                status = show_error_on_form(form, exc)
+            else:
+                if pledge.status == Pledge.Status.CHARGED:
+                    messages.success(request, _("Thank you: your payment went through."))
+                    return redirect("crowdfunding:pledge_list")
+                if pledge.attempt is not None and pledge.attempt.next_action_url:
+                    return redirect(pledge.attempt.next_action_url)
+                messages.info(request, _("Your payment waits for your bank's answer."))
+                return redirect("crowdfunding:pledge_list")
+        else:
+            status = 400
+    return render(request, "crowdfunding/pledge_fix.html", {
+        "pledge": pledge, "campaign": pledge.campaign, "form": form, "cards": cards,
+    }, status=status)
