@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FEATURE_APPS = ("catalog", "crowdfunding", "procurement", "search")
+FEATURE_APPS = ("catalog", "crowdfunding", "procurement", "search", "vouchers")
 SHAPE = ("states.py", "errors.py", "services", "selectors.py", "rules.py", "deadlines.py",
          "tasks.py", "api", "views")
 # notifications is the core's delivery channel (store, mail, push), with no state machine,

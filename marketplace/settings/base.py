@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "catalog",
     "crowdfunding",
     "procurement",
+    "vouchers",
     "search",
 ]
 
