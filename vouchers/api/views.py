@@ -37,7 +37,7 @@ from vouchers.services.applications import voucher_apply, voucher_issue, voucher
 from vouchers.services.pilot import pilot_admit, pilot_apply, pilot_refuse, pilot_suspend
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class VoucherReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
@@ -94,9 +94,9 @@ def _pilot_action(service, input_serializer=None, summary=""):
 
 
 PilotAdmitApi = _pilot_action(pilot_admit, summary="Admit a makerspace to the pilot (staff)")
-PilotRefuseApi = _pilot_action(pilot_refuse, ReasonInputSerializer,
+PilotRefuseApi = _pilot_action(pilot_refuse, VoucherReasonInputSerializer,
                                "Refuse a makerspace's pilot application (staff)")
-PilotSuspendApi = _pilot_action(pilot_suspend, ReasonInputSerializer,
+PilotSuspendApi = _pilot_action(pilot_suspend, VoucherReasonInputSerializer,
                                 "Suspend a makerspace from the pilot (staff)")
 
 
@@ -193,13 +193,13 @@ class ApplicationIssueApi(APIView):
 class ApplicationRefuseApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ReasonInputSerializer,
+    @extend_schema(request=VoucherReasonInputSerializer,
                    responses={200: VoucherApplicationOutputSerializer,
                               **error_responses(400, 403, 404, 409)},
                    summary="Refuse an application with a reason (the makerspace)")
     def post(self, request, pk: int):
         application = application_get_for_viewer(user=request.user, pk=pk)
-        data = ReasonInputSerializer(data=request.data)
+        data = VoucherReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         voucher_refuse(actor=request.user, application=application,
                        reason=data.validated_data["reason"])
