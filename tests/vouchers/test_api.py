@@ -135,3 +135,11 @@ def test_the_operations_are_in_the_schema(api_client):
                  "/api/vouchers/applications/{id}/refuse/", "/api/vouchers/mine/",
                  "/api/vouchers/makerspaces/{slug}/cap/", "/api/vouchers/pilot/"):
         assert path in paths, path
+
+
+def test_a_refusal_reads_in_chinese(api_client, admission, maker):
+    api_client.force_authenticate(maker)
+    answer = api_client.post(url("applications"), body(category="marketing"), format="json",
+                             HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert answer.status_code == 400
+    assert answer.json()["detail"].startswith("创新券项目没有服务类别")
