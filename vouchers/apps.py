@@ -8,4 +8,4 @@ class VouchersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from vouchers import rules, states  # noqa: F401  (register rules and audit codes)
+        from vouchers import deadlines, rules, states  # noqa: F401  (register rules, codes, handlers)

@@ -42,3 +42,36 @@ class Ineligible(ConflictError):
 
     code = "ineligible"
     default_message = _("The applicant is not eligible for a voucher.")
+
+
+class ProviderNotVerified(ConflictError):
+    code = "provider_not_verified"
+    default_message = _("Staff have not verified this service provider yet.")
+
+
+class RelatedParty(ConflictError):
+    code = "related_party"
+    default_message = _(
+        "A voucher cannot pay for a service of the recipient's own organisation, of an "
+        "organisation sharing a person with it, or of the issuing makerspace's operator."
+    )
+
+
+class AboveBalance(ConflictError):
+    code = "above_balance"
+    default_message = _("The voucher's balance is not enough for this amount.")
+
+
+class AboveShare(VoucherValidationError):
+    code = "above_share"
+    default_message = _("A voucher may cover only part of this service's price.")
+
+
+class VoucherNotUsable(ConflictError):
+    code = "voucher_not_usable"
+    default_message = _("This voucher cannot be used.")
+
+
+class InvoiceRequired(VoucherValidationError):
+    code = "invoice_required"
+    default_message = _("A redemption claim needs the invoice.")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Organisation
 from marketplace.core.money import amount_field, money_attribute
+from marketplace.core.storage import private_storage
 
 
 class Programme(models.Model):
@@ -243,6 +244,9 @@ class Voucher(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     issued_at = models.DateTimeField(_("issued at"))
+    # what was left unspent when the voucher lapsed (moved out of the balance)
+    lapsed_amount = amount_field(_("lapsed"), default=0)
+    lapsed = money_attribute("lapsed_amount", "currency")
 
     class Meta:
         verbose_name = _("voucher")
@@ -259,3 +263,112 @@ class Voucher(models.Model):
 
     def __str__(self):
         return f"{self.recipient} {self.amount}"
+
+
+class Service(models.Model):
+    """A service a verified service provider offers under one of the programme's
+    categories, at a price."""
+
+    provider = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="voucher_services",
+        verbose_name=_("service provider"),
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="services",
+        verbose_name=_("programme"),
+    )
+    category = models.CharField(_("service category"), max_length=50)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    price_amount = amount_field(_("price"))
+    currency = models.CharField(_("currency"), max_length=3)
+    price = money_attribute("price_amount", "currency")
+    is_active = models.BooleanField(_("offered"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("voucher service")
+        ordering = ["provider", "category", "name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price_amount__gt=0),
+                                   name="voucher_service_price_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+def invoice_path(instance, filename):
+    return f"vouchers/invoices/{instance.pk}/{filename}"
+
+
+class VoucherOrder(models.Model):
+    """A maker's order of a service, paid partly or wholly with a voucher. The voucher
+    part was taken from the balance when ordering (under the voucher's row lock); the
+    rest is paid by card or outside the platform, and recorded."""
+
+    class Status(models.TextChoices):
+        ORDERED = "ordered", _("Ordered")
+        DELIVERED = "delivered", _("Delivered")
+        CONFIRMED = "confirmed", _("Confirmed by the maker")
+        CLAIMED = "claimed", _("Redemption claimed")
+        REDEEMED = "redeemed", _("Redeemed")
+
+    class RestPayment(models.TextChoices):
+        NONE = "none", _("Nothing left to pay")
+        CARD = "card", _("By card on the platform")
+        OUTSIDE = "outside", _("Outside the platform")
+
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="orders",
+                                verbose_name=_("voucher"))
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="orders",
+                                verbose_name=_("service"))
+    provider = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="voucher_orders",
+        verbose_name=_("service provider"),
+    )
+    price_amount = amount_field(_("price"))
+    voucher_amount = amount_field(_("paid with the voucher"))
+    rest_amount = amount_field(_("rest of the price"))
+    currency = models.CharField(_("currency"), max_length=3)
+    price = money_attribute("price_amount", "currency")
+    voucher_part = money_attribute("voucher_amount", "currency")
+    rest = money_attribute("rest_amount", "currency")
+    rest_payment = models.CharField(_("rest paid"), max_length=20, choices=RestPayment.choices)
+    # through vouchers.states.ORDER_STATES only
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.ORDERED, db_index=True)
+    ordered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    invoice = models.FileField(upload_to=invoice_path, storage=private_storage,
+                               max_length=200, blank=True)
+    invoice_number = models.CharField(_("invoice number"), max_length=100, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    redeemed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("voucher order")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(voucher_amount__gt=0)
+                & models.Q(voucher_amount__lte=models.F("price_amount"))
+                & models.Q(rest_amount=models.F("price_amount") - models.F("voucher_amount")),
+                name="voucher_order_parts_add_up",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.service} ({self.voucher_part})"

@@ -13,6 +13,14 @@ class VouchersPerm(PermissionName):
     VIEW_APPLICATION = "vouchers.view_application"
     VIEW_VOUCHER = "vouchers.view_voucher"
     VIEW_CAP = "vouchers.view_cap"
+    MANAGE_SERVICES = "vouchers.manage_services"
+    ORDER_SERVICE = "vouchers.order_service"
+    VIEW_ORDER = "vouchers.view_order"
+    DELIVER_ORDER = "vouchers.deliver_order"
+    CONFIRM_ORDER = "vouchers.confirm_order"
+    CLAIM_REDEMPTION = "vouchers.claim_redemption"
+    APPROVE_REDEMPTION = "vouchers.approve_redemption"
+    VIEW_INVOICE = "vouchers.view_invoice"
 
 
 class VouchersAction(AuditAction):
@@ -27,3 +35,9 @@ class VouchersAction(AuditAction):
     VOUCHER_ISSUED = "vouchers.voucher.issued"
     VOUCHER_SPENT = "vouchers.voucher.spent"
     VOUCHER_LAPSED = "vouchers.voucher.lapsed"
+    SERVICE_CREATED = "vouchers.service.created"
+    ORDER_PLACED = "vouchers.order.placed"
+    ORDER_DELIVERED = "vouchers.order.delivered"
+    ORDER_CONFIRMED = "vouchers.order.confirmed"
+    ORDER_CLAIMED = "vouchers.order.claimed"
+    ORDER_REDEEMED = "vouchers.order.redeemed"

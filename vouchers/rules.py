@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from marketplace.accounts.models import MembershipRole
+from marketplace.accounts.models import MembershipRole, OrganisationKind
 from marketplace.accounts.rules import is_org_member, organisation_ids_of
 from marketplace.core.permissions import permission_rule
 from vouchers.names import VouchersPerm
 
 OPERATOR_ROLES = frozenset({MembershipRole.OWNER, MembershipRole.MEMBER})
 MAKER_ROLES = frozenset({MembershipRole.OWNER, MembershipRole.MEMBER})
+PROVIDER_ROLES = frozenset({MembershipRole.OWNER, MembershipRole.MEMBER})
 
 
 def operates(user, makerspace) -> bool:
@@ -106,3 +107,66 @@ def _view_voucher_scope(user, qs: QuerySet) -> QuerySet:
 @permission_rule(VouchersPerm.VIEW_CAP)
 def _view_cap(user, makerspace):
     return user.is_staff or operates(user, makerspace)
+
+
+def provides(user, provider) -> bool:
+    """``user`` acts for ``provider``: an owner or member of a service-provider
+    organisation (whether staff verified it is the services' rule, with its own message)."""
+    return (provider is not None and provider.kind == OrganisationKind.SERVICE_PROVIDER
+            and is_org_member(user, provider.pk, PROVIDER_ROLES))
+
+
+@permission_rule(VouchersPerm.MANAGE_SERVICES)
+def _manage_services(user, provider):
+    return provides(user, provider)
+
+
+@permission_rule(VouchersPerm.ORDER_SERVICE)
+def _order_service(user, voucher):
+    """The recipient, or an owner or member of the team or company it was issued to."""
+    return _sees_as_maker(user, voucher, voucher.recipient_id)
+
+
+@permission_rule(VouchersPerm.DELIVER_ORDER)
+def _deliver_order(user, order):
+    return provides(user, order.provider)
+
+
+@permission_rule(VouchersPerm.CONFIRM_ORDER)
+def _confirm_order(user, order):
+    return _sees_as_maker(user, order.voucher, order.voucher.recipient_id)
+
+
+@permission_rule(VouchersPerm.CLAIM_REDEMPTION)
+def _claim_redemption(user, order):
+    return provides(user, order.provider)
+
+
+@permission_rule(VouchersPerm.APPROVE_REDEMPTION)
+def _approve_redemption(user, order):
+    """The issuing makerspace's people, or the programme office (staff)."""
+    return user.is_staff or operates(user, order.voucher.makerspace)
+
+
+@permission_rule(VouchersPerm.VIEW_ORDER)
+def _view_order(user, order):
+    return (_approve_redemption(user, order) or provides(user, order.provider)
+            or _confirm_order(user, order))
+
+
+@_view_order.scope
+def _view_order_scope(user, qs: QuerySet) -> QuerySet:
+    if user.is_staff:
+        return qs
+    return qs.filter(
+        _operated_scope(user, "voucher__")
+        | Q(provider_id__in=organisation_ids_of(user, PROVIDER_ROLES))
+        | Q(voucher__recipient_id=user.pk)
+        | Q(voucher__organisation_id__in=organisation_ids_of(user, MAKER_ROLES))
+    )
+
+
+@permission_rule(VouchersPerm.VIEW_INVOICE)
+def _view_invoice(user, order):
+    """The invoice is private: the provider who sent it, the approving makerspace, staff."""
+    return _approve_redemption(user, order) or provides(user, order.provider)

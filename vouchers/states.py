@@ -4,7 +4,7 @@ codes."""
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.transitions import ANY, StateMachine
-from vouchers.models import PilotAdmission, Voucher, VoucherApplication
+from vouchers.models import PilotAdmission, Voucher, VoucherApplication, VoucherOrder
 from vouchers.names import VouchersAction  # noqa: F401  (the codes of these moves)
 
 P = PilotAdmission.Status
@@ -49,5 +49,29 @@ VOUCHER_STATES = StateMachine(
     refusals={
         (V.SPENT, ANY): (_("This voucher is spent."), "voucher_spent"),
         (V.LAPSED, ANY): (_("This voucher has lapsed."), "voucher_lapsed"),
+    },
+)
+
+OS = VoucherOrder.Status
+#   ordered -> delivered (provider) -> confirmed (maker) -> claimed (provider, invoice)
+#   -> redeemed (the makerspace approves the reimbursement)
+ORDER_STATES = StateMachine(
+    name="vouchers.order",
+    transitions={
+        OS.ORDERED: {OS.DELIVERED},
+        OS.DELIVERED: {OS.CONFIRMED},
+        OS.CONFIRMED: {OS.CLAIMED},
+        OS.CLAIMED: {OS.REDEEMED},
+    },
+    labels=dict(OS.choices),
+    refusals={
+        (ANY, OS.DELIVERED): (_("Only an open order can be delivered."), "not_ordered"),
+        (ANY, OS.CONFIRMED): (_("The maker confirms a delivered order only."), "not_delivered"),
+        (OS.CLAIMED, OS.CLAIMED): (_("Redemption of this order is already claimed."),
+                                 "already_claimed"),
+        (OS.REDEEMED, ANY): (_("This order is already redeemed."), "already_redeemed"),
+        (ANY, OS.CLAIMED): (_("Redemption is claimed once the maker confirmed the delivery."),
+                           "not_confirmed"),
+        (ANY, OS.REDEEMED): (_("A redemption is approved once it was claimed."), "not_claimed"),
     },
 )

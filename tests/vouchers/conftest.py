@@ -108,3 +108,35 @@ def application(apply, maker):
 
 
 REGISTERED = date(2025, 6, 15)  # 18 months later: 2026-12-15 is the last eligible day
+
+
+@pytest.fixture
+def provider_org(db):
+    return OrganisationFactory(kind=OrganisationKind.SERVICE_PROVIDER, name="青岛检测中心",
+                               verified=True)
+
+
+@pytest.fixture
+def provider(provider_org):
+    return member_of(provider_org, MembershipRole.MEMBER)
+
+
+@pytest.fixture
+def service(provider, provider_org, programme):
+    from vouchers.services.providers import service_create
+
+    return service_create(actor=provider, provider=provider_org, programme=programme,
+                          category="rd_design", name="结构设计", price="80000")
+
+
+@pytest.fixture
+def voucher(application, operator):
+    from vouchers.services.applications import voucher_issue
+
+    return voucher_issue(actor=operator, application=application)  # CNY 50,000, R&D
+
+
+def invoice_file(name="invoice.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4\n%test invoice\n", content_type="application/pdf")
