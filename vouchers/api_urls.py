@@ -1,5 +1,6 @@
 from django.urls import path
 
+from vouchers.api import orders
 from vouchers.api import views as api
 
 app_name = "vouchers-api"
@@ -20,4 +21,17 @@ urlpatterns = [
     path("vouchers/<int:pk>/", api.VoucherDetailApi.as_view(), name="voucher"),
     path("vouchers/makerspaces/<slug:slug>/cap/", api.MakerspaceCapApi.as_view(),
          name="makerspace-cap"),
+    path("vouchers/services/", orders.ServiceListCreateApi.as_view(), name="services"),
+    path("vouchers/orders/", orders.OrderListCreateApi.as_view(), name="orders"),
+    path("vouchers/orders/<int:pk>/", orders.OrderDetailApi.as_view(), name="order"),
+    path("vouchers/orders/<int:pk>/deliver/", orders.OrderDeliverApi.as_view(),
+         name="order-deliver"),
+    path("vouchers/orders/<int:pk>/confirm/", orders.OrderConfirmApi.as_view(),
+         name="order-confirm"),
+    path("vouchers/orders/<int:pk>/claim/", orders.RedemptionClaimApi.as_view(),
+         name="order-claim"),
+    path("vouchers/orders/<int:pk>/approve/", orders.RedemptionApproveApi.as_view(),
+         name="order-approve"),
+    path("vouchers/orders/<int:pk>/invoice/", orders.OrderInvoiceApi.as_view(),
+         name="order-invoice"),
 ]

@@ -13,7 +13,15 @@ from marketplace.core.errors import NotFoundError
 from marketplace.core.money import Money
 from marketplace.core.permissions import has_perm, require_perm, scope_for
 from vouchers.errors import NoProgramme
-from vouchers.models import IssuingAllowance, PilotAdmission, Programme, Voucher, VoucherApplication
+from vouchers.models import (
+    IssuingAllowance,
+    PilotAdmission,
+    Programme,
+    Service,
+    Voucher,
+    VoucherApplication,
+    VoucherOrder,
+)
 from vouchers.names import VouchersPerm
 from vouchers.rules import MAKER_ROLES
 
@@ -119,3 +127,50 @@ def makerspace_cap_for_viewer(*, user, makerspace: Makerspace, year: int) -> Cap
                                                 year=year).first()
     cap = allowance.cap if allowance is not None else programme.annual_cap
     return CapUse(year=year, cap=cap, used=makerspace_cap_used(makerspace, year, programme))
+
+
+def services_offered(*, programme: Programme, category: str | None = None,
+                     provider=None) -> QuerySet[Service]:
+    """Services makers may order: offered, of providers staff verified."""
+    qs = Service.objects.select_related("provider").filter(
+        programme=programme, is_active=True, provider__verification_status="verified"
+    )
+    if category:
+        qs = qs.filter(category=category)
+    if provider is not None:
+        qs = qs.filter(provider=provider)
+    return qs
+
+
+def service_get_offered(*, pk: int) -> Service:
+    service = Service.objects.select_related("provider", "programme").filter(
+        pk=pk, is_active=True, provider__verification_status="verified").first()
+    if service is None:
+        raise NotFoundError()
+    return service
+
+
+def _orders() -> QuerySet[VoucherOrder]:
+    return VoucherOrder.objects.select_related(
+        "voucher", "voucher__makerspace", "voucher__programme", "service", "provider"
+    )
+
+
+def order_get_for_viewer(*, user, pk: int) -> VoucherOrder:
+    order = _orders().filter(pk=pk).first()
+    if order is None or not has_perm(user, VouchersPerm.VIEW_ORDER, order):
+        raise NotFoundError()
+    return order
+
+
+def orders_list_for_viewer(*, user, status: str | None = None) -> QuerySet[VoucherOrder]:
+    qs = scope_for(user, VouchersPerm.VIEW_ORDER, _orders())
+    return qs.filter(status=status) if status else qs
+
+
+def order_invoice_for_viewer(*, user, pk: int) -> VoucherOrder:
+    """The order whose private invoice ``user`` may download, else NotFoundError."""
+    order = order_get_for_viewer(user=user, pk=pk)
+    if not order.invoice or not has_perm(user, VouchersPerm.VIEW_INVOICE, order):
+        raise NotFoundError()
+    return order

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from vouchers.models import PilotAdmission, Voucher, VoucherApplication
+from vouchers.models import PilotAdmission, Service, Voucher, VoucherApplication, VoucherOrder
 
 AMOUNT = {"max_digits": 20, "decimal_places": 4}
 
@@ -59,3 +59,29 @@ class CapOutputSerializer(serializers.Serializer):
     cap = serializers.DecimalField(**AMOUNT)
     used = serializers.DecimalField(**AMOUNT)
     remaining = serializers.DecimalField(**AMOUNT)
+
+
+class ServiceOutputSerializer(serializers.ModelSerializer):
+    provider = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    price = serializers.DecimalField(source="price_amount", **AMOUNT)
+
+    class Meta:
+        model = Service
+        fields = ["id", "provider", "category", "name", "description", "price", "currency"]
+
+
+class VoucherOrderOutputSerializer(serializers.ModelSerializer):
+    provider = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    price = serializers.DecimalField(source="price_amount", **AMOUNT)
+    voucher_part = serializers.DecimalField(source="voucher_amount", **AMOUNT)
+    rest = serializers.DecimalField(source="rest_amount", **AMOUNT)
+    has_invoice = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VoucherOrder
+        fields = ["id", "voucher", "service", "provider", "status", "price", "voucher_part",
+                  "rest", "rest_payment", "currency", "invoice_number", "has_invoice",
+                  "delivered_at", "confirmed_at", "claimed_at", "redeemed_at", "created_at"]
+
+    def get_has_invoice(self, obj) -> bool:
+        return bool(obj.invoice)
