@@ -46,6 +46,7 @@ urlpatterns = [
     path("catalog/", include("catalog.urls")),
     path("crowdfunding/", include("crowdfunding.urls")),
     path("procurement/", include("procurement.urls")),
+    path("vouchers/", include("vouchers.urls")),
     path("search/", include("search.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

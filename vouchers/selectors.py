@@ -23,7 +23,7 @@ from vouchers.models import (
     VoucherOrder,
 )
 from vouchers.names import VouchersPerm
-from vouchers.rules import MAKER_ROLES
+from vouchers.rules import MAKER_ROLES, OPERATOR_ROLES
 
 
 def programme_for_region(region: str | None = None) -> Programme:
@@ -174,3 +174,11 @@ def order_invoice_for_viewer(*, user, pk: int) -> VoucherOrder:
     if not order.invoice or not has_perm(user, VouchersPerm.VIEW_INVOICE, order):
         raise NotFoundError()
     return order
+
+
+def makerspaces_in_pilot_operated_by(*, user) -> QuerySet[Makerspace]:
+    """The makerspaces admitted to the pilot whose operator ``user`` acts for."""
+    return Makerspace.objects.filter(
+        operator_id__in=organisation_ids_of(user, OPERATOR_ROLES),
+        voucher_admissions__status=PilotAdmission.Status.ADMITTED,
+    ).distinct().order_by("name")

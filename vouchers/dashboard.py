@@ -1,0 +1,46 @@
+"""Dashboard panels of the voucher programme (registered from VouchersConfig.ready)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.core.dashboard import Link, Panel, dashboard_panel
+from marketplace.core.formatting import format_money
+from marketplace.core.locale import localized
+from vouchers.models import Voucher, VoucherApplication
+from vouchers.selectors import makerspace_cap_used, makerspaces_in_pilot_operated_by, my_vouchers
+
+PANEL_ITEMS = 5
+
+
+@dashboard_panel("vouchers.mine", order=60)
+def my_vouchers_panel(user) -> Panel | None:
+    vouchers = list(my_vouchers(user=user).filter(status=Voucher.Status.ACTIVE)[:PANEL_ITEMS])
+    if not vouchers:
+        return None
+    return Panel(
+        title=_("Your innovation vouchers"), count=len(vouchers),
+        items=[Link(localized(v.makerspace, "name"), reverse("vouchers:mine"),
+                    _("%(balance)s left") % {"balance": format_money(v.balance)})
+               for v in vouchers],
+        more=Link(_("All your vouchers"), reverse("vouchers:mine")),
+    )
+
+
+@dashboard_panel("vouchers.makerspaces", order=61)
+def issuing_panel(user) -> Panel | None:
+    spaces = list(makerspaces_in_pilot_operated_by(user=user)[:PANEL_ITEMS])
+    if not spaces:
+        return None
+    year = timezone.localdate().year
+    items = []
+    for space in spaces:
+        waiting = VoucherApplication.objects.filter(
+            makerspace=space, status=VoucherApplication.Status.SUBMITTED).count()
+        used = format_money(makerspace_cap_used(space, year))
+        items.append(Link(localized(space, "name"), reverse("vouchers:makerspace", args=[space.slug]),
+                          _("%(n)s to decide, %(used)s issued in %(year)s")
+                          % {"n": waiting, "used": used, "year": year}))
+    return Panel(title=_("Innovation vouchers you issue"), count=len(spaces), items=items)
