@@ -13,7 +13,7 @@ SHAPE = ("states.py", "errors.py", "services", "selectors.py", "rules.py", "dead
          "tasks.py", "api", "views")
 # notifications is the core's delivery channel (store, mail, push), with no state machine,
 # permission rules or deadlines of its own: it keeps single modules and is not listed.
-BUILT_APPS = ("marketplace/accounts", "marketplace/payments", "catalog", "procurement")
+BUILT_APPS = ("marketplace/accounts", "marketplace/payments", "catalog", "procurement", "vouchers")
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:

@@ -8,4 +8,4 @@ class VouchersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from vouchers import dashboard, deadlines, demo, navigation, rules, states  # noqa: F401
+        from vouchers import dashboard, deadlines, demo, navigation, rules, states, tasks  # noqa: F401

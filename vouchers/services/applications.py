@@ -17,6 +17,7 @@ from marketplace.core.audit import audit_log
 from marketplace.core.money import Money
 from marketplace.core.permissions import require_perm
 from marketplace.core.signals import announce
+from marketplace.core.tasks import enqueue
 from marketplace.core.transitions import transition
 from marketplace.core.validation import clean_reason
 from vouchers.errors import AboveCap, NotInPilot, UnknownCategory, VoucherValidationError
@@ -24,6 +25,7 @@ from vouchers.models import PilotAdmission, Programme, Voucher, VoucherApplicati
 from vouchers.names import VouchersAction, VouchersPerm
 from vouchers.services.allowance import allowance_take
 from vouchers.services.eligibility import check_eligible, is_registered_company
+from vouchers.services.notify import NOTIFY_APPLICANT_TASK
 from vouchers.signals import voucher_issued
 from vouchers.states import APPLICATION_STATES
 
@@ -176,15 +178,19 @@ def voucher_issue(*, actor, application: VoucherApplication, amount=None,
                    changes={"decided_by": actor, "decided_at": now},
                    data={"voucher": voucher.pk})
         announce(voucher_issued, voucher_id=voucher.pk)
+        enqueue(NOTIFY_APPLICANT_TASK, application.pk)
     return voucher
 
 
 def voucher_refuse(*, actor, application: VoucherApplication, reason: str) -> VoucherApplication:
     require_perm(actor, VouchersPerm.ISSUE_VOUCHER, application)
     reason = clean_reason(reason, missing=_("Give the reason for refusing the application."))
-    return transition(
-        application, APPLICATION_STATES, A.REFUSED, actor=actor,
-        action=VouchersAction.APPLICATION_REFUSED,
-        changes={"decided_by": actor, "decided_at": timezone.now(), "refusal_reason": reason},
-        data={"reason": reason},
-    )
+    with transaction.atomic():
+        transition(
+            application, APPLICATION_STATES, A.REFUSED, actor=actor,
+            action=VouchersAction.APPLICATION_REFUSED,
+            changes={"decided_by": actor, "decided_at": timezone.now(), "refusal_reason": reason},
+            data={"reason": reason},
+        )
+        enqueue(NOTIFY_APPLICANT_TASK, application.pk)
+    return application
