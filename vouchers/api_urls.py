@@ -21,6 +21,7 @@ urlpatterns = [
     path("vouchers/<int:pk>/", api.VoucherDetailApi.as_view(), name="voucher"),
     path("vouchers/makerspaces/<slug:slug>/cap/", api.MakerspaceCapApi.as_view(),
          name="makerspace-cap"),
+    path("vouchers/statistics/", api.StatisticsApi.as_view(), name="statistics"),
     path("vouchers/services/", orders.ServiceListCreateApi.as_view(), name="services"),
     path("vouchers/orders/", orders.OrderListCreateApi.as_view(), name="orders"),
     path("vouchers/orders/<int:pk>/", orders.OrderDetailApi.as_view(), name="order"),

@@ -21,6 +21,7 @@ class VouchersPerm(PermissionName):
     CLAIM_REDEMPTION = "vouchers.claim_redemption"
     APPROVE_REDEMPTION = "vouchers.approve_redemption"
     VIEW_INVOICE = "vouchers.view_invoice"
+    VIEW_STATISTICS = "vouchers.view_statistics"
 
 
 class VouchersAction(AuditAction):

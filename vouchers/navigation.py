@@ -12,7 +12,11 @@ from marketplace.core.navigation import ACCOUNT_MENU, nav_link
 
 
 @nav_link("vouchers.mine", order=40, menu=ACCOUNT_MENU)
-def my_vouchers_link(user) -> Link | None:
+def my_vouchers_link(user) -> list[Link] | None:
+    """Every signed-in person's vouchers; staff also the programme office."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Link(_("Innovation vouchers"), reverse("vouchers:mine"))
+    links = [Link(_("Innovation vouchers"), reverse("vouchers:mine"))]
+    if user.is_staff:
+        links.append(Link(_("Voucher programme office"), reverse("vouchers:office")))
+    return links

@@ -170,3 +170,9 @@ def _view_order_scope(user, qs: QuerySet) -> QuerySet:
 def _view_invoice(user, order):
     """The invoice is private: the provider who sent it, the approving makerspace, staff."""
     return _approve_redemption(user, order) or provides(user, order.provider)
+
+
+@permission_rule(VouchersPerm.VIEW_STATISTICS)
+def _view_statistics(user, _programme):
+    """The programme office: staff."""
+    return user.is_staff

@@ -22,7 +22,7 @@ def _english():
 
 @pytest.fixture
 def staff(db):
-    return StaffFactory()
+    return StaffFactory(mfa=True)
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ from vouchers.selectors import (
 )
 from vouchers.services.applications import voucher_apply, voucher_issue, voucher_refuse
 from vouchers.services.pilot import pilot_admit, pilot_apply, pilot_refuse, pilot_suspend
+from vouchers.statistics import statistics_for_viewer
 
 
 class VoucherReasonInputSerializer(serializers.Serializer):
@@ -238,15 +239,48 @@ class MakerspaceCapApi(APIView):
     )
     def get(self, request, slug: str):
         makerspace = makerspace_named(slug)
-        raw = request.query_params.get("year")
-        year = timezone.localdate().year if raw in (None, "") else None
-        if year is None:
-            year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
-            if year is None:
-                raise VoucherValidationError(_("Give the year (2000 to 2100)."),
-                                             code="bad_year", data={"field": "year"})
+        year = clean_year(request.query_params.get("year"))
         use = makerspace_cap_for_viewer(user=request.user, makerspace=makerspace, year=year)
         return Response(CapOutputSerializer({
             "makerspace": makerspace.slug, "year": use.year, "currency": use.cap.currency,
             "cap": use.cap.amount, "used": use.used.amount, "remaining": use.remaining.amount,
         }).data)
+
+
+class StatisticsRowSerializer(serializers.Serializer):
+    makerspace = serializers.CharField()
+    makerspace_name = serializers.CharField()
+    category = serializers.CharField()
+    category_name = serializers.CharField()
+    currency = serializers.CharField()
+    issued = serializers.DecimalField(max_digits=20, decimal_places=4)
+    spent = serializers.DecimalField(max_digits=20, decimal_places=4)
+    redeemed = serializers.DecimalField(max_digits=20, decimal_places=4)
+    lapsed = serializers.DecimalField(max_digits=20, decimal_places=4)
+
+
+def clean_year(raw) -> int:
+    if raw in (None, ""):
+        return timezone.localdate().year
+    raw = str(raw)
+    if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    raise VoucherValidationError(_("Give the year (2000 to 2100)."), code="bad_year",
+                                 data={"field": "year"})
+
+
+class StatisticsApi(APIView):
+    """The programme office's statistics per makerspace and category (staff)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", OpenApiTypes.INT,
+                                     description="Calendar year (default: this year)")],
+        responses={200: StatisticsRowSerializer(many=True), **error_responses(400, 403, 404)},
+        summary="Issued, spent, redeemed and lapsed per makerspace and category (staff)",
+    )
+    def get(self, request):
+        rows = statistics_for_viewer(user=request.user, programme=programme_for_region(),
+                                     year=clean_year(request.query_params.get("year")))
+        return Response(StatisticsRowSerializer(rows, many=True).data)
