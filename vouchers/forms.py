@@ -38,3 +38,39 @@ class IssueForm(forms.Form):
 
 class RefuseForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)
+
+
+class OrderForm(forms.Form):
+    service = forms.ChoiceField(label=_("Service"))
+    amount = forms.DecimalField(label=_("Paid with the voucher"), max_digits=16,
+                                decimal_places=2, required=False,
+                                help_text=_("Empty: as much as the voucher may pay."))
+    rest_payment = forms.ChoiceField(
+        label=_("The rest is paid"), required=False,
+        choices=[("", _("Nothing left to pay")), ("card", _("By card on the platform")),
+                 ("outside", _("Outside the platform"))],
+    )
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [
+            (s.pk, f"{localized(s.provider, 'name')} · {s.name} · {s.price}") for s in services
+        ]
+
+
+class ServiceForm(forms.Form):
+    category = forms.ChoiceField(label=_("Service category"))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    price = forms.DecimalField(label=_("Price"), max_digits=16, decimal_places=2)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea,
+                                  required=False, max_length=5000)
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(c["code"], localized(c, "name"))
+                                           for c in programme.categories]
+
+
+class ClaimForm(forms.Form):
+    invoice_number = forms.CharField(label=_("Invoice number"), max_length=100)
+    invoice = forms.FileField(label=_("Invoice (PDF, JPEG or PNG)"))

@@ -25,6 +25,7 @@ from vouchers.selectors import (
     applications_list_for_viewer,
     makerspace_cap_for_viewer,
     my_vouchers,
+    orders_list_for_viewer,
     programme_for_region,
     vouchers_list_for_viewer,
 )
@@ -82,6 +83,8 @@ def mine_page(request):
         "vouchers": my_vouchers(user=request.user)[:100],
         "applications": applications_list_for_viewer(user=request.user)
         .filter(applicant=request.user)[:100],
+        "orders": orders_list_for_viewer(user=request.user)
+        .filter(voucher__in=my_vouchers(user=request.user)).select_related("service")[:100],
     })
 
 
