@@ -55,3 +55,28 @@ def test_a_provider_lists_a_service_on_its_page(client, provider, provider_org, 
     assert client.get(reverse("vouchers:provider_by_id",
                               args=[provider_org.pk])).status_code == 302
     assert client.get(reverse("vouchers:provider_by_id", args=[999999])).status_code == 404
+
+
+def test_the_makerspace_approves_a_redemption_on_its_page(client, voucher, service, maker,
+                                                          provider, operator, other_operator):
+    from vouchers.services.orders import (
+        order_confirm,
+        order_deliver,
+        redemption_claim,
+        voucher_order_place,
+    )
+
+    order = voucher_order_place(actor=maker, voucher=voucher, service=service, amount="100",
+                                rest_payment="outside")
+    order_deliver(actor=provider, order=order)
+    order_confirm(actor=maker, order=order)
+    redemption_claim(actor=provider, order=order, invoice=invoice_file(), invoice_number="No.7")
+    client.force_login(other_operator)
+    assert client.post(reverse("vouchers:order_step", args=[order.pk]),
+                       {"action": "approve"}).status_code == 404
+    client.force_login(operator)
+    page = client.get(reverse("vouchers:makerspace", args=["haichuang"])).content.decode()
+    assert "No.7" in page
+    client.post(reverse("vouchers:order_step", args=[order.pk]), {"action": "approve"})
+    order.refresh_from_db()
+    assert order.status == "redeemed" and order.redeemed_by == operator

@@ -17,7 +17,7 @@ from marketplace.core.errors import DomainError, NotFoundError, PermissionDenied
 from marketplace.core.pages import domain_errors_as_http, show_error_on_form
 from marketplace.core.permissions import require_perm
 from vouchers.forms import IssueForm, RefuseForm, VoucherApplyForm
-from vouchers.models import PilotAdmission, VoucherApplication
+from vouchers.models import PilotAdmission, VoucherApplication, VoucherOrder
 from vouchers.names import VouchersPerm
 from vouchers.rules import MAKER_ROLES
 from vouchers.selectors import (
@@ -109,6 +109,8 @@ def makerspace_page(request, slug):
             status=VoucherApplication.Status.SUBMITTED).order_by("created_at")[:100],
         "vouchers": vouchers_list_for_viewer(user=request.user, makerspace=makerspace)
         .filter(year=year)[:100],
+        "claims": orders_list_for_viewer(user=request.user, status=VoucherOrder.Status.CLAIMED)
+        .filter(voucher__makerspace=makerspace).order_by("claimed_at")[:100],
         "issue_form": IssueForm(), "refuse_form": RefuseForm(),
     })
 

@@ -26,6 +26,7 @@ from vouchers.selectors import (
 from vouchers.services.orders import (
     order_confirm,
     order_deliver,
+    redemption_approve,
     redemption_claim,
     voucher_order_place,
 )
@@ -97,12 +98,16 @@ def provider_page(request, slug):
 @login_required
 @domain_errors_as_http
 def order_step(request, pk):
-    """POST only: ``deliver`` (provider), ``confirm`` (maker) or ``claim`` (provider, with
-    the invoice) an order; back to the page the person came from."""
+    """POST only: ``deliver`` (provider), ``confirm`` (maker), ``claim`` (provider, with
+    the invoice) or ``approve`` (the makerspace) an order; back to that person's page."""
     order = order_get_for_viewer(user=request.user, pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
-    back = (redirect("vouchers:mine") if action == "confirm"
-            else redirect("vouchers:provider", slug=order.provider.slug))
+    if action == "confirm":
+        back = redirect("vouchers:mine")
+    elif action == "approve":
+        back = redirect("vouchers:makerspace", slug=order.voucher.makerspace.slug)
+    else:
+        back = redirect("vouchers:provider", slug=order.provider.slug)
     try:
         if action == "deliver":
             order_deliver(actor=request.user, order=order)
@@ -115,6 +120,9 @@ def order_step(request, pk):
                              invoice=request.FILES.get("invoice"),
                              invoice_number=request.POST.get("invoice_number", ""))
             messages.success(request, _("Redemption claimed."))
+        elif action == "approve":
+            redemption_approve(actor=request.user, order=order)
+            messages.success(request, _("Redemption approved."))
     except PermissionDeniedError:
         raise
     except DomainError as exc:
