@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from marketplace.core.dashboard import Link, Panel, dashboard_panel
 from marketplace.core.formatting import format_money
 from marketplace.core.locale import localized
-from vouchers.models import Voucher, VoucherApplication
+from vouchers.models import PilotAdmission, Voucher, VoucherApplication, VoucherOrder
 from vouchers.selectors import makerspace_cap_used, makerspaces_in_pilot_operated_by, my_vouchers
 
 PANEL_ITEMS = 5
@@ -44,3 +44,20 @@ def issuing_panel(user) -> Panel | None:
                           _("%(n)s to decide, %(used)s issued in %(year)s")
                           % {"n": waiting, "used": used, "year": year}))
     return Panel(title=_("Innovation vouchers you issue"), count=len(spaces), items=items)
+
+
+@dashboard_panel("vouchers.office", order=62)
+def office_panel(user) -> Panel | None:
+    """Staff: pilot applications and redemption claims waiting."""
+    if not user.is_staff:
+        return None
+    applied = PilotAdmission.objects.filter(status=PilotAdmission.Status.APPLIED).count()
+    claimed = VoucherOrder.objects.filter(status=VoucherOrder.Status.CLAIMED).count()
+    office = reverse("vouchers:office")
+    return Panel(
+        title=_("Voucher programme office"), count=applied,
+        items=[Link(_("%(n)s pilot applications to decide") % {"n": applied}, office),
+               Link(_("%(n)s redemption claims waiting for their makerspace") % {"n": claimed},
+                    office)],
+        more=Link(_("Statistics"), office),
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("apply/", views.apply_page, name="apply"),
     path("mine/", views.mine_page, name="mine"),
     path("makerspaces/<slug:slug>/", views.makerspace_page, name="makerspace"),
+    path("makerspaces/<slug:slug>/pilot/", views.pilot_apply_page, name="pilot_apply"),
     path("applications/<int:pk>/decide/", views.application_decide, name="decide"),
     path("<int:pk>/order/", spending.order_page, name="order"),
     path("orders/<int:pk>/step/", spending.order_step, name="order_step"),

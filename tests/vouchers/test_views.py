@@ -65,3 +65,18 @@ def test_my_vouchers_and_the_dashboard(client, voucher, maker, operator):
 
 def test_anonymous_visitors_are_sent_to_log_in(client, programme):
     assert client.get(reverse("vouchers:mine")).status_code == 302
+
+
+def test_the_operator_applies_to_the_pilot_on_the_page(client, programme, makerspace,
+                                                       operator, other_operator, staff):
+    from vouchers.models import PilotAdmission
+
+    client.force_login(other_operator)
+    assert client.post(reverse("vouchers:pilot_apply", args=["haichuang"])).status_code == 403
+    client.force_login(operator)
+    assert "voucher pilot" in client.get(reverse("vouchers:makerspace", args=["haichuang"]),
+                                         HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.post(reverse("vouchers:pilot_apply", args=["haichuang"]))
+    assert PilotAdmission.objects.get().status == PilotAdmission.Status.APPLIED
+    client.force_login(staff)
+    assert reverse("vouchers:office") in client.get(reverse("dashboard")).content.decode()

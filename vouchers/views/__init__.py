@@ -30,6 +30,7 @@ from vouchers.selectors import (
     vouchers_list_for_viewer,
 )
 from vouchers.services.applications import voucher_apply, voucher_issue, voucher_refuse
+from vouchers.services.pilot import pilot_apply
 
 
 def _admitted_makerspaces(programme):
@@ -101,8 +102,11 @@ def makerspace_page(request, slug):
         raise NotFoundError()
     require_perm(request.user, VouchersPerm.VIEW_CAP, makerspace)
     year = _year(request)
+    programme = programme_for_region()
+    admission = (PilotAdmission.objects.filter(makerspace=makerspace, programme=programme)
+                 .order_by("-pk").first())
     return render(request, "vouchers/makerspace.html", {
-        "makerspace": makerspace, "year": year,
+        "makerspace": makerspace, "year": year, "admission": admission,
         "cap": makerspace_cap_for_viewer(user=request.user, makerspace=makerspace, year=year),
         "applications": applications_list_for_viewer(
             user=request.user, makerspace=makerspace,
@@ -142,3 +146,22 @@ def application_decide(request, pk):
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return back
+
+
+@login_required
+@domain_errors_as_http
+def pilot_apply_page(request, slug):
+    """POST only: the makerspace's people apply to the programme's pilot."""
+    makerspace = makerspace_by_slug(slug)
+    if makerspace is None:
+        raise NotFoundError()
+    if request.method == "POST":
+        try:
+            pilot_apply(actor=request.user, makerspace=makerspace,
+                        programme=programme_for_region())
+            messages.success(request, _("Applied to the pilot. Staff will decide."))
+        except PermissionDeniedError:
+            raise
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+    return redirect("vouchers:makerspace", slug=slug)
