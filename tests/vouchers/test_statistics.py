@@ -69,7 +69,10 @@ def test_the_api_the_page_and_the_csv(api_client, client, activity, staff, opera
     api_client.force_authenticate(operator)
     assert api_client.get(reverse("vouchers-api:statistics")).status_code == 403
     client.force_login(staff)
-    assert client.get(reverse("vouchers:office")).status_code == 200
+    page = client.get(reverse("vouchers:office"))
+    assert page.status_code == 200
+    svg = page.content.decode().split('<svg class="voucher-chart"')[1].split("</svg>")[0]
+    assert "50,000" in svg and "海创空间" in svg
     answer = client.get(reverse("vouchers:statistics_csv"))
     text = answer.content.decode("utf-8-sig")
     assert answer["Content-Type"].startswith("text/csv")
@@ -94,3 +97,13 @@ def test_staff_admit_from_the_office(client, programme, makerspace, operator, st
     client.post(reverse("vouchers:admission_decide", args=[admission.pk]), {"action": "admit"})
     admission.refresh_from_db()
     assert admission.status == PilotAdmission.Status.ADMITTED
+
+
+def test_the_chart_escapes_names_and_handles_no_data():
+    from vouchers.charts import statistics_chart_svg
+    from vouchers.statistics import StatisticsRow
+
+    assert "svg" not in statistics_chart_svg([], currency="CNY")
+    row = StatisticsRow("x", "<script>", "rd_design", "R&D", "CNY", issued=Decimal("10"))
+    svg = str(statistics_chart_svg([row], currency="CNY"))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from marketplace.core.errors import DomainError, PermissionDeniedError
 from marketplace.core.pages import domain_errors_as_http
 from marketplace.core.permissions import require_perm
+from vouchers.charts import statistics_chart_svg
 from vouchers.models import PilotAdmission
 from vouchers.names import VouchersPerm
 from vouchers.selectors import (
@@ -43,6 +44,7 @@ def office_page(request):
     totals = {f: sum((getattr(r, f) for r in rows), start=0) for f in FIELDS}
     return render(request, "vouchers/office.html", {
         "programme": programme, "year": year, "rows": rows, "totals": totals,
+        "chart": statistics_chart_svg(rows, currency=programme.currency),
         "admissions": pilot_admissions_list_for_viewer(
             user=request.user, status=PilotAdmission.Status.APPLIED).order_by("created_at"),
     })
