@@ -72,7 +72,7 @@ def test_the_api_the_page_and_the_csv(api_client, client, activity, staff, opera
     page = client.get(reverse("vouchers:office"))
     assert page.status_code == 200
     svg = page.content.decode().split('<svg class="voucher-chart"')[1].split("</svg>")[0]
-    assert "50,000" in svg and "海创空间" in svg
+    assert "60,000" in svg and "海创空间" in svg  # issued: 50,000 + 10,000
     answer = client.get(reverse("vouchers:statistics_csv"))
     text = answer.content.decode("utf-8-sig")
     assert answer["Content-Type"].startswith("text/csv")
