@@ -117,7 +117,7 @@ def test_the_operator_issues_the_voucher(application, operator, programme, maker
     assert voucher.amount_issued == voucher.balance_amount == Decimal("50000")
     assert voucher.categories == ["rd_design"]
     assert voucher.status == Voucher.Status.ACTIVE
-    assert (voucher.valid_until - timezone.localdate()).days == programme.validity_days
+    assert (voucher.valid_until - timezone.localdate()).days == programme.validity_days - 1
     assert makerspace_cap_used(makerspace, timezone.localdate().year).amount == Decimal("50000")
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {VouchersAction.VOUCHER_ISSUED, VouchersAction.APPLICATION_ISSUED} <= actions

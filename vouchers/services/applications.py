@@ -166,7 +166,8 @@ def voucher_issue(*, actor, application: VoucherApplication, amount=None,
             organisation_id=application.organisation_id,
             makerspace_id=application.makerspace_id, programme=programme, year=today.year,
             amount=value, balance=value, categories=codes,
-            valid_until=today + timedelta(days=programme.validity_days),
+            # valid for ``validity_days`` days, the day of issue being the first
+            valid_until=today + timedelta(days=programme.validity_days - 1),
             issued_by=actor, issued_at=now,
         )
         audit_log(actor=actor, action=VouchersAction.VOUCHER_ISSUED, obj=voucher,
