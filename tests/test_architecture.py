@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FEATURE_APPS = ("catalog", "crowdfunding", "procurement", "search")
+FEATURE_APPS = ("catalog", "crowdfunding", "procurement", "search", "vouchers")
 SHAPE = ("states.py", "errors.py", "services", "selectors.py", "rules.py", "deadlines.py",
          "tasks.py", "api", "views")
 # notifications is the core's delivery channel (store, mail, push), with no state machine,
 # permission rules or deadlines of its own: it keeps single modules and is not listed.
 BUILT_APPS = ("marketplace/accounts", "marketplace/payments", "catalog", "crowdfunding",
-              "crowdfunding/equity", "procurement")
+              "crowdfunding/equity", "procurement", "vouchers")
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "crowdfunding",
     "crowdfunding.equity",
     "procurement",
+    "vouchers",
     "search",
 ]
 
