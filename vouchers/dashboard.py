@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,7 +10,13 @@ from django.utils.translation import gettext as _
 from marketplace.core.dashboard import Link, Panel, dashboard_panel
 from marketplace.core.formatting import format_money
 from marketplace.core.locale import localized
-from vouchers.models import PilotAdmission, Voucher, VoucherApplication, VoucherOrder
+from vouchers.models import (
+    PilotAdmission,
+    Programme,
+    Voucher,
+    VoucherApplication,
+    VoucherOrder,
+)
 from vouchers.selectors import makerspace_cap_used, makerspaces_in_pilot_operated_by, my_vouchers
 
 PANEL_ITEMS = 5
@@ -48,8 +55,10 @@ def issuing_panel(user) -> Panel | None:
 
 @dashboard_panel("vouchers.office", order=62)
 def office_panel(user) -> Panel | None:
-    """Staff: pilot applications and redemption claims waiting."""
-    if not user.is_staff:
+    """Staff: pilot applications and redemption claims waiting (nothing until the region
+    has a programme: the office page has nothing to show before)."""
+    if not user.is_staff or not Programme.objects.filter(
+            region=settings.MARKETPLACE_REGION).exists():
         return None
     applied = PilotAdmission.objects.filter(status=PilotAdmission.Status.APPLIED).count()
     claimed = VoucherOrder.objects.filter(status=VoucherOrder.Status.CLAIMED).count()

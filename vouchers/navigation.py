@@ -4,6 +4,7 @@ The link function reads only the request's membership memo (no query of its own)
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -11,6 +12,7 @@ from marketplace.accounts.models import OrganisationKind
 from marketplace.accounts.rules import user_memberships
 from marketplace.core.dashboard import Link
 from marketplace.core.navigation import ACCOUNT_MENU, nav_link
+from vouchers.models import Programme
 from vouchers.rules import MAKER_ROLES, PROVIDER_ROLES
 
 
@@ -31,6 +33,6 @@ def my_vouchers_link(user) -> list[Link] | None:
     if providers:
         links.append(Link(_("Voucher services you provide"),
                           reverse("vouchers:provider_by_id", args=[providers[0]])))
-    if user.is_staff:
+    if user.is_staff and Programme.objects.filter(region=settings.MARKETPLACE_REGION).exists():
         links.append(Link(_("Voucher programme office"), reverse("vouchers:office")))
     return links or None
