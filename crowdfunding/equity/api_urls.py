@@ -1,5 +1,6 @@
 from django.urls import path
 
+from crowdfunding.equity.api import commitments as commitments_api
 from crowdfunding.equity.api import offerings as api
 
 app_name = "equity-api"
@@ -16,4 +17,9 @@ urlpatterns = [
          name="offering-approve"),
     path("equity/offerings/<int:pk>/cancel/", api.OfferingCancelApi.as_view(),
          name="offering-cancel"),
+    path("equity/offerings/<int:pk>/commitments/", commitments_api.OfferingCommitApi.as_view(),
+         name="offering-commit"),
+    path("equity/commitments/", commitments_api.CommitmentListApi.as_view(), name="commitments"),
+    path("equity/commitments/<int:pk>/cancel/", commitments_api.CommitmentCancelApi.as_view(),
+         name="commitment-cancel"),
 ]

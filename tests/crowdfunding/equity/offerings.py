@@ -53,3 +53,28 @@ def approved(**overrides):
 def live(**overrides):
     offering = approved(**overrides)
     return offering_launch(offering=offering, now=offering.starts_at)
+
+
+def ready_investor(classification="retail", **amount_overrides):
+    """A real-name verified investor with an approved profile, a passed knowledge test
+    and the risk warning acknowledged, under the active pack."""
+    from crowdfunding.equity.services.investors import (
+        investor_profile_approve,
+        investor_profile_submit,
+        knowledge_test_take,
+        risk_warning_acknowledge,
+    )
+    from marketplace.accounts.models import VerificationStatus
+    from tests.catalog.factories import pdf_upload
+    from tests.factories import UserFactory
+
+    from .conftest import CORRECT, amounts
+
+    user = UserFactory(verification_status=VerificationStatus.VERIFIED, preferred_language="en")
+    evidence = pdf_upload("proof.pdf") if classification != "retail" else None
+    profile = investor_profile_submit(actor=user, classification=classification,
+                                      amounts=amounts(**amount_overrides), evidence=evidence)
+    investor_profile_approve(actor=StaffFactory(), profile=profile)
+    knowledge_test_take(actor=user, answers=CORRECT)
+    risk_warning_acknowledge(actor=user)
+    return user

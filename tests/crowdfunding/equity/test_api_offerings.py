@@ -83,3 +83,39 @@ def test_the_schema_has_the_equity_paths(api_client):
     paths = response.json()["paths"]
     assert "/api/equity/offerings/" in paths
     assert "/api/equity/offerings/{id}/approve/" in paths
+
+
+def test_commit_list_and_cancel_through_the_api(api_client):
+    from .offerings import ready_investor
+
+    offering = live()
+    investor = ready_investor()
+    api_client.force_authenticate(investor)
+    url = f"{URL}{offering.pk}/commitments/"
+    refused = api_client.post(url, {"amount": "1005"}, format="json")
+    assert refused.status_code == 400 and "whole number of shares" in str(refused.json())
+    created = api_client.post(url, {"amount": "1000"}, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["shares"] == 100
+    again = api_client.post(url, {"amount": "1000"}, format="json")
+    assert again.status_code == 409
+    listed = api_client.get("/api/equity/commitments/").json()["results"]
+    assert [row["id"] for row in listed] == [created.json()["id"]]
+    api_client.force_authenticate(UserFactory())
+    cancel_url = f"/api/equity/commitments/{created.json()['id']}/cancel/"
+    assert api_client.post(cancel_url).status_code == 404  # another's does not exist
+    api_client.force_authenticate(investor)
+    canceled = api_client.post(cancel_url)
+    assert canceled.status_code == 200 and canceled.json()["status"] == "canceled"
+
+
+def test_a_not_ready_investor_gets_a_400_listing_the_steps(api_client):
+    offering = live()
+    api_client.force_authenticate(UserFactory())
+    response = api_client.post(f"{URL}{offering.pk}/commitments/", {"amount": "1000"},
+                               format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "investor_not_ready"
+    assert response.json()["data"]["missing"] == ["real_name", "classification",
+                                                  "knowledge_test", "risk_warning"]
+    assert "实名认证" in response.json()["detail"]  # in the person's language
