@@ -328,3 +328,17 @@ def test_a_closed_offering_cannot_be_canceled_or_closed_again():
     assert caught.value.message == "This offering is closed."
     with pytest.raises(IllegalTransition):
         offering_close(offering=offering, now=offering.deadline)
+
+
+def test_refusals_read_in_chinese():
+    org = issuer()
+    maker = issuer_member(org)
+    with translation.override("zh-hans"), pytest.raises(EquityValidationError) as caught:
+        offering_create(actor=maker, organisation=org,
+                        **offering_values(min_ticket="60000", max_ticket="50000"))
+    assert str(caught.value) == "最低认购额不能高于最高认购额。"
+    offering = live()
+    offering_close(offering=offering, now=offering.deadline)
+    with translation.override("zh-hans"), pytest.raises(IllegalTransition) as caught:
+        offering_cancel(actor=StaffFactory(), offering=offering, reason="x")
+    assert str(caught.value) == "该发行已结束。"
