@@ -122,3 +122,28 @@ def test_a_not_ready_investor_gets_a_400_listing_the_steps(api_client):
     assert response.json()["data"]["missing"] == ["real_name", "classification",
                                                   "knowledge_test", "risk_warning"]
     assert "实名认证" in response.json()["detail"]  # in the person's language
+
+
+def test_patch_changes_only_the_fields_given(api_client):
+    offering = draft(public=False)
+    api_client.force_authenticate(offering.created_by)
+    response = api_client.patch(f"{URL}{offering.pk}/", {"title": "Seed"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["title"] == "Seed" and response.json()["public"] is False
+
+
+def test_issuers_see_their_book_and_others_do_not(api_client):
+    from crowdfunding.equity.services.commitments import commitment_create
+
+    from .offerings import ready_investor
+
+    offering = live()
+    commitment = commitment_create(actor=ready_investor(), offering=offering, amount="1000")
+    api_client.force_authenticate(issuer_member(offering.organisation))
+    rows = api_client.get("/api/equity/commitments/").json()["results"]
+    assert [row["id"] for row in rows] == [commitment.pk]
+    api_client.force_authenticate(issuer_member(issuer()))
+    assert api_client.get("/api/equity/commitments/").json()["results"] == []
+    assert api_client.get("/api/equity/commitments/").status_code == 200
+    api_client.logout()
+    assert api_client.get("/api/equity/commitments/").status_code in (401, 403)

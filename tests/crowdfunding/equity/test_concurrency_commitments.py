@@ -2,8 +2,10 @@
 the CN investor cap (50 commits with room for 10 -> exactly 10) and the Reg CF 12-month
 limit (one investor committing to three offerings at once cannot exceed it)."""
 
+import contextlib
 import threading
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -74,3 +76,50 @@ def test_reg_cf_one_investor_three_offerings_at_once(requires_postgres, settings
     assert len(done) == 2 and len(refused) == 1
     total = sum(c.amount_value for c in Commitment.objects.filter(investor=investor))
     assert total == 2000
+
+
+def test_no_commitment_lands_after_the_close_decided(requires_postgres):
+    """Commitments keep coming while the close runs: the total the close recorded is
+    exactly the sum of the open commitments that exist; none landed after it."""
+    from crowdfunding.equity.errors import OfferingNotOpen
+    from crowdfunding.equity.models import Offering
+    from crowdfunding.equity.services.offerings import offering_close
+    from marketplace.core.models import AuditEvent
+
+    offering = live(target="5000", allocation="pro_rata")
+    investors = [ready_investor() for _ in range(16)]
+    start = threading.Barrier(5)
+    errors = []
+
+    def commit_all(chunk):
+        try:
+            start.wait()
+            for investor in chunk:
+                with contextlib.suppress(OfferingNotOpen):  # after the close: refused
+                    commitment_create(actor=investor, offering=offering, amount="1000")
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def close():
+        try:
+            start.wait()
+            offering_close(offering=Offering.objects.get(pk=offering.pk), now=offering.deadline)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=commit_all, args=(investors[i::4],)) for i in range(4)]
+    threads.append(threading.Thread(target=close))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    event = AuditEvent.objects.get(object_id=str(offering.pk),
+                                   action__startswith="equity.offering.closed_")
+    committed = Commitment.objects.filter(offering=offering, status="committed")
+    assert event.data["commitments"] == committed.count()
+    assert sum(c.amount_value for c in committed) == Decimal(event.data["committed"])
