@@ -121,12 +121,13 @@ def _current_profile(user, at: datetime) -> InvestorProfile | None:
             .order_by("-decided_at", "-pk").first())
 
 
-def investor_readiness(user, at: datetime) -> Readiness:
+def investor_readiness(user, at: datetime, pack=None) -> Readiness:
     """What ``user`` still lacks at ``at`` before committing to an offering under the
     active pack: real-name verification, an approved classification valid at ``at``, a
     passed knowledge test valid at ``at`` (when the pack requires it for their
-    classification) and an acknowledgement of the current risk warning."""
-    pack = rulepacks.active()
+    classification) and an acknowledgement of the current risk warning. ``pack``: the
+    rule pack asked about (an offering's own), the active one by default."""
+    pack = pack or rulepacks.active()
     missing: list[Missing] = []
     if not (user and user.is_authenticated):
         return Readiness(rule_pack=pack.code, profile=None, missing=[

@@ -99,8 +99,8 @@ def _check_ticket(offering: Offering, amount: Money) -> int | None:
     return int(amount.amount / price.amount)
 
 
-def _check_ready(actor, now: datetime):
-    readiness = investor_readiness(actor, now)
+def _check_ready(actor, now: datetime, pack):
+    readiness = investor_readiness(actor, now, pack=pack)
     if not readiness.ready:
         reasons = " ".join(item.reason for item in readiness.missing)
         raise InvestorNotReady(
@@ -159,7 +159,7 @@ def commitment_create(*, actor, offering: Offering, amount,
         "Log in to invest; the issuer's own people cannot invest in its offering."))
     pack = rulepacks.get(offering.rule_pack)
     now = timezone.now()
-    readiness = _check_ready(actor, now)
+    readiness = _check_ready(actor, now, pack)
     ticket = _amount(amount, offering.currency)
     shares = _check_ticket(offering, ticket)
     profile = readiness.profile

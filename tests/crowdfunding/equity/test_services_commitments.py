@@ -377,3 +377,28 @@ def test_an_investor_whose_real_name_lapsed_is_refused():
     with pytest.raises(InvestorNotReady) as caught:
         commitment_create(actor=investor, offering=offering, amount="1000")
     assert caught.value.data["missing"] == ["real_name"]
+
+
+def test_readiness_is_asked_of_the_offerings_own_pack(settings):
+    """An offering keeps the pack it was created under: CN asks every investor for the
+    knowledge test, even after the deployment moved to a pack that does not ask a
+    sophisticated investor for it."""
+    from crowdfunding.equity.services.investors import (
+        investor_profile_approve,
+        investor_profile_submit,
+        risk_warning_acknowledge,
+    )
+    from tests.catalog.factories import pdf_upload
+
+    from .conftest import amounts
+
+    offering = live()
+    settings.EQUITY_RULE_PACK = "eu_ecsp"
+    user = UserFactory(verification_status=VerificationStatus.VERIFIED)
+    profile = investor_profile_submit(actor=user, classification="sophisticated",
+                                      amounts=amounts(), evidence=pdf_upload("proof.pdf"))
+    investor_profile_approve(actor=StaffFactory(), profile=profile)
+    risk_warning_acknowledge(actor=user)
+    with pytest.raises(InvestorNotReady) as caught:
+        commitment_create(actor=user, offering=offering, amount="1000")
+    assert caught.value.data["missing"] == ["knowledge_test"]
