@@ -18,6 +18,7 @@ api_patterns = [
     path("", include("crowdfunding.api_urls")),
     path("", include("procurement.api_urls")),
     path("", include("vouchers.api_urls")),
+    path("", include("crowdfunding.equity.api_urls")),
     path("", include("search.api_urls")),
     path("", include("marketplace.core.audit_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

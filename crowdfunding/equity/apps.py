@@ -9,5 +9,5 @@ class EquityConfig(AppConfig):
     verbose_name = _("Equity crowdfunding")
 
     def ready(self):
-        # Registrations: the permission rules of investor onboarding.
-        from crowdfunding.equity import rules  # noqa: F401
+        # Registrations: the permission rules and the chronograph's deadline handlers.
+        from crowdfunding.equity import deadlines, rules  # noqa: F401

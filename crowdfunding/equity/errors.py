@@ -14,3 +14,25 @@ class EquityValidationError(InvalidInput):
 class ProfileUnderReview(ConflictError):
     code = "investor_profile_open"
     default_message = _("Your investor profile is already under review.")
+
+
+class OfferingNotOpen(ConflictError):
+    code = "offering_not_open"
+    default_message = _("This offering is not open for commitments.")
+
+
+class InvestorNotReady(EquityValidationError):
+    code = "investor_not_ready"
+    default_message = _("Complete your investor onboarding before committing.")
+
+
+class LimitReached(ConflictError):
+    """A limit of the rule pack or the offering leaves no room for this commitment."""
+
+    code = "limit_reached"
+    default_message = _("This commitment exceeds a limit.")
+
+
+class CommitmentOpen(ConflictError):
+    code = "commitment_open"
+    default_message = _("You already have an open commitment to this offering.")

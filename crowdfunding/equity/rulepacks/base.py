@@ -40,6 +40,10 @@ VEHICLES = (COMPANY_LIMITED_BY_SHARES, LLC, LP)
 
 RECONFIRMATION_BUSINESS_DAYS = 5
 REFUND_BUSINESS_DAYS = 5
+# How long an offering may be open (from its start to its deadline), in days of elapsed
+# time. The platform's rule where the regulation sets none (DESIGN.md 7).
+MIN_OFFERING_DAYS = 7
+MAX_OFFERING_DAYS = 180
 
 
 def check_vehicle(vehicle: str) -> str:
@@ -58,6 +62,8 @@ class RulePack(ABC):
     code: str
     currency: str
     calendar: BusinessCalendar
+    min_offering_days: int = MIN_OFFERING_DAYS
+    max_offering_days: int = MAX_OFFERING_DAYS
 
     # amounts and times -------------------------------------------------------------
     def money(self, value: Money, *, field: str) -> Money:

@@ -47,6 +47,9 @@ class RegCFPack(RulePack):
 
     code = "us_reg_cf"
     currency = "USD"
+    # 227.303(a): the offering information is on the platform for at least 21 days
+    # before any security is sold, so an offering runs at least 21 days.
+    min_offering_days = 21
 
     def investment_limit(self, *, annual_income: Money, net_worth: Money,
                          invested_last_12_months: Money) -> Money:
