@@ -7,4 +7,4 @@ class ProcurementConfig(AppConfig):
 
     def ready(self):
         # register rules, audit codes, tasks and what follows the payments core
-        from procurement import receivers, rules, states, tasks  # noqa: F401
+        from procurement import navigation, receivers, rules, states, tasks  # noqa: F401
