@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class ProcurementConfig(AppConfig):
@@ -8,3 +8,8 @@ class ProcurementConfig(AppConfig):
     def ready(self):
         # register rules, audit codes, tasks and what follows the payments core
         from procurement import navigation, receivers, rules, states, tasks  # noqa: F401
+
+        if apps.is_installed("search"):
+            from procurement import search
+
+            search.register()
