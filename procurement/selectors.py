@@ -288,8 +288,8 @@ def notice_get_public(*, pk: int, viewer=None) -> PublicNotice:
 
 def notices_for_index(*, ids: list[int] | None = None) -> PublicNotices:
     """The public notices in primary-key order (search's rows)."""
-    notices = notices_public(ids=ids)
-    return PublicNotices(notices._qs.order_by("pk"))
+    qs = _public_rows() if ids is None else _public_rows().filter(pk__in=ids)
+    return PublicNotices(qs.order_by("pk"))
 
 
 def budget_lines_of(*, user, agency: Organisation) -> QuerySet[BudgetLine]:

@@ -82,7 +82,7 @@ def test_home_links_the_built_parts_and_invites_visitors_to_join(client):
         assert f'href="{href}"' in html
     # a part that registers no card or link shows nothing, never a dead search
     assert 'href="/crowdfunding/"' in html
-    assert 'href="/procurement/"' in html  # its public portal (no search type yet)
+    assert 'href="/procurement/"' in html  # its public portal
     assert "type=notice" not in html
     assert 'href="/accounts/signup/"' in html
     assert 'href="/accounts/login/"' in html

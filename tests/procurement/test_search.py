@@ -98,3 +98,18 @@ def test_the_type_is_labelled_in_chinese():
         notice = get_document_type("notice")
         assert str(notice.label) == "采购公告" and str(notice.item_label) == "采购公告"
         assert str(notice.statuses["published"]) == "公告已发布"
+
+
+def test_only_public_changes_queue_an_index_task(monkeypatch, draft, approver, officer,
+                                                 django_capture_on_commit_callbacks):
+    from search import receivers
+
+    queued = []
+    monkeypatch.setattr(receivers, "enqueue", lambda name, doc_type, pks: queued.append(
+        (doc_type, pks)))
+    with django_capture_on_commit_callbacks(execute=True):
+        request_approve(actor=approver, request=draft)
+    assert [q for q in queued if q[0] == "notice"] == []
+    with django_capture_on_commit_callbacks(execute=True):
+        request_publish(actor=officer, request=draft)
+    assert [q for q in queued if q[0] == "notice"] == [("notice", [draft.pk])]
