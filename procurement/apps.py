@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class ProcurementConfig(AppConfig):
@@ -7,4 +7,9 @@ class ProcurementConfig(AppConfig):
 
     def ready(self):
         # register rules, audit codes, tasks and what follows the payments core
-        from procurement import receivers, rules, states, tasks  # noqa: F401
+        from procurement import navigation, receivers, rules, states, tasks  # noqa: F401
+
+        if apps.is_installed("search"):
+            from procurement import search
+
+            search.register()

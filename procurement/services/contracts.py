@@ -31,7 +31,7 @@ from procurement.models import Contract, PurchaseRequest
 from procurement.rules import ProcurementPerm
 from procurement.services.budget import budget_release
 from procurement.services.ocds import release_record
-from procurement.signals import contract_changed, notice_changed
+from procurement.signals import contract_changed, request_listing_changed
 from procurement.states import CONTRACT_STATES, REQUEST_STATES, ProcurementAction
 
 C = Contract.Status
@@ -141,7 +141,7 @@ def contract_sign(*, actor, contract: Contract) -> Contract:
                        data={"contract": contract.number})
             contract.refresh_from_db()  # both signatures, for the release
             release_record(request=contract.request, tag="contract", contract=contract)
-            announce(notice_changed, request_id=contract.request_id)
+            announce(request_listing_changed, request_id=contract.request_id)
         announce(contract_changed, contract_id=contract.pk)
     return contract
 
@@ -164,6 +164,6 @@ def contract_cancel(*, actor, contract: Contract, reason) -> Contract:
                    changes={"cancel_reason": reason, "committed_amount": 0},
                    data={"contract": contract.number})
         release_record(request=contract.request, tag="tenderCancellation")
-        announce(notice_changed, request_id=contract.request_id)
+        announce(request_listing_changed, request_id=contract.request_id)
         announce(contract_changed, contract_id=contract.pk)
     return contract

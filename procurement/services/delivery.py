@@ -35,7 +35,7 @@ from procurement.models import Contract, Delivery, PurchaseRequest
 from procurement.rules import ProcurementPerm
 from procurement.services.budget import budget_release
 from procurement.services.ocds import release_record
-from procurement.signals import notice_changed
+from procurement.signals import request_listing_changed
 from procurement.states import DELIVERY_STATES, REQUEST_STATES, ProcurementAction
 
 D, R = Delivery.Status, PurchaseRequest.Status
@@ -111,7 +111,7 @@ def delivery_record(*, actor, request: PurchaseRequest, quantity, delivered_on,
         audit_log(actor=actor, action=ProcurementAction.DELIVERY_RECORDED, obj=delivery,
                   data={"request": request.pk, "quantity": quantity,
                         "delivered_on": day.isoformat()})
-        announce(notice_changed, request_id=request.pk)
+        announce(request_listing_changed, request_id=request.pk)
     return delivery
 
 
@@ -202,7 +202,7 @@ def acceptance_record(*, actor, request: PurchaseRequest, outcome: str, experts,
                            contract=Contract.objects.get(request=request))
         if serials:
             _first_set_units(actor=actor, request=request, serials=serials)
-        announce(notice_changed, request_id=request.pk)
+        announce(request_listing_changed, request_id=request.pk)
     return delivery
 
 
@@ -226,5 +226,5 @@ def request_terminate(*, actor, request: PurchaseRequest, reason) -> PurchaseReq
                    data={"reason": reason})
         release_record(request=request, tag="contractTermination",
                        contract=Contract.objects.get(request=request))
-        announce(notice_changed, request_id=request.pk)
+        announce(request_listing_changed, request_id=request.pk)
     return request

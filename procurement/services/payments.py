@@ -30,7 +30,7 @@ from procurement.errors import PaymentPending
 from procurement.models import ContractPayment, PurchaseRequest
 from procurement.rules import ProcurementPerm
 from procurement.services.ocds import release_record
-from procurement.signals import notice_changed
+from procurement.signals import request_listing_changed
 from procurement.states import REQUEST_STATES, ProcurementAction
 
 R = PurchaseRequest.Status
@@ -99,5 +99,5 @@ def payment_settle(*, attempt_id: int) -> bool:
                          "budget_line": payment.budget_line_id})
         release_record(request=request, tag="implementation", contract=request.contract,
                        payment=payment)
-        announce(notice_changed, request_id=request.pk)
+        announce(request_listing_changed, request_id=request.pk)
     return True

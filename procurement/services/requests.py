@@ -42,7 +42,7 @@ from procurement.rules import ProcurementPerm
 from procurement.services.budget import budget_commit, budget_release
 from procurement.services.common import clean_text
 from procurement.services.ocds import release_record
-from procurement.signals import notice_changed
+from procurement.signals import request_listing_changed
 from procurement.states import REQUEST_STATES, ProcurementAction
 
 R = PurchaseRequest.Status
@@ -174,7 +174,7 @@ def request_publish(*, actor, request: PurchaseRequest) -> PurchaseRequest:
                    action=ProcurementAction.REQUEST_PUBLISHED,
                    changes={"published_at": timezone.now()})
         release_record(request=request, tag="tender")
-        announce(notice_changed, request_id=request.pk)
+        announce(request_listing_changed, request_id=request.pk)
         enqueue(NOTIFY_SUPPLIER_TASK, request.pk)
     return request
 
@@ -185,7 +185,7 @@ def request_supplier_accept(*, actor, request: PurchaseRequest) -> PurchaseReque
         transition(request, REQUEST_STATES, R.SUPPLIER_ACCEPTED, actor=actor,
                    action=ProcurementAction.REQUEST_SUPPLIER_ACCEPTED,
                    changes={"supplier_decided_by": actor, "supplier_decided_at": timezone.now()})
-        announce(notice_changed, request_id=request.pk)
+        announce(request_listing_changed, request_id=request.pk)
     return request
 
 
@@ -212,7 +212,7 @@ def request_supplier_decline(*, actor, request: PurchaseRequest, reason) -> Purc
                    changes={"supplier_decided_by": actor, "supplier_decided_at": timezone.now(),
                             "decline_reason": reason, "committed_amount": 0})
         release_record(request=request, tag="tenderUpdate")
-        announce(notice_changed, request_id=request.pk)
+        announce(request_listing_changed, request_id=request.pk)
     return request
 
 
@@ -240,7 +240,7 @@ def request_agree_price(*, actor, request: PurchaseRequest, price, cost_referenc
                             "committed_amount": amount.amount},
                    data={"price": str(amount.amount)})
         release_record(request=request, tag="award")
-        announce(notice_changed, request_id=request.pk)
+        announce(request_listing_changed, request_id=request.pk)
     return request
 
 
@@ -257,5 +257,5 @@ def request_cancel(*, actor, request: PurchaseRequest, reason) -> PurchaseReques
                    changes={"cancel_reason": reason, "committed_amount": 0})
         if fresh.published_at:
             release_record(request=request, tag="tenderCancellation")
-            announce(notice_changed, request_id=request.pk)
+            announce(request_listing_changed, request_id=request.pk)
     return request

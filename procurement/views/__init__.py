@@ -15,6 +15,9 @@ from procurement.selectors import (
     payments_of_request,
     request_get_for_viewer,
 )
+from procurement.views.portal import notice_detail, notice_list
+
+__all__ = ["contract_pdf", "notice_detail", "notice_list", "request_detail"]
 
 
 @domain_errors_as_http

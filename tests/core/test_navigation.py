@@ -39,11 +39,11 @@ def test_the_header_shows_only_parts_that_are_built(client):
 
     assert _urls(links_for(AnonymousUser(), MAIN_MENU)) == [
         reverse("catalog:product_list"), reverse("catalog:makerspace_list"),
-        reverse("crowdfunding:discover"), reverse("search:page")]
+        reverse("crowdfunding:discover"), reverse("procurement:notices"), reverse("search:page")]
     header = _header(client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode())
     assert "Products" in header and "Search" in header
-    # procurement has registered nothing yet: no link, no dead search
-    assert "Crowdfunding" in header and "Procurement" not in header
+    # procurement registers its public portal; the header offers no per-type search
+    assert "Crowdfunding" in header and "Procurement notices" in header
     assert "type=campaign" not in header and "type=notice" not in header
 
 
@@ -52,7 +52,7 @@ def test_the_home_page_shows_the_registered_cards_only(client):
     assert [c.key for c in cards_for(UserFactory())] == ["catalog", "crowdfunding"]
     assert 'id="card-catalog"' in html and "Browse products" in html
     assert "See campaigns" not in html and "See notices" not in html
-    assert "/procurement/" not in html
+    assert 'id="card-procurement"' not in html
     zh = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "参与方式" in zh and "浏览产品" in zh
 
@@ -148,7 +148,7 @@ def test_anonymous_pages_do_not_count_notifications(client):
 
 @pytest.mark.parametrize("debug", [False, True])
 @pytest.mark.parametrize("path", ["/crowdfunding/999999/", "/crowdfunding/campaigns/x/",
-                                  "/procurement/", "/procurement/notices/1/", "/no-such-page/"])
+                                  "/procurement/notices/1/", "/no-such-page/"])
 def test_unknown_addresses_get_the_site_404_page(client, path, debug):
     with override_settings(DEBUG=debug):
         response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")

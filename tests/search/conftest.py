@@ -112,3 +112,18 @@ def es_settings(settings, osmem_url):
     settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:8]}"
     settings.SEARCH_BACKEND = "search.backends.elasticsearch.ElasticsearchBackend"
     return settings
+
+
+@pytest.fixture(autouse=True)
+def _without_procurement_notices():
+    """Search's own tests see the catalogue's and the fake types; procurement's notices
+    are tested in tests/procurement/test_search.py."""
+    from search.documents import type_names, unregister_document_type
+
+    registered = "notice" in type_names()
+    unregister_document_type("notice")
+    yield
+    if registered:
+        from procurement.search import register
+
+        register()
