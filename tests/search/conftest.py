@@ -115,15 +115,20 @@ def es_settings(settings, osmem_url):
 
 
 @pytest.fixture(autouse=True)
-def _without_procurement_notices():
-    """Search's own tests see the catalogue's and the fake types; procurement's notices
-    are tested in tests/procurement/test_search.py."""
+def _only_the_catalogue_and_fake_types():
+    """Search's own tests see the catalogue's types and the fakes they register: the
+    feature apps' own types (crowdfunding's campaigns, procurement's notices) are taken
+    out for each test and registered again after it; they are tested with their apps
+    (tests/crowdfunding/test_search.py, tests/procurement/test_search.py)."""
+    from crowdfunding.search import register as register_campaigns_of_the_app
+    from procurement.search import register as register_notices
     from search.documents import type_names, unregister_document_type
 
-    registered = "notice" in type_names()
-    unregister_document_type("notice")
+    apps = {"campaign": register_campaigns_of_the_app, "notice": register_notices}
+    present = [name for name in apps if name in type_names()]
+    for name in present:
+        unregister_document_type(name)
     yield
-    if registered:
-        from procurement.search import register
-
-        register()
+    for name in present:
+        unregister_document_type(name)  # a fake of the same name may be left registered
+        apps[name]()
