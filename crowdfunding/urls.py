@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/", public.campaign_detail, name="campaign_detail"),
     path("<int:pk>/pledge/", pledges.pledge_page, name="pledge"),
     path("<int:pk>/manage/", manage.campaign_manage_page, name="campaign_manage"),
+    path("<int:pk>/backers.csv", manage.backers_csv, name="backers_csv"),
     path("<int:pk>/edit/", manage.campaign_edit_page, name="campaign_edit"),
     path("<int:pk>/submit/", manage.campaign_submit_page, name="campaign_submit"),
     path("<int:pk>/revise/", manage.campaign_revise_page, name="campaign_revise"),

@@ -6,8 +6,11 @@ through crowdfunding.services; a refusal is shown on the form or as a message wi
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -266,3 +269,31 @@ def tier_delete_page(request, pk):
         return _refused(request, tier.campaign_id, exc)
     messages.success(request, _("Reward deleted."))
     return redirect("crowdfunding:campaign_manage", pk=tier.campaign_id)
+
+
+def _cell(value) -> str:
+    """A spreadsheet cell that is never a formula (a backer's name is their own input)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+@domain_errors_as_http
+def backers_csv(request, pk):
+    """The maker's list of backers for fulfilment (every pledge, anonymous ones included:
+    anonymity hides a backer from the public, not from the maker who ships the reward)."""
+    campaign = selectors.campaign_get_for_maker(user=request.user, pk=pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-backers.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read Chinese names as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(["pledge", "backer", "email", "reward", "amount", "currency", "status",
+                     "anonymous", "pledged_at"])
+    for pledge in selectors.campaign_backers(campaign):
+        backer = pledge.backer
+        writer.writerow([pledge.pk, _cell(backer.display_name or ""), _cell(backer.email),
+                         _cell(pledge.tier.title if pledge.tier else ""),
+                         pledge.amount.quantized().amount,
+                         pledge.currency, pledge.status, "yes" if pledge.anonymous else "no",
+                         pledge.created_at.isoformat()])
+    return response

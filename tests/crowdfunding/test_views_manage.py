@@ -308,3 +308,35 @@ def test_saving_a_reward_unchanged_changes_nothing(client):
         "title": "Thanks", "price": "10", "no_reward": "on", "estimated_delivery": ""},
         follow=True, **EN)
     assert "Nothing was changed." in response.content.decode()
+
+
+# --- the backers for fulfilment --------------------------------------------------------------
+
+def test_the_maker_downloads_the_backers_with_anonymous_ones_and_no_formulas(client):
+    campaign = live_campaign()
+    backer, card = backer_with_card()
+    type(backer).objects.filter(pk=backer.pk).update(display_name="=HYPERLINK(1)")
+    pledge_create(actor=backer, campaign=campaign, tier=campaign.tiers.first().pk,
+                  amount="120", payment_method=card.pk, anonymous=True)
+    client.force_login(campaign.maker)
+    response = client.get(_url("backers_csv", campaign))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("pledge,backer,email,reward,amount")
+    assert len(lines) == 2
+    row = lines[1].split(",")
+    assert row[1] == "'=HYPERLINK(1)"  # a backer's own text never runs as a formula
+    assert row[2] == backer.email and row[4] == "120.00" and row[7] == "yes"
+
+
+@pytest.mark.parametrize("who", ["anonymous", "backer", "other_maker", "staff"])
+def test_nobody_else_downloads_the_backers(client, who):
+    campaign = live_campaign()
+    users = {"backer": UserFactory(), "other_maker": draft_campaign().maker,
+             "staff": StaffFactory(mfa=True)}
+    if who != "anonymous":
+        client.force_login(users[who])
+    response = client.get(_url("backers_csv", campaign))
+    assert response.status_code in (302, 404)
+    assert b"pledge,backer" not in response.content
