@@ -4,7 +4,15 @@ API's review queue."""
 
 from django.contrib import admin
 
-from crowdfunding.models import Campaign, Pledge, Tier, TierStock
+from crowdfunding.models import (
+    Campaign,
+    CampaignComment,
+    CampaignUpdate,
+    CommentReport,
+    Pledge,
+    Tier,
+    TierStock,
+)
 from marketplace.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
@@ -42,3 +50,25 @@ class PledgeAdmin(ReadOnlyAdmin):
                     "created_at")
     list_filter = ("status",)
     list_select_related = ("campaign", "tier", "backer")
+
+
+@admin.register(CampaignUpdate)
+class CampaignUpdateAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "title", "campaign", "audience", "published_at")
+    list_filter = ("audience",)
+    list_select_related = ("campaign",)
+
+
+@admin.register(CampaignComment)
+class CampaignCommentAdmin(ReadOnlyAdmin):
+    """Moderation happens on the site (hide with a reason, restore), audited."""
+
+    list_display = ("pk", "campaign", "author", "status", "report_count", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("campaign", "author")
+
+
+@admin.register(CommentReport)
+class CommentReportAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "comment", "reporter", "created_at")
+    list_select_related = ("comment", "reporter")

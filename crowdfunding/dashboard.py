@@ -93,3 +93,16 @@ def review_queue(user) -> Panel | None:
         items=[Link(c.title, reverse("crowdfunding:review", args=[c.pk]),
                     localized(c.organisation, "name")) for c in queue[:PANEL_ITEMS]],
         more=Link(_("The whole queue"), reverse("crowdfunding:review_queue")))
+
+
+@dashboard_panel("crowdfunding.staff_comments", order=4)
+def reported_comments(user) -> Panel | None:
+    """Staff: reported comments waiting for a decision."""
+    if not user.is_staff:
+        return None
+    reported = selectors.comments_reported()
+    return Panel(
+        title=_("Reported comments"), count=reported.count(), count_label=_("waiting"),
+        items=[Link(c.body[:80], reverse("crowdfunding:moderation") + f"#comment-{c.pk}",
+                    c.campaign.title) for c in reported[:PANEL_ITEMS]],
+        more=Link(_("The moderation queue"), reverse("crowdfunding:moderation")))

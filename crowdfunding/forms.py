@@ -132,9 +132,12 @@ class CampaignForm(forms.Form):
         label=_("Products"), coerce=int, widget=forms.CheckboxSelectMultiple,
         help_text=_("The products of your organisation the campaign is about."))
 
+    comments_backers_only = forms.BooleanField(
+        label=_("Only backers may comment"), required=False)
+
     field_order = ("title", "summary", "story", "goal_amount", "currency", "funding_model",
                    "threshold_percent", "launch_date", "launch_time", "duration_days",
-                   "products")
+                   "products", "comments_backers_only")
 
     def __init__(self, *args, products=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,3 +174,13 @@ class ReviewForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("Required when you ask for changes; the maker "
                                          "reads them."))
+
+
+class UpdateForm(forms.Form):
+    """A creator update: a title, the news (rich text; the service sanitises it) and who
+    may read it."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = RichTextField(label=_("Update"), max_length=20_000)
+    audience = forms.ChoiceField(label=_("Who may read it"), choices=[
+        ("public", _("Everyone")), ("backers", _("Backers only"))])

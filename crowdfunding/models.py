@@ -89,6 +89,8 @@ class Campaign(models.Model):
     cancel_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
+    # comments by backers only (the maker's choice); anyone signed in otherwise
+    comments_backers_only = models.BooleanField(_("only backers may comment"), default=False)
     # the money released to the maker once every pledge is settled (staff approve it)
     payout = models.OneToOneField("payments.Payout", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
@@ -226,3 +228,71 @@ class Pledge(models.Model):
     @property
     def reference(self) -> str:
         return f"crowdfunding.pledge:{self.pk}"
+
+
+class CampaignUpdate(models.Model):
+    """A creator update: news from the maker, for everyone or for backers only."""
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("Everyone")
+        BACKERS = "backers", _("Backers only")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="updates")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("update"))  # sanitised HTML
+    audience = models.CharField(_("who may read it"), max_length=10, choices=Audience.choices,
+                                default=Audience.PUBLIC)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("creator update")
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class CampaignComment(models.Model):
+    """A comment on a campaign. Staff hide a comment (with the reason) and may show it
+    again; anyone signed in may report one."""
+
+    class Status(models.TextChoices):
+        VISIBLE = "visible", _("Visible")
+        HIDDEN = "hidden", _("Hidden by the moderators")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    body = models.TextField(_("comment"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.VISIBLE, db_index=True)
+    moderation_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    report_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"comment {self.pk}"
+
+
+class CommentReport(models.Model):
+    """One person's report of a comment (once each)."""
+
+    comment = models.ForeignKey(CampaignComment, on_delete=models.PROTECT, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    reason = models.CharField(_("reason"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["comment", "reporter"],
+                                               name="comment_report_once")]
+
+    def __str__(self):
+        return f"report {self.pk} of comment {self.comment_id}"

@@ -28,6 +28,9 @@ class CrowdfundingPerm(PermissionName):
     CANCEL_CAMPAIGN = "crowdfunding.cancel_campaign"
     BACK_CAMPAIGN = "crowdfunding.back_campaign"
     CHANGE_PLEDGE = "crowdfunding.change_pledge"
+    POST_UPDATE = "crowdfunding.post_update"
+    COMMENT_CAMPAIGN = "crowdfunding.comment_campaign"
+    MODERATE_COMMENT = "crowdfunding.moderate_comment"
 
 
 def _is_maker(user, campaign) -> bool:
@@ -94,3 +97,34 @@ def _change_pledge(user, pledge):
 @_change_pledge.scope
 def _(user, pledges: QuerySet) -> QuerySet:
     return pledges.filter(Q(backer_id=user.pk))
+
+
+def is_backer(user, campaign) -> bool:
+    """Someone whose pledge to the campaign counts (or was charged)."""
+    from crowdfunding.models import Pledge
+
+    return bool(getattr(user, "is_authenticated", False)) and Pledge.objects.filter(
+        campaign_id=campaign.pk, backer_id=user.pk,
+        status__in=[*Pledge.COUNTED_STATUSES, Pledge.Status.PENDING]).exists()
+
+
+@permission_rule(CrowdfundingPerm.POST_UPDATE)
+def _post_update(user, campaign):
+    """The campaign's own people post its updates."""
+    return _is_maker(user, campaign)
+
+
+@permission_rule(CrowdfundingPerm.COMMENT_CAMPAIGN)
+def _comment_campaign(user, campaign):
+    """Anyone signed in, or only backers (and the campaign's people) when the maker
+    chose so."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if not campaign.comments_backers_only:
+        return True
+    return _is_maker(user, campaign) or is_backer(user, campaign)
+
+
+@permission_rule(CrowdfundingPerm.MODERATE_COMMENT)
+def _moderate_comment(user, _comment):
+    return user.is_staff

@@ -10,7 +10,14 @@ from decimal import ROUND_DOWN
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from crowdfunding.models import Campaign, Pledge, Tier, TierStock
+from crowdfunding.models import (
+    Campaign,
+    CampaignComment,
+    CampaignUpdate,
+    Pledge,
+    Tier,
+    TierStock,
+)
 from crowdfunding.rules import CrowdfundingPerm
 from marketplace.core.errors import NotFoundError
 from marketplace.core.money import Money
@@ -317,3 +324,51 @@ def campaign_get_for_review(*, user, pk: int) -> Campaign:
     if campaign is None or not has_perm(user, CrowdfundingPerm.REVIEW_CAMPAIGN, campaign):
         raise NotFoundError(_("No such campaign."))
     return campaign
+
+
+def campaign_updates_for_viewer(campaign: Campaign, user) -> list:
+    """The campaign's updates, newest first; a backers-only update is ``locked`` (title and
+    date, no body) for anyone who is not a backer, one of the campaign's people or staff."""
+    from crowdfunding.rules import is_backer
+
+    updates = list(CampaignUpdate.objects.filter(campaign=campaign).order_by("-published_at",
+                                                                             "-pk"))
+    insider = None
+    for update in updates:
+        if update.audience == CampaignUpdate.Audience.BACKERS:
+            if insider is None:  # asked once per page, only when an update needs it
+                insider = bool(getattr(user, "is_authenticated", False)) and (
+                    user.is_staff or has_perm(user, CrowdfundingPerm.POST_UPDATE, campaign)
+                    or is_backer(user, campaign))
+            update.locked = not insider
+        else:
+            update.locked = False
+    return updates
+
+
+def campaign_comments_for_viewer(campaign: Campaign, user) -> list:
+    """Visible comments, oldest first; staff also see hidden ones (flagged), with the
+    number of reports."""
+    comments = CampaignComment.objects.filter(campaign=campaign).select_related("author")
+    if not getattr(user, "is_staff", False):
+        comments = comments.filter(status=CampaignComment.Status.VISIBLE)
+    return list(comments.order_by("created_at", "pk"))
+
+
+def comment_get_for_viewer(*, user, pk: int):
+    """A comment of a public campaign (hidden ones for staff only); 404 otherwise."""
+    comments = CampaignComment.objects.select_related("campaign").filter(
+        campaign__status__in=Campaign.PUBLIC_STATUSES)
+    if not getattr(user, "is_staff", False):
+        comments = comments.filter(status=CampaignComment.Status.VISIBLE)
+    comment = comments.filter(pk=pk).first()
+    if comment is None:
+        raise NotFoundError(_("No such comment."))
+    return comment
+
+
+def comments_reported() -> QuerySet:
+    """Staff's moderation queue: visible comments with reports, most reported first."""
+    return (CampaignComment.objects.filter(status=CampaignComment.Status.VISIBLE,
+                                           report_count__gt=0)
+            .select_related("campaign", "author").order_by("-report_count", "created_at"))

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from crowdfunding.models import Campaign, Pledge
+from crowdfunding.models import Campaign, CampaignComment, Pledge
 from marketplace.core.names import AuditAction
 from marketplace.core.transitions import ANY, StateMachine
 
@@ -34,6 +34,11 @@ class CrowdfundingAction(AuditAction):
     PLEDGE_DROPPED = "crowdfunding.pledge.dropped"
     PLEDGE_REFUNDED = "crowdfunding.pledge.refunded"
     PLEDGE_RETRIED = "crowdfunding.pledge.retried"
+    UPDATE_POSTED = "crowdfunding.update.posted"
+    COMMENT_POSTED = "crowdfunding.comment.posted"
+    COMMENT_REPORTED = "crowdfunding.comment.reported"
+    COMMENT_HIDDEN = "crowdfunding.comment.hidden"
+    COMMENT_RESTORED = "crowdfunding.comment.restored"
     CAMPAIGN_FAILED_AFTER_DROPS = "crowdfunding.campaign.failed_after_drops"
     CAMPAIGN_PAYOUT_REQUESTED = "crowdfunding.campaign.payout_requested"
 
@@ -91,5 +96,18 @@ PLEDGE_STATES = StateMachine(
         (P.FAILED, ANY): _("The payment of this pledge failed."),
         (P.CHARGED, ANY): _("This pledge has been charged."),
         (P.DROPPED, ANY): _("This pledge was dropped: its payment was not fixed in time."),
+    },
+)
+
+
+K = CampaignComment.Status
+# visible <-> hidden, by staff, each with its reason and audit event
+COMMENT_STATES = StateMachine(
+    name="crowdfunding.comment",
+    transitions={K.VISIBLE: {K.HIDDEN}, K.HIDDEN: {K.VISIBLE}},
+    labels=dict(K.choices),
+    refusals={
+        (K.HIDDEN, K.HIDDEN): _("This comment is hidden already."),
+        (K.VISIBLE, K.VISIBLE): _("This comment is shown already."),
     },
 )

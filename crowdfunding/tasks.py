@@ -32,3 +32,10 @@ def campaign_notify_backers(campaign_id: int) -> int:
     from crowdfunding.services.notices import campaign_notify_backers as notify
 
     return notify(campaign_id=campaign_id)
+
+
+@app.task(name="crowdfunding.tasks.update_notify_backers", base=TransactionAwareTask)
+def update_notify_backers(update_id: int) -> int:
+    from crowdfunding.services.notices import update_notify_backers as notify
+
+    return notify(update_id=update_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crowdfunding.views import manage, pledges, public, review
+from crowdfunding.views import community, manage, pledges, public, review
 
 app_name = "crowdfunding"
 urlpatterns = [
@@ -19,6 +19,11 @@ urlpatterns = [
     path("<int:pk>/pledge/", pledges.pledge_page, name="pledge"),
     path("<int:pk>/manage/", manage.campaign_manage_page, name="campaign_manage"),
     path("<int:pk>/backers.csv", manage.backers_csv, name="backers_csv"),
+    path("<int:pk>/updates/", community.update_post_page, name="update_post"),
+    path("<int:pk>/comments/", community.comment_post_page, name="comment_post"),
+    path("comments/<int:pk>/report/", community.comment_report_page, name="comment_report"),
+    path("comments/<int:pk>/moderate/", community.comment_moderate_page, name="comment_moderate"),
+    path("moderation/", community.moderation_page, name="moderation"),
     path("<int:pk>/edit/", manage.campaign_edit_page, name="campaign_edit"),
     path("<int:pk>/submit/", manage.campaign_submit_page, name="campaign_submit"),
     path("<int:pk>/revise/", manage.campaign_revise_page, name="campaign_revise"),

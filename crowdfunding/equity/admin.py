@@ -6,8 +6,10 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from crowdfunding.equity.models import (
+    Commitment,
     InvestorProfile,
     KnowledgeTestAttempt,
+    Offering,
     RiskWarningAcknowledgement,
 )
 from crowdfunding.equity.services.investors import investor_profile_approve
@@ -50,3 +52,22 @@ class RiskWarningAcknowledgementAdmin(ReadOnlyAdmin):
     list_display = ("user", "warning_version", "acknowledged_at")
     list_select_related = ("user",)
     search_fields = ("user__email",)
+
+
+@admin.register(Offering)
+class OfferingAdmin(ReadOnlyAdmin):
+    """Offerings change only through their services (review, launch and close by the
+    chronograph, cancel), each audited."""
+
+    list_display = ("pk", "title", "organisation", "status", "instrument", "rule_pack",
+                    "deadline")
+    list_filter = ("status", "instrument", "rule_pack")
+    list_select_related = ("organisation",)
+    search_fields = ("title", "organisation__name")
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "offering", "investor", "status", "committed_at")
+    list_filter = ("status",)
+    list_select_related = ("offering", "investor")

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
+from catalog.validators import sanitise_html
 from crowdfunding.errors import CrowdfundingValidationError, SettlementPending
 from crowdfunding.models import Campaign, FundingModel, Pledge
 from crowdfunding.rules import CrowdfundingPerm
@@ -40,7 +41,8 @@ from marketplace.core.validation import clean_reason, refuse_unknown_fields
 S = Campaign.Status
 NOTIFY_BACKERS = "crowdfunding.tasks.campaign_notify_backers"
 EDITABLE_FIELDS = ("title", "summary", "story", "goal_amount", "currency", "duration_days",
-                   "funding_model", "threshold_percent", "launch_at", "products")
+                   "funding_model", "threshold_percent", "launch_at", "products",
+                   "comments_backers_only")
 
 
 def _clean(values: dict, *, organisation, currency: str) -> dict:
@@ -53,13 +55,21 @@ def _clean(values: dict, *, organisation, currency: str) -> dict:
         out["summary"] = clean_text(values["summary"], field="summary", label=_("The summary"),
                                     max_chars=300)
     if "story" in values:
-        out["story"] = clean_text(values["story"], field="story", label=_("The story"),
-                                  max_chars=50_000)
+        # rich text: stored sanitised (the page and the API show the same HTML)
+        out["story"] = sanitise_html(clean_text(values["story"], field="story",
+                                                label=_("The story"), max_chars=50_000),
+                                     enforce_limit=False)
     if "goal_amount" in values or "currency" in values:
         currency = values.get("currency") or currency
         goal = clean_money(values.get("goal_amount"), currency, field="goal_amount",
                            label=_("The goal"))
         out["goal_amount"], out["goal_currency"] = goal.amount, goal.currency
+    if "comments_backers_only" in values:
+        if not isinstance(values["comments_backers_only"], bool):
+            raise CrowdfundingValidationError(_("Say yes or no to backers-only comments."),
+                                              code="invalid_bool",
+                                              data={"field": "comments_backers_only"})
+        out["comments_backers_only"] = values["comments_backers_only"]
     if "duration_days" in values:
         out["duration_days"] = clean_int(values["duration_days"], field="duration_days",
                                          label=_("The duration"), minimum=1, maximum=60)
@@ -127,7 +137,7 @@ def campaign_create(*, actor, organisation, title, goal_amount, duration_days,
                     products, currency: str | None = None,
                     funding_model: str = FundingModel.ALL_OR_NOTHING,
                     threshold_percent=None, launch_at=None, summary: str = "",
-                    story: str = "") -> Campaign:
+                    story: str = "", comments_backers_only: bool = False) -> Campaign:
     require_perm(actor, CrowdfundingPerm.ADD_CAMPAIGN, organisation, message=_(
         "Only the people of a verified maker organisation can start its campaigns."))
     values = _clean({
@@ -135,6 +145,7 @@ def campaign_create(*, actor, organisation, title, goal_amount, duration_days,
         "currency": currency or settings.MARKETPLACE_CURRENCY, "duration_days": duration_days,
         "funding_model": funding_model, "threshold_percent": threshold_percent,
         "launch_at": launch_at, "products": products,
+        "comments_backers_only": comments_backers_only,
     }, organisation=organisation, currency=currency or settings.MARKETPLACE_CURRENCY)
     linked = values.pop("products")
     platform, processing = default_fees()

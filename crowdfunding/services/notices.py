@@ -93,3 +93,26 @@ def campaign_notify_backers(*, campaign_id: int) -> int:
         told += _tell(pledge.backer, kind=kind, url=url,
                       message=lambda: _outcome_message(kind, campaign))
     return told
+
+
+UPDATE = "crowdfunding.campaign.update"
+
+
+def update_notify_backers(*, update_id: int) -> int:
+    """Tell every backer of the campaign about a new creator update (once each)."""
+    from crowdfunding.models import CampaignUpdate
+
+    update = CampaignUpdate.objects.select_related("campaign").filter(pk=update_id).first()
+    if update is None:
+        return 0
+    campaign = update.campaign
+    url = reverse("crowdfunding:campaign_detail", kwargs={"pk": campaign.pk}) + \
+        f"#update-{update.pk}"
+    told = 0
+    for pledge in (Pledge.objects.filter(campaign=campaign,
+                                         status__in=[*Pledge.COUNTED_STATUSES, P.PENDING])
+                   .select_related("backer").order_by("pk")):
+        told += _tell(pledge.backer, kind=UPDATE, url=url, message=lambda: (
+            _("News from “%(campaign)s”: %(title)s") % {"campaign": campaign.title,
+                                                        "title": update.title}, ""))
+    return told

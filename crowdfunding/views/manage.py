@@ -97,6 +97,7 @@ def _campaign_initial(campaign: Campaign) -> dict:
         "launch_time": launch.time().replace(second=0, microsecond=0) if launch else None,
         "duration_days": campaign.duration_days,
         "products": [p.pk for p in campaign.products.all()],
+        "comments_backers_only": campaign.comments_backers_only,
     }
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from crowdfunding import selectors
 from crowdfunding.charts import funding_chart_svg
-from crowdfunding.forms import DiscoverFilterForm
+from crowdfunding.forms import DiscoverFilterForm, UpdateForm
 from crowdfunding.models import Campaign
 from crowdfunding.rules import CrowdfundingPerm
 from marketplace.core.pages import domain_errors_as_http
@@ -54,4 +54,9 @@ def campaign_detail(request, pk):
         "can_back": live and not is_maker and (
             not request.user.is_authenticated
             or has_perm(request.user, CrowdfundingPerm.BACK_CAMPAIGN, campaign)),
+        "updates": selectors.campaign_updates_for_viewer(campaign, request.user),
+        "comments": selectors.campaign_comments_for_viewer(campaign, request.user),
+        "can_comment": has_perm(request.user, CrowdfundingPerm.COMMENT_CAMPAIGN, campaign),
+        "update_form": UpdateForm() if is_maker and campaign.status in
+        Campaign.PUBLIC_STATUSES else None,
     })
