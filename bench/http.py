@@ -4,6 +4,7 @@ production serves them, under a load generator in a separate process.
 
     python bench/http.py                                 # 6 s per path, 16 and 64 connections
     python bench/http.py --seconds 3 --connections 16 --workers 2
+    python bench/http.py --server daphne                 # one daphne process, to compare
 
 The app: ``scripts/serve.sh`` (gunicorn with ``--workers`` uvicorn workers, the CPU count
 by default) with ``marketplace.settings.production`` on PostgreSQL and Redis, DEBUG off,
@@ -166,12 +167,18 @@ def candidate_paths() -> tuple[list[str], list[str]]:
 # the server
 
 
-def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+def start_server(env: dict[str, str], port: int, workers: int, kind: str) -> subprocess.Popen:
     env = {**env, "HOST": "127.0.0.1", "PORT": str(port), "WEB_WORKERS": str(workers),
            "WEB_ACCESS_LOG": "", "DJANGO_SETTINGS_MODULE": SETTINGS}
+    if kind == "serve":
+        command = [str(ROOT / "scripts" / "serve.sh")]
+    else:  # the former production server, for comparison: one daphne process
+        env.setdefault("DATABASE_POOL_MAX_SIZE", "8")
+        command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+                   "marketplace.asgi:application"]
     log = open(ROOT / "var" / "bench-http-server.log", "wb")  # noqa: SIM115 (the child's)
-    return subprocess.Popen([str(ROOT / "scripts" / "serve.sh")], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -274,6 +281,8 @@ def main() -> None:
                         help="comma-separated connection counts (default 16,64)")
     parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 1),
                         help="server worker processes (default: the CPU count, at least 2)")
+    parser.add_argument("--server", choices=["serve", "daphne"], default="serve",
+                        help="scripts/serve.sh (default), or one daphne process to compare")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds per path first")
     parser.add_argument("--client", help=argparse.SUPPRESS)  # the asyncio load process
     args = parser.parse_args()
@@ -299,7 +308,8 @@ def main() -> None:
     generator = "wrk" if wrk else "asyncio (aiohttp)"
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(env, port, args.workers)
+    workers = args.workers if args.server == "serve" else 1
+    server = start_server(env, port, workers, args.server)
     results: dict[str, dict[str, dict]] = {}
     skipped: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -320,7 +330,7 @@ def main() -> None:
                     paths.append(path)
                 else:
                     skipped[path] = status
-            print(f"server: {args.workers} workers at {base}; load: {generator}; "
+            print(f"server: {args.server}, {workers} process(es) at {base}; load: {generator}; "
                   f"{len(paths)} paths x {counts} connections x {args.seconds:g} s",
                   file=sys.stderr)
             for path in paths:  # warm every worker's caches and connections
@@ -357,8 +367,9 @@ def main() -> None:
         "trivial": {c: row(TRIVIAL, c) for c in results.get(TRIVIAL, {})},
         "connections": counts,
         "seconds": args.seconds,
-        "workers": args.workers,
-        "server": "gunicorn + uvicorn workers (scripts/serve.sh), marketplace.settings.production",
+        "workers": workers,
+        "server": ("gunicorn + uvicorn workers (scripts/serve.sh)" if args.server == "serve"
+                   else "one daphne process") + ", marketplace.settings.production",
         "load_generator": generator,
         "skipped": skipped,
         "errors": sum(f["errors"] for per in results.values() for f in per.values()),

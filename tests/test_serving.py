@@ -188,3 +188,32 @@ def test_the_trivial_view_only_when_the_setting_is_on(settings, db):
         settings.BENCH_TRIVIAL_VIEW = False
         reload(marketplace.urls)
         clear_url_caches()
+
+
+def _database_settings(**env) -> dict:
+    import json
+    import sys
+
+    code = ("import json; from marketplace.settings import database as d; "
+            "print(json.dumps(d.DATABASES['default'], default=str))")
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("DATABASE_POOL_MAX_SIZE", "DATABASE_CONN_MAX_AGE")}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**clean, **env},
+                         capture_output=True, text=True, check=True, timeout=30).stdout
+    return json.loads(out)
+
+
+def test_a_pool_per_process_replaces_persistent_connections_when_sized():
+    url = "postgres://app@127.0.0.1:5432/marketplace"
+    pooled = _database_settings(DATABASE_URL=url, DATABASE_POOL_MAX_SIZE="6",
+                                DATABASE_CONN_MAX_AGE="60")
+    assert pooled["CONN_MAX_AGE"] == 0
+    assert pooled["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 6, "timeout": 10.0}
+    plain = _database_settings(DATABASE_URL=url, DATABASE_CONN_MAX_AGE="60")
+    assert plain["CONN_MAX_AGE"] == 60
+    assert "pool" not in plain.get("OPTIONS", {})
+    # SQLite has no pool: the size is ignored
+    sqlite = _database_settings(DATABASE_URL="sqlite:////tmp/x.sqlite3",
+                                DATABASE_POOL_MAX_SIZE="6")
+    assert "pool" not in sqlite.get("OPTIONS", {})
+
