@@ -217,3 +217,20 @@ def test_a_pool_per_process_replaces_persistent_connections_when_sized():
                                 DATABASE_POOL_MAX_SIZE="6")
     assert "pool" not in sqlite.get("OPTIONS", {})
 
+
+
+def test_bench_http_py_does_not_shadow_the_standard_library_for_the_other_benches():
+    """Python puts a script's folder first on sys.path: a script in bench/ that imports
+    ``http`` (Django does) must still get the standard library's package."""
+    import sys
+
+    code = ("import sys; sys.path.insert(0, 'bench'); import http.client, http.cookies; "
+            "import django.http; print(http.client.HTTPConnection.__module__)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "http.client"
+    usage = subprocess.run([sys.executable, "bench/http.py", "--help"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=30)
+    assert usage.returncode == 0, usage.stderr
+    assert "--connections" in usage.stdout and "--server" in usage.stdout
