@@ -1,4 +1,6 @@
-"""ASGI entry point served by daphne: HTTP through Django, websockets through Channels."""
+"""ASGI entry point: HTTP through Django, websockets through Channels. Served by daphne in
+the embedded run (scripts/run.sh) and by gunicorn with uvicorn workers in production
+(scripts/serve.sh)."""
 
 import os
 

@@ -58,6 +58,11 @@ handler403 = "marketplace.core.views.permission_denied"
 handler404 = "marketplace.core.views.page_not_found"
 handler500 = "marketplace.core.views.server_error"
 
+if settings.BENCH_TRIVIAL_VIEW:
+    from marketplace.core.views_bench import trivial
+
+    urlpatterns += [path("bench/trivial/", trivial, name="bench-trivial")]
+
 if settings.DEBUG:
     # The embedded run serves uploads itself, and only what the production proxy serves
     # (docker/proxy.conf): the public upload folders.

@@ -129,6 +129,8 @@ def test_compose_has_the_production_services(compose):
     assert "beat" in services["beat"]["command"]
     assert services["migrate"]["command"][-2:] == ["migrate", "--noinput"]
     assert services["web"]["build"]["dockerfile"] == "docker/Dockerfile"
+    assert services["web"]["command"] == ["scripts/serve.sh"]
+    assert services["web"]["environment"]["WEB_WORKERS"] == "${WEB_WORKERS:-2}"
 
 
 @pytest.mark.parametrize("service", LONG_RUNNING)
@@ -218,7 +220,7 @@ def test_the_proxy_config_serves_only_the_public_upload_folders():
 # --- docker/Dockerfile -----------------------------------------------------------------
 
 
-def test_dockerfile_builds_a_non_root_daphne_image():
+def test_dockerfile_builds_a_non_root_image_serving_through_serve_sh():
     text = (ROOT / "docker" / "Dockerfile").read_text()
     assert re.search(r"^FROM python:3\.11-slim\b", text, re.M)
     users = re.findall(r"^USER\s+(\S+)", text, re.M)
@@ -228,7 +230,8 @@ def test_dockerfile_builds_a_non_root_daphne_image():
     assert text.index("manage.py compile_translations") < text.index("pip install --no-deps .")
     assert "PRIVATE_MEDIA_ROOT=/app/var/private" in text
     assert "manage.py collectstatic --noinput" in text
-    assert "daphne" in text and "marketplace.asgi:application" in text
+    assert 'CMD ["scripts/serve.sh"]' in text
+    assert "marketplace.asgi:application" in (ROOT / "scripts" / "serve.sh").read_text()
     assert "HEALTHCHECK" in text
     ignore = (ROOT / "docker" / "Dockerfile.dockerignore").read_text().split()
     assert {".git", ".venv", "var", ".env"} <= set(ignore)
@@ -248,7 +251,8 @@ def test_dockerfile_installs_exactly_the_runtime_dependencies():
 # --- scripts ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("script", ["scripts/run.sh", "scripts/test.sh", ".ci/run"])
+@pytest.mark.parametrize("script", ["scripts/run.sh", "scripts/test.sh", "scripts/serve.sh",
+                                    ".ci/run"])
 def test_scripts_are_executable_strict_bash(script):
     path = ROOT / script
     assert os.access(path, os.X_OK), f"{script} is not executable"

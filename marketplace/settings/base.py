@@ -13,6 +13,7 @@ from marketplace.settings.env import BASE_DIR, env
 from marketplace.settings.payments import *  # noqa: E402,F401,F403
 from marketplace.settings.search import *  # noqa: E402,F401,F403
 from marketplace.settings.security import *  # noqa: E402,F401,F403
+from marketplace.settings.serving import *  # noqa: E402,F401,F403
 from marketplace.settings.stripe import *  # noqa: E402,F401,F403
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
