@@ -147,3 +147,39 @@ def test_a_failed_application_keeps_every_document(client, maker, product):
     documents = Certification.objects.get().documents.order_by("original_name")
     assert [d.original_name for d in documents] == ["a.pdf", "b.pdf"]
     assert _kept_copies() == []
+
+
+def test_a_failed_photo_upload_keeps_the_photo(client, makerspace):
+    from tests.factories import member_of
+    client.force_login(member_of(makerspace.operator))
+    url = reverse("catalog:makerspace_photo_upload", args=[makerspace.slug])
+    response = client.post(url, {"image": image_upload("hall.png"), "caption": "x" * 201}, **EN)
+    assert response.status_code == 400
+    [token] = _tokens(response.content.decode(), "image")
+    response = client.post(url, {"image__kept": token, "caption": "The hall"})
+    assert response.status_code == 302
+    assert makerspace.photos.get().caption == "The hall"
+    assert _kept_copies() == []
+
+
+def test_a_failed_unit_record_keeps_the_purchase_document(client, maker, maker_org):
+    from django.utils import timezone
+
+    from tests.catalog.factories import BuyerFactory, FirstSetProductFactory
+    product = FirstSetProductFactory(organisation=maker_org)
+    buyer = BuyerFactory()
+    client.force_login(maker)
+    url = reverse("catalog:product_first_sets", args=[product.slug])
+    data = {"record": "unit", "unit-serial_number": "S-1",
+            "unit-put_into_use_on": timezone.localdate().isoformat()}
+    response = client.post(url, {**data, "unit-buyer": "nobody",
+                                 "unit-purchase_document": pdf_upload("contract.pdf")}, **EN)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Kept: contract.pdf" in html
+    [token] = _tokens(html, "unit-purchase_document")
+    response = client.post(url, {**data, "unit-buyer": buyer.slug,
+                                 "unit-purchase_document__kept": token}, **EN)
+    assert response.status_code == 302
+    unit = product.units_in_use.get()
+    assert unit.purchase_document.name and _kept_copies() == []
