@@ -7,7 +7,7 @@ import pytest
 from django import forms
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from marketplace.core import kept_files
 from marketplace.core.chronograph import registered_handlers
@@ -26,6 +26,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _private(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    with translation.override("en"):
+        yield
+
+
+def test_the_widget_speaks_chinese_too():
+    with translation.override("zh-hans"):
+        failed = NoteForm(data={"title": "too long"}, files={"file": _upload()},
+                          session=SessionStore())
+        html = str(failed)
+    assert "已保留：note.txt" in html and "不使用保留的文件" in html
 
 
 class NoteForm(KeepsFilesMixin, forms.Form):
