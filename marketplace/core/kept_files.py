@@ -63,6 +63,13 @@ class KeptToken:
 
 
 @dataclass(frozen=True)
+class DroppedTokens:
+    """The person ticked "do not use the kept file": these copies go now."""
+
+    tokens: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class KeptFile:
     """A file kept for the next attempt, as the widget shows it."""
 
@@ -199,10 +206,10 @@ class KeptFileInput(forms.FileInput):
         upload = super().value_from_datadict(data, files, name)
         if upload:  # a new file replaces what was kept
             return upload
-        if data.get(name + DISCARD_SUFFIX):
-            return [] if self.allow_multiple_selected else None
         tokens = data.getlist(name + TOKEN_SUFFIX) if hasattr(data, "getlist") else (
             [data[name + TOKEN_SUFFIX]] if data.get(name + TOKEN_SUFFIX) else [])
+        if data.get(name + DISCARD_SUFFIX):
+            return DroppedTokens(tuple(t for t in tokens if t))
         tokens = [KeptToken(t) for t in tokens if t]
         if self.allow_multiple_selected:
             return tokens
@@ -260,6 +267,15 @@ class _KeptFileMixin:
     def get_bound_field(self, form, field_name):
         return KeptBoundField(form, self, field_name)
 
+    def _dropped(self, data):
+        """``None`` for dropped kept files (their copies deleted), else ``data``."""
+        if not isinstance(data, DroppedTokens):
+            return data
+        if self.kept_uploads is not None:
+            for token in data.tokens:
+                self.kept_uploads.discard(token)
+        return None
+
     def _take(self, value):
         if not isinstance(value, KeptToken):
             return value
@@ -280,7 +296,7 @@ class KeptFileField(_KeptFileMixin, forms.FileField):
     widget = KeptFileInput
 
     def clean(self, data, initial=None):
-        return super().clean(self._take(data), initial)
+        return super().clean(self._take(self._dropped(data)), initial)
 
 
 class KeptMultipleFileField(_KeptFileMixin, forms.FileField):
@@ -289,6 +305,7 @@ class KeptMultipleFileField(_KeptFileMixin, forms.FileField):
     widget = KeptMultipleFileInput
 
     def clean(self, data, initial=None):
+        data = self._dropped(data)
         items = data if isinstance(data, list | tuple) else ([data] if data else [])
         files = [self._take(item) for item in items]
         single = super().clean

@@ -84,6 +84,7 @@ def test_the_kept_file_can_be_dropped(client, maker, maker_org, category):
         category, organisation=maker_org.pk, image__kept=token, image__discard="1"))
     assert response.status_code == 302
     assert not Product.objects.get().images.exists()
+    assert _kept_copies() == [] and client.session.get(SESSION_KEY) == {}
 
 
 def test_a_token_of_another_session_is_refused(client, maker, maker_org, category):
