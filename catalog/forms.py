@@ -12,24 +12,9 @@ from catalog.validators import MAX_SPEC_KEYS
 from marketplace.accounts.models import OrganisationKind
 from marketplace.accounts.pickers import OrganisationPickerField
 from marketplace.core.forms import CurrencyField, DateField, RichTextField
+from marketplace.core.kept_files import KeepsFilesMixin, KeptFileField, KeptMultipleFileField
 from marketplace.core.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 from marketplace.core.regions import district_choices, focus_area_choices
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
 
 
 def parse_lines(text: str) -> list[str]:
@@ -63,7 +48,7 @@ def format_specifications(specs: dict) -> str:
     return "\n".join(f"{k}: {v}" for k, v in (specs or {}).items())
 
 
-class ProductForm(forms.Form):
+class ProductForm(KeepsFilesMixin, forms.Form):
     organisation = forms.ModelChoiceField(queryset=None, label=_("Maker organisation"))
     category = forms.ModelChoiceField(queryset=None, label=_("Category"))
     # only the published makerspaces the maker is a resident of (set in __init__)
@@ -94,7 +79,7 @@ class ProductForm(forms.Form):
     first_set_catalogue_ref = forms.CharField(
         max_length=100, required=False, label=_("First-set catalogue reference")
     )
-    image = forms.FileField(
+    image = KeptFileField(
         required=False, label=_("Add an image"),
         help_text=_("JPEG, PNG or WebP, at most 5 MB and 8000 x 8000 pixels."),
     )
@@ -127,12 +112,12 @@ class ImageForm(forms.Form):
     alt = forms.CharField(max_length=200, required=False, label=_("Alternative text"))
 
 
-class CertificationApplyForm(forms.Form):
+class CertificationApplyForm(KeepsFilesMixin, forms.Form):
     statement = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000, required=False,
         label=_("Innovation statement"),
     )
-    documents = MultipleFileField(
+    documents = KeptMultipleFileField(
         label=_("Supporting documents"),
         help_text=_("PDF, JPEG or PNG, at most 10 MB each (test reports, patents, licences)."),
     )
@@ -173,8 +158,8 @@ class MakerspaceForm(forms.Form):
         return parse_lines(self.cleaned_data.get("equipment"))
 
 
-class PhotoForm(forms.Form):
-    image = forms.FileField(label=_("Photo"))
+class PhotoForm(KeepsFilesMixin, forms.Form):
+    image = KeptFileField(label=_("Photo"))
     caption = forms.CharField(max_length=200, required=False, label=_("Caption"))
 
 
@@ -183,11 +168,11 @@ class ResidentForm(forms.Form):
                                            label=_("Maker company"))
 
 
-class FirstSetUnitForm(forms.Form):
+class FirstSetUnitForm(KeepsFilesMixin, forms.Form):
     buyer = OrganisationPickerField(label=_("Buying organisation"))
     serial_number = forms.CharField(max_length=100, label=_("Serial number"))
     put_into_use_on = DateField(label=_("Put into use on"))
-    purchase_document = forms.FileField(
+    purchase_document = KeptFileField(
         label=_("Purchase contract or invoice"),
         help_text=_("PDF, JPEG or PNG, at most 10 MB. Only the two sides and the platform "
                     "staff can open it."),

@@ -146,7 +146,30 @@ def open_image(source):
         yield img
 
 
-def check_image(upload) -> CheckedImage:
+def check_image(upload, *, field: str | None = None) -> CheckedImage:
+    """``check_image_content`` whose refusal names the form ``field`` the file came in
+    (so the form shows it there and does not offer the refused file again)."""
+    with _on_field(field):
+        return check_image_content(upload)
+
+
+def check_document(upload, *, field: str | None = None) -> CheckedDocument:
+    """``check_document_content`` whose refusal names the form ``field``."""
+    with _on_field(field):
+        return check_document_content(upload)
+
+
+@contextmanager
+def _on_field(field: str | None):
+    try:
+        yield
+    except CatalogValidationError as exc:
+        if field and "field" not in exc.data:
+            exc.data = {**exc.data, "field": field}
+        raise
+
+
+def check_image_content(upload) -> CheckedImage:
     """A real JPEG, PNG or WebP image, at most 5 MB, 8000 px a side and 24 megapixels.
     The content is decoded by Pillow (every pixel, so a file with a valid header and
     broken data is refused here, not in the thumbnail task): the file name and the
@@ -199,7 +222,7 @@ class CheckedDocument:
     size: int
 
 
-def check_document(upload) -> CheckedDocument:
+def check_document_content(upload) -> CheckedDocument:
     """A PDF, JPEG or PNG of at most 10 MB, recognised by its content."""
     size = _size_of(upload)
     if size == 0:

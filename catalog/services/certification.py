@@ -59,7 +59,7 @@ def certification_apply(
         raise CatalogValidationError(
             _("Attach at most %(max)s documents.") % {"max": MAX_DOCUMENTS}
         )
-    checked = [check_document(doc) for doc in documents]  # all checked before any write
+    checked = [check_document(doc, field="documents") for doc in documents]  # all checked before any write
     stored: list = []
     try:
         with transaction.atomic():

@@ -113,7 +113,7 @@ def first_set_unit_record(
             _("Attach the purchase contract or invoice: it is the evidence the unit was bought."),
             code="document_required", data={"field": "purchase_document"},
         )
-    checked = check_document(purchase_document)
+    checked = check_document(purchase_document, field="purchase_document")
     now = timezone.now()
     unit.serial_number = serial
     unit.put_into_use_on = put_into_use_on

@@ -51,7 +51,7 @@ def product_image_add(*, actor, product: Product, file, alt: str = "") -> Produc
     """Store a checked image; its thumbnail is made by a task after commit."""
     require_perm(actor, CatalogPerm.CHANGE_PRODUCT, product)
     alt = clean_text(ProductImage, "alt", alt)
-    checked = check_image(file)  # before anything is written
+    checked = check_image(file, field="image")  # before anything is written
     image = ProductImage(
         product=product, alt=alt, width=checked.width, height=checked.height,
         format=checked.format, uploaded_by=actor,
@@ -196,7 +196,7 @@ def product_image_thumbnail_generate(*, image_id: int) -> bool:
 def makerspace_photo_add(*, actor, makerspace: Makerspace, file, caption: str = "") -> MakerspacePhoto:
     require_perm(actor, CatalogPerm.CHANGE_MAKERSPACE, makerspace)
     caption = clean_text(MakerspacePhoto, "caption", caption)
-    checked = check_image(file)
+    checked = check_image(file, field="image")
     photo = MakerspacePhoto(makerspace=makerspace, caption=caption)
     with _removing_file_on_error(photo.image), transaction.atomic():
         Makerspace.objects.select_for_update().filter(pk=makerspace.pk).first()

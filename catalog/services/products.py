@@ -154,7 +154,7 @@ def product_create(
         **values,
     )
     if image:
-        check_image(image)
+        check_image(image, field="image")
     with transaction.atomic():
         product.slug = _unique_slug(product.name_en, product.name)
         # two makers naming a product alike at the same moment: a 409, not a 500
@@ -177,7 +177,7 @@ def product_update(*, actor, product: Product, image=None, **changes) -> Product
     require_perm(actor, CatalogPerm.CHANGE_PRODUCT, product)
     refuse_unknown_fields(changes, EDITABLE_FIELDS)
     if image:
-        check_image(image)
+        check_image(image, field="image")
     with transaction.atomic():
         product = _update_fields(actor, product, changes)
         if image:

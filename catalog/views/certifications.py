@@ -35,7 +35,8 @@ from marketplace.core.permissions import require_perm
 def certification_apply_page(request, slug):
     product = product_get(user=request.user, slug=slug)
     require_perm(request.user, CatalogPerm.APPLY_CERTIFICATION, product)
-    form = CertificationApplyForm(request.POST or None, request.FILES or None)
+    form = CertificationApplyForm(request.POST or None, request.FILES or None,
+                                  session=request.session)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -94,7 +94,8 @@ def _handle(request, product, action, forms) -> None:
         return
     if action not in ("unit", "insurance"):
         raise DomainError(_("Unknown action."))
-    form = forms[action] = FORMS[action](request.POST, request.FILES, prefix=action)
+    kept = {"session": request.session} if action == "unit" else {}  # its document is kept
+    form = forms[action] = FORMS[action](request.POST, request.FILES, prefix=action, **kept)
     if not form.is_valid():
         raise _Invalid()
     if action == "insurance":

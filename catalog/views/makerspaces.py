@@ -101,7 +101,7 @@ def _initial(makerspace) -> dict:
 def makerspace_photo_upload_page(request, slug):
     makerspace = makerspace_get(user=request.user, slug=slug)
     require_perm(request.user, CatalogPerm.CHANGE_MAKERSPACE, makerspace)
-    form = PhotoForm(request.POST, request.FILES)
+    form = PhotoForm(request.POST, request.FILES, session=request.session)
     if not form.is_valid():
         return _render_edit(request, makerspace, 400, photo_form=form)
     try:

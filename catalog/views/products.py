@@ -89,7 +89,8 @@ def product_create_page(request):
     organisations = _maker_organisations(request.user)
     if not organisations.exists():
         raise PermissionDeniedError(_("Only members of a maker company can list products."))
-    form = ProductForm(request.POST or None, request.FILES or None, organisations=organisations)
+    form = ProductForm(request.POST or None, request.FILES or None, organisations=organisations,
+                       session=request.session)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -125,7 +126,7 @@ def product_edit_page(request, slug):
     }
     initial["specifications"] = format_specifications(product.specifications)
     form = ProductForm(request.POST or None, request.FILES or None, initial=initial, editing=True,
-                       organisations=[product.organisation])
+                       organisations=[product.organisation], session=request.session)
     status = 200
     if request.method == "POST":
         if form.is_valid():

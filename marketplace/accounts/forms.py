@@ -7,24 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.documents import MAX_DOCUMENTS
 from marketplace.accounts.models import KycRequest, MembershipRole, OrganisationKind
+from marketplace.core.kept_files import (
+    KeepsFilesMixin,
+    KeptMultipleFileField,
+    KeptMultipleFileInput,
+)
 from marketplace.core.regions import district_choices
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; the service validates type and size."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
 
 
 class ProfileForm(forms.Form):
@@ -33,14 +21,17 @@ class ProfileForm(forms.Form):
     preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
 
-class KycSubmitForm(forms.Form):
+class KycSubmitForm(KeepsFilesMixin, forms.Form):
     legal_name = forms.CharField(label=_("Legal name"), max_length=100)
     id_type = forms.ChoiceField(label=_("Document type"), choices=KycRequest.IdType.choices)
     id_number_last4 = forms.CharField(
         label=_("Last 4 characters of the document number"), min_length=4, max_length=4
     )
-    documents = MultipleFileField(
-        label=_("Documents"), required=False,
+    # kept when the form fails; the service checks type, size and count (and says which
+    # file is empty, hence allow_empty_file)
+    documents = KeptMultipleFileField(
+        label=_("Documents"), required=False, allow_empty_file=True,
+        widget=KeptMultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
         help_text=format_lazy(
             _("PDF, JPG or PNG, at most 10 MB each, up to {max} files."), max=MAX_DOCUMENTS
         ),

@@ -14,7 +14,7 @@ class CoreConfig(AppConfig):
         # the owner.
         from django.db.models.signals import post_migrate
 
-        from marketplace.core import checks, outbox  # noqa: F401
+        from marketplace.core import checks, kept_files, outbox  # noqa: F401
         from marketplace.core.audit import checks as audit_checks  # noqa: F401
         from marketplace.core.audit import deadlines  # noqa: F401
         from marketplace.core.audit.roles import grant_after_migrate

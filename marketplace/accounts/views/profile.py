@@ -72,7 +72,7 @@ def profile(request):
 @require_POST
 @domain_errors_as_http
 def kyc_submit_view(request):
-    form = KycSubmitForm(request.POST, request.FILES)
+    form = KycSubmitForm(request.POST, request.FILES, session=request.session)
     if not form.is_valid():
         return render(request, TEMPLATE, _context(request, kyc_form=form), status=400)
     try:
@@ -80,7 +80,7 @@ def kyc_submit_view(request):
             user=request.user, legal_name=form.cleaned_data["legal_name"],
             id_type=form.cleaned_data["id_type"],
             id_number_last4=form.cleaned_data["id_number_last4"],
-            documents=request.FILES.getlist("documents"),
+            documents=form.cleaned_data["documents"],
         )
     except DomainError as exc:
         return form_error_response(
