@@ -8,7 +8,12 @@
    still held, where "still held" is the escrow's balance plus what payouts and refunds
    have reserved and not yet paid;
 4. every record that moved money has exactly the entries its status implies, for its
-   amount, and no entry lacks its source (or contradicts the source's status).
+   amount, and no entry lacks its source (or contradicts the source's status);
+5. the checks apps registered: a feature app that posts entries of its own records (the
+   voucher fund) names its source type with ``ledger_source`` (which entries a record
+   must have, for which amounts) and may add a whole-ledger check with
+   ``ledger_invariant``, from its ``AppConfig.ready()``; the core imports no feature app.
+   An entry of a source type nobody registered is a problem.
 
 Returns a list of problems in words (empty: all is well).
 """
@@ -16,6 +21,8 @@ Returns a list of problems in words (empty: all is well).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
@@ -28,7 +35,7 @@ from marketplace.payments.ledger.models import (
     JournalLine,
     LedgerAccount,
 )
-from marketplace.payments.models import PaymentAttempt, Payout, Refund
+from marketplace.payments.models import OfflinePayout, PaymentAttempt, Payout, Refund
 
 A, R, P = PaymentAttempt.Status, Refund.Status, Payout.Status
 
@@ -152,8 +159,65 @@ def _sources(model, source_type: str, expected: dict, amount) -> list[str]:
     return problems
 
 
+@dataclass(frozen=True)
+class LedgerSource:
+    """A source type an app posts: ``model``'s rows matching ``must_post`` must have
+    entries, and ``expected(record)`` says which ({entry kind: amount moved})."""
+
+    source_type: str
+    model: type
+    must_post: Q
+    expected: Callable[[object], dict[str, Decimal]]
+
+
+_SOURCES: dict[str, LedgerSource] = {}
+_INVARIANTS: dict[str, Callable[[], list[str]]] = {}
+
+
+def ledger_source(source_type: str, *, model, must_post: Q,
+                  expected: Callable[[object], dict[str, Decimal]]) -> None:
+    """Register (or re-register) the entries the records of ``source_type`` imply."""
+    _SOURCES[source_type] = LedgerSource(source_type, model, must_post, expected)
+
+
+def ledger_invariant(name: str):
+    """Register a whole-ledger check (a function returning problems in words)."""
+    def register(check: Callable[[], list[str]]):
+        _INVARIANTS[name] = check
+        return check
+    return register
+
+
+def _registered(source: LedgerSource) -> list[str]:
+    problems = []
+    entries = _entries_of(source.source_type)
+    records = {obj.pk: obj for obj in source.model.objects.filter(
+        Q(pk__in=list(entries)) | source.must_post)}
+    for pk, obj in sorted(records.items()):
+        want = source.expected(obj)
+        have = entries.get(pk, {})
+        label = f"{source.source_type} {pk} ({obj.status})"
+        problems.extend(f"{label} has no {kind} entry" for kind in sorted(set(want) - set(have)))
+        problems.extend(f"{label} should not have a {kind} entry"
+                        for kind in sorted(set(have) - set(want)))
+        for kind, moved in sorted(have.items()):
+            if kind in want and moved != want[kind]:
+                problems.append(f"{source.source_type} {pk}: {kind} entry moved {moved}, "
+                                f"the record says {want[kind]}")
+    problems.extend(f"{source.source_type} {pk}: entries without their source record"
+                    for pk in sorted(set(entries) - set(records)))
+    return problems
+
+
+ledger_source(
+    "offline_payout", model=OfflinePayout, must_post=Q(status=OfflinePayout.Status.PAID),
+    expected=lambda p: ({EntryKind.OFFLINE_PAYOUT_PAID: p.amount_value}
+                        if p.status == OfflinePayout.Status.PAID else {}),
+)
+
+
 def _orphan_kinds() -> list[str]:
-    known = {"attempt", "refund", "payout"}
+    known = {"attempt", "refund", "payout", *_SOURCES}
     return [f"entry {pk} names an unknown source type {kind!r}" for pk, kind in
             JournalEntry.objects.exclude(source_type__in=known).values_list("pk", "source_type")]
 
@@ -168,5 +232,7 @@ def ledger_problems() -> list[str]:
         *_sources(PaymentAttempt, "attempt", ATTEMPT_ENTRIES, lambda a: a.amount_value),
         *_sources(Refund, "refund", REFUND_ENTRIES, lambda r: r.amount_value),
         *_sources(Payout, "payout", PAYOUT_ENTRIES, lambda p: p.gross_value),
+        *(problem for source in list(_SOURCES.values()) for problem in _registered(source)),
+        *(problem for check in list(_INVARIANTS.values()) for problem in check()),
         *_orphan_kinds(),
     ]
