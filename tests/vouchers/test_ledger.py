@@ -294,3 +294,13 @@ def test_a_payout_above_what_is_owed_is_refused(recorded, redeemed, approver):
     assert err.value.code == "payout_above_owed"
     recorded.refresh_from_db()
     assert recorded.status == OfflinePayout.Status.RECORDED
+
+
+def test_the_refusal_is_translated(order, staff):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        with pytest.raises(DomainError) as err:
+            reimbursement_record(actor=staff, order=order, transfer_reference="GK-1",
+                                 document=invoice_file("t.pdf"))
+        assert str(err.value.message) == "订单的兑付获批后方可拨付。"
