@@ -38,6 +38,11 @@ VOUCHER_SOURCE = "vouchers.voucher"
 ORDER_SOURCE = "vouchers.order"
 
 
+def order_cause(order: VoucherOrder) -> str:
+    """The cause a treasury payout names when it reimburses ``order``."""
+    return f"{ORDER_SOURCE}:{order.pk}"
+
+
 def fund_scope(makerspace_id: int, year: int) -> str:
     return f"vouchers.fund:{makerspace_id}:{year}"
 

@@ -182,3 +182,24 @@ def makerspaces_in_pilot_operated_by(*, user) -> QuerySet[Makerspace]:
         operator_id__in=organisation_ids_of(user, OPERATOR_ROLES),
         voucher_admissions__status=PilotAdmission.Status.ADMITTED,
     ).distinct().order_by("name")
+
+
+def reimbursement_get_for_viewer(*, user, order_pk: int):
+    """The order's open or paid treasury payout (or ``None``), for the programme side
+    (staff, the issuing makerspace) and the provider; others get a 404."""
+    from vouchers.rules import provides
+
+    order = order_get_for_viewer(user=user, pk=order_pk)
+    if not (has_perm(user, VouchersPerm.APPROVE_REDEMPTION, order)
+            or provides(user, order.provider)):
+        raise NotFoundError()
+    return order, reimbursement_of(order)
+
+
+def reimbursement_of(order: VoucherOrder):
+    """The order's open or paid treasury payout, if any."""
+    from marketplace.payments.models import OfflinePayout
+    from vouchers.ledger import order_cause
+
+    return (OfflinePayout.objects.filter(cause=order_cause(order))
+            .exclude(status=OfflinePayout.Status.REJECTED).first())

@@ -19,13 +19,13 @@ from marketplace.payments.services.offline_payouts import (
     offline_payout_reject,
 )
 from vouchers.errors import NotRedeemed
-from vouchers.ledger import ORDER_SOURCE
+from vouchers.ledger import ORDER_SOURCE, order_cause
 from vouchers.models import VoucherOrder
 from vouchers.rules import operates
+from vouchers.selectors import reimbursement_of
 
-
-def order_cause(order: VoucherOrder) -> str:
-    return f"{ORDER_SOURCE}:{order.pk}"
+__all__ = ["reimbursement_approve", "reimbursement_of", "reimbursement_record",
+           "reimbursement_reject", "register"]
 
 
 def _get(pk: int) -> VoucherOrder:
@@ -63,9 +63,3 @@ def reimbursement_approve(*, actor, payout: OfflinePayout) -> OfflinePayout:
 
 def reimbursement_reject(*, actor, payout: OfflinePayout, reason: str) -> OfflinePayout:
     return offline_payout_reject(actor=actor, payout=payout, reason=reason)
-
-
-def reimbursement_of(order: VoucherOrder) -> OfflinePayout | None:
-    """The order's open or paid treasury payout, if any."""
-    return (OfflinePayout.objects.filter(cause=order_cause(order))
-            .exclude(status=OfflinePayout.Status.REJECTED).first())
