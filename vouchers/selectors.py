@@ -203,3 +203,18 @@ def reimbursement_of(order: VoucherOrder):
 
     return (OfflinePayout.objects.filter(cause=order_cause(order))
             .exclude(status=OfflinePayout.Status.REJECTED).first())
+
+
+def reimbursements_open_for_viewer(*, user, makerspace) -> list[tuple]:
+    """Redeemed orders of ``makerspace`` the viewer sees whose reimbursement is not paid
+    yet: (order, its recorded payout or ``None``), oldest approval first."""
+    from marketplace.payments.models import OfflinePayout
+    from vouchers.ledger import order_cause
+
+    orders = list(orders_list_for_viewer(user=user, status=VoucherOrder.Status.REDEEMED)
+                  .filter(voucher__makerspace=makerspace).order_by("redeemed_at", "pk")[:200])
+    payouts = {p.cause: p for p in OfflinePayout.objects.filter(
+        cause__in=[order_cause(o) for o in orders]).exclude(status=OfflinePayout.Status.REJECTED)}
+    rows = [(order, payouts.get(order_cause(order))) for order in orders]
+    return [(order, payout) for order, payout in rows
+            if payout is None or payout.status == OfflinePayout.Status.RECORDED][:100]
