@@ -74,3 +74,38 @@ def test_bad_input_and_rejection_on_the_page(client, redeemed, operator, staff, 
     answer = step(client, redeemed, action="reimbursement_approve")
     assert answer.status_code == 302
     assert "此订单尚未登记国库支付。" in [str(m) for m in answer.wsgi_request._messages]
+
+
+def _redeem(voucher, service, maker, provider, operator, amount="5000"):
+    order = voucher_order_place(actor=maker, voucher=voucher, service=service, amount=amount,
+                                rest_payment="outside")
+    order_deliver(actor=provider, order=order)
+    order_confirm(actor=maker, order=order)
+    redemption_claim(actor=provider, order=order, invoice=invoice_file(), invoice_number="1")
+    redemption_approve(actor=operator, order=order)
+    return order
+
+
+def test_the_page_asks_the_same_queries_for_more_reimbursements(client, voucher, service, maker,
+                                                                provider, operator, staff,
+                                                                makerspace):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page = reverse("vouchers:makerspace", args=[makerspace.slug])
+    first = _redeem(voucher, service, maker, provider, operator)
+    client.force_login(operator)
+    step(client, first, action="reimburse", transfer_reference="GK-A",
+         document=invoice_file("t.pdf"))
+    client.get(page)
+    with CaptureQueriesContext(connection) as few:
+        client.get(page)
+    for n in range(3):
+        order = _redeem(voucher, service, maker, provider, operator)
+        step(client, order, action="reimburse", transfer_reference=f"GK-{n}",
+             document=invoice_file("t.pdf"))
+    _redeem(voucher, service, maker, provider, operator)  # none recorded yet
+    with CaptureQueriesContext(connection) as more:
+        body = client.get(page).content.decode()
+    assert "GK-2" in body
+    assert len(more) == len(few)
