@@ -205,14 +205,17 @@ def reimbursement_of(order: VoucherOrder):
             .exclude(status=OfflinePayout.Status.REJECTED).first())
 
 
-def reimbursements_open_for_viewer(*, user, makerspace) -> list[tuple]:
-    """Redeemed orders of ``makerspace`` the viewer sees whose reimbursement is not paid
-    yet: (order, its recorded payout or ``None``), oldest approval first."""
+def reimbursements_open_for_viewer(*, user, makerspace=None) -> list[tuple]:
+    """Redeemed orders (of ``makerspace``, or all the viewer sees: the programme office)
+    whose reimbursement is not paid yet: (order, its recorded payout or ``None``), oldest
+    approval first."""
     from marketplace.payments.models import OfflinePayout
     from vouchers.ledger import order_cause
 
-    orders = list(orders_list_for_viewer(user=user, status=VoucherOrder.Status.REDEEMED)
-                  .filter(voucher__makerspace=makerspace).order_by("redeemed_at", "pk")[:200])
+    qs = orders_list_for_viewer(user=user, status=VoucherOrder.Status.REDEEMED)
+    if makerspace is not None:
+        qs = qs.filter(voucher__makerspace=makerspace)
+    orders = list(qs.order_by("redeemed_at", "pk")[:200])
     payouts = {p.cause: p for p in OfflinePayout.objects.filter(
         cause__in=[order_cause(o) for o in orders]).exclude(status=OfflinePayout.Status.REJECTED)}
     rows = [(order, payouts.get(order_cause(order))) for order in orders]

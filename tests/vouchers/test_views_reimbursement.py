@@ -109,3 +109,18 @@ def test_the_page_asks_the_same_queries_for_more_reimbursements(client, voucher,
         body = client.get(page).content.decode()
     assert "GK-2" in body
     assert len(more) == len(few)
+
+
+def test_the_programme_office_sees_reimbursements_of_every_makerspace(client, redeemed, staff,
+                                                                      operator, makerspace):
+    client.force_login(staff)
+    body = client.get(reverse("vouchers:office")).content.decode()
+    assert "待拨付的兑付款" in body and makerspace.name in body
+    answer = step(client, redeemed, action="reimburse", transfer_reference="GK-OFFICE",
+                  document=invoice_file("t.pdf"))
+    assert answer.status_code == 302
+    assert "GK-OFFICE" in client.get(reverse("vouchers:office")).content.decode()
+    client.force_login(member_of(makerspace.operator, MembershipRole.OWNER, mfa=True))
+    step(client, redeemed, action="reimbursement_approve")
+    client.force_login(staff)
+    assert "GK-OFFICE" not in client.get(reverse("vouchers:office")).content.decode()
