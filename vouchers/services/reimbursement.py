@@ -11,6 +11,9 @@ approving alike, never the same person for both. An order is reimbursed at most 
 
 from __future__ import annotations
 
+from django.db import transaction
+
+from marketplace.core.tasks import enqueue
 from marketplace.payments.models import OfflinePayout
 from marketplace.payments.payout_causes import PayoutCause, register_payout_cause
 from marketplace.payments.services.offline_payouts import (
@@ -23,6 +26,7 @@ from vouchers.ledger import ORDER_SOURCE, order_cause
 from vouchers.models import VoucherOrder
 from vouchers.rules import operates
 from vouchers.selectors import reimbursement_of
+from vouchers.services.notify import NOTIFY_PROVIDER_PAID_TASK
 
 __all__ = ["reimbursement_approve", "reimbursement_of", "reimbursement_record",
            "reimbursement_reject", "register"]
@@ -58,7 +62,12 @@ def reimbursement_record(*, actor, order: VoucherOrder, transfer_reference: str,
 
 
 def reimbursement_approve(*, actor, payout: OfflinePayout) -> OfflinePayout:
-    return offline_payout_approve(actor=actor, payout=payout)
+    """Approve the payout (the core's rules); the provider's people hear of it after
+    commit."""
+    with transaction.atomic():
+        offline_payout_approve(actor=actor, payout=payout)
+        enqueue(NOTIFY_PROVIDER_PAID_TASK, payout.pk)
+    return payout
 
 
 def reimbursement_reject(*, actor, payout: OfflinePayout, reason: str) -> OfflinePayout:
