@@ -304,3 +304,35 @@ def test_the_refusal_is_translated(order, staff):
             reimbursement_record(actor=staff, order=order, transfer_reference="GK-1",
                                  document=invoice_file("t.pdf"))
         assert str(err.value.message) == "订单的兑付获批后方可拨付。"
+
+
+def test_an_order_redeemed_after_its_voucher_lapsed_is_still_paid_from_the_fund(
+        order, provider, maker, operator):
+    voucher = order.voucher
+    scope = voucher_fund_scope(voucher)
+    order_deliver(actor=provider, order=order)
+    order_confirm(actor=maker, order=order)
+    redemption_claim(actor=provider, order=order, invoice=invoice_file(), invoice_number="1")
+    last = voucher.valid_until
+    after = timezone.make_aware(timezone.datetime(last.year, last.month, last.day, 12)) + timedelta(days=1)
+    with time_machine.travel(after, tick=False):
+        assert voucher_expiry(timezone.now()) == 1
+        assert ledger_problems() == []
+        redemption_approve(actor=operator, order=order)
+    assert _balance(AccountKind.GRANT_FUND, scope) == Decimal("0")
+    assert _balance(AccountKind.GRANT_COMMITTED, scope) == Decimal("30000")
+    assert _payable(order) == Decimal("30000")
+    assert ledger_problems() == []
+
+
+def test_each_year_has_its_own_fund(voucher, apply, maker, operator):
+    from vouchers.services.applications import voucher_issue
+
+    next_year = timezone.make_aware(timezone.datetime(voucher.year + 1, 1, 2, 10))
+    with time_machine.travel(next_year, tick=False):
+        later = voucher_issue(actor=operator, application=apply(maker, amount="7000"))
+    assert later.year == voucher.year + 1
+    assert voucher_fund_scope(later) != voucher_fund_scope(voucher)
+    assert _balance(AccountKind.GRANT_FUND, voucher_fund_scope(voucher)) == Decimal("50000")
+    assert _balance(AccountKind.GRANT_FUND, voucher_fund_scope(later)) == Decimal("7000")
+    assert ledger_problems() == []
