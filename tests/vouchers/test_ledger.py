@@ -336,3 +336,14 @@ def test_each_year_has_its_own_fund(voucher, apply, maker, operator):
     assert _balance(AccountKind.GRANT_FUND, voucher_fund_scope(voucher)) == Decimal("50000")
     assert _balance(AccountKind.GRANT_FUND, voucher_fund_scope(later)) == Decimal("7000")
     assert ledger_problems() == []
+
+
+def test_another_apps_payout_is_not_a_reimbursement(recorded, approver):
+    OfflinePayout.objects.filter(pk=recorded.pk).update(cause="procurement.request:1")
+    recorded.refresh_from_db()
+    with pytest.raises(DomainError) as err:
+        reimbursement_approve(actor=approver, payout=recorded)
+    assert err.value.status_code == 404
+    with pytest.raises(DomainError) as err:
+        reimbursement_reject(actor=approver, payout=recorded, reason="x")
+    assert err.value.status_code == 404

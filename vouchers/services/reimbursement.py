@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from marketplace.core.errors import NotFoundError
 from marketplace.core.tasks import enqueue
 from marketplace.payments.models import OfflinePayout
 from marketplace.payments.payout_causes import PayoutCause, register_payout_cause
@@ -61,9 +62,17 @@ def reimbursement_record(*, actor, order: VoucherOrder, transfer_reference: str,
                                  transfer_reference=transfer_reference, document=document)
 
 
+def _ours(payout: OfflinePayout) -> OfflinePayout:
+    """Only the payouts of orders: another app's payout is not found here."""
+    if not payout.cause.startswith(f"{ORDER_SOURCE}:"):
+        raise NotFoundError()
+    return payout
+
+
 def reimbursement_approve(*, actor, payout: OfflinePayout) -> OfflinePayout:
     """Approve the payout (the core's rules); the provider's people hear of it after
     commit."""
+    _ours(payout)
     with transaction.atomic():
         offline_payout_approve(actor=actor, payout=payout)
         enqueue(NOTIFY_PROVIDER_PAID_TASK, payout.pk)
@@ -71,4 +80,5 @@ def reimbursement_approve(*, actor, payout: OfflinePayout) -> OfflinePayout:
 
 
 def reimbursement_reject(*, actor, payout: OfflinePayout, reason: str) -> OfflinePayout:
-    return offline_payout_reject(actor=actor, payout=payout, reason=reason)
+    return offline_payout_reject(actor=actor, payout=_ours(payout), reason=reason)
+
