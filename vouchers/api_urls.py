@@ -33,6 +33,12 @@ urlpatterns = [
          name="order-claim"),
     path("vouchers/orders/<int:pk>/approve/", orders.RedemptionApproveApi.as_view(),
          name="order-approve"),
+    path("vouchers/orders/<int:pk>/reimbursement/", orders.ReimbursementApi.as_view(),
+         name="order-reimbursement"),
+    path("vouchers/orders/<int:pk>/reimbursement/approve/",
+         orders.ReimbursementApproveApi.as_view(), name="order-reimbursement-approve"),
+    path("vouchers/orders/<int:pk>/reimbursement/reject/",
+         orders.ReimbursementRejectApi.as_view(), name="order-reimbursement-reject"),
     path("vouchers/orders/<int:pk>/invoice/", orders.OrderInvoiceApi.as_view(),
          name="order-invoice"),
 ]

@@ -75,3 +75,8 @@ class VoucherNotUsable(ConflictError):
 class InvoiceRequired(VoucherValidationError):
     code = "invoice_required"
     default_message = _("A redemption claim needs the invoice.")
+
+
+class NotRedeemed(ConflictError):
+    code = "not_redeemed"
+    default_message = _("An order is reimbursed once its redemption was approved.")

@@ -182,3 +182,42 @@ def makerspaces_in_pilot_operated_by(*, user) -> QuerySet[Makerspace]:
         operator_id__in=organisation_ids_of(user, OPERATOR_ROLES),
         voucher_admissions__status=PilotAdmission.Status.ADMITTED,
     ).distinct().order_by("name")
+
+
+def reimbursement_get_for_viewer(*, user, order_pk: int):
+    """The order's open or paid treasury payout (or ``None``), for the programme side
+    (staff, the issuing makerspace) and the provider; others get a 404."""
+    from vouchers.rules import provides
+
+    order = order_get_for_viewer(user=user, pk=order_pk)
+    if not (has_perm(user, VouchersPerm.APPROVE_REDEMPTION, order)
+            or provides(user, order.provider)):
+        raise NotFoundError()
+    return order, reimbursement_of(order)
+
+
+def reimbursement_of(order: VoucherOrder):
+    """The order's open or paid treasury payout, if any."""
+    from marketplace.payments.models import OfflinePayout
+    from vouchers.ledger import order_cause
+
+    return (OfflinePayout.objects.filter(cause=order_cause(order))
+            .exclude(status=OfflinePayout.Status.REJECTED).first())
+
+
+def reimbursements_open_for_viewer(*, user, makerspace=None) -> list[tuple]:
+    """Redeemed orders (of ``makerspace``, or all the viewer sees: the programme office)
+    whose reimbursement is not paid yet: (order, its recorded payout or ``None``), oldest
+    approval first."""
+    from marketplace.payments.models import OfflinePayout
+    from vouchers.ledger import order_cause
+
+    qs = orders_list_for_viewer(user=user, status=VoucherOrder.Status.REDEEMED)
+    if makerspace is not None:
+        qs = qs.filter(voucher__makerspace=makerspace)
+    orders = list(qs.order_by("redeemed_at", "pk")[:200])
+    payouts = {p.cause: p for p in OfflinePayout.objects.filter(
+        cause__in=[order_cause(o) for o in orders]).exclude(status=OfflinePayout.Status.REJECTED)}
+    rows = [(order, payouts.get(order_cause(order))) for order in orders]
+    return [(order, payout) for order, payout in rows
+            if payout is None or payout.status == OfflinePayout.Status.RECORDED][:100]

@@ -9,6 +9,7 @@ from marketplace.payments.models import (
     JournalEntry,
     JournalLine,
     LedgerAccount,
+    OfflinePayout,
     OfflineTransfer,
     PaymentAttempt,
     PaymentCustomer,
@@ -74,6 +75,15 @@ class PayoutAdmin(ReadOnlyAdmin):
 @admin.register(OfflineTransfer)
 class OfflineTransferAdmin(ReadOnlyAdmin):
     list_display = ("transfer_reference", "attempt", "recorded_by", "decided_by", "decided_at")
+    exclude = ("document",)  # private: served only through permission-checked views
+
+
+@admin.register(OfflinePayout)
+class OfflinePayoutAdmin(ReadOnlyAdmin):
+    list_display = ("transfer_reference", "cause", "payee", "amount_value", "currency",
+                    "status", "recorded_by", "decided_by", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("transfer_reference", "cause")
     exclude = ("document",)  # private: served only through permission-checked views
 
 

@@ -229,6 +229,64 @@ class OfflineTransfer(models.Model):
         return self.transfer_reference
 
 
+class OfflinePayout(models.Model):
+    """Money paid to a payee organisation by treasury transfer (no card, no connected
+    account): e.g. the reimbursement of a voucher redemption to its service provider.
+    It settles what the ledger owes the payee (its ``payee_payable`` account) for one
+    ``cause`` (``vouchers.order:12``), an app's record registered in
+    ``payments.payout_causes``. Someone allowed to record it records the transfer's
+    reference and document; someone else allowed to approve it confirms it with MFA.
+
+        recorded -> paid | rejected
+    """
+
+    class Status(models.TextChoices):
+        RECORDED = "recorded", _("Awaiting approval")
+        PAID = "paid", _("Paid")
+        REJECTED = "rejected", _("Rejected")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    payee = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                              related_name="offline_payouts", verbose_name=_("payee"))
+    cause = models.CharField(_("paid for"), max_length=100, db_index=True)
+    currency = _currency_field()
+    amount_value = amount_field(_("amount"))
+    amount = money_attribute("amount_value", "currency")
+    transfer_reference = models.CharField(_("treasury transfer reference"), max_length=100)
+    document = models.FileField(_("transfer document"), upload_to="payments/offline_payouts/",
+                                storage=private_storage, max_length=200)
+    document_name = models.CharField(max_length=200, blank=True)
+    document_type = models.CharField(max_length=100, blank=True)
+    # through payments.states.OFFLINE_PAYOUT_STATES only
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.RECORDED, db_index=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("recorded by"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("treasury payout")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_value__gt=0),
+                                   name="offline_payout_amount_positive"),
+            models.UniqueConstraint(fields=["transfer_reference"],
+                                    name="offline_payout_reference_unique"),
+            # one open or paid payout per cause: a cause is never paid twice
+            models.UniqueConstraint(fields=["cause"], condition=~models.Q(status="rejected"),
+                                    name="offline_payout_once_per_cause"),
+        ]
+
+    def __str__(self):
+        return f"{self.cause} {self.amount}"
+
+
 class Refund(models.Model):
     """Money given back from one succeeded attempt (full or partial).
 

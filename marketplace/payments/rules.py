@@ -8,6 +8,9 @@
 * Treasury transfers: a buyer of the paying agency (verified agency, buyer role) records
   one; an *approver* of the same agency confirms it, with MFA, and never the person who
   recorded it (four eyes). Staff cannot approve for an agency.
+* Treasury payouts to a payee organisation (``services.offline_payouts``): who records and
+  who approves is the registered cause's to say (``payout_causes``); the approver is never
+  the recorder and has MFA.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ class PaymentsPerm(PermissionName):
     APPROVE_PAYOUT = "payments.approve_payout"
     RECORD_OFFLINE_TRANSFER = "payments.record_offline_transfer"
     APPROVE_OFFLINE_TRANSFER = "payments.approve_offline_transfer"
+    RECORD_OFFLINE_PAYOUT = "payments.record_offline_payout"
+    APPROVE_OFFLINE_PAYOUT = "payments.approve_offline_payout"
 
 
 PAYEE_MANAGERS = frozenset({MembershipRole.OWNER})
@@ -130,3 +135,19 @@ def _approve_offline(user, transfer):
         and transfer.recorded_by_id != user.pk
         and user_has_mfa(user)
     )
+
+
+@permission_rule(PaymentsPerm.RECORD_OFFLINE_PAYOUT)
+def _record_offline_payout(user, ref):
+    """``ref``: a ``payout_causes.CauseRef``."""
+    return bool(ref.cause.may_record(user, ref.record))
+
+
+@permission_rule(PaymentsPerm.APPROVE_OFFLINE_PAYOUT)
+def _approve_offline_payout(user, payout):
+    """Whom the cause allows, other than the recorder, with MFA."""
+    from marketplace.payments.payout_causes import cause_resolve
+
+    ref = cause_resolve(payout.cause)
+    return (payout.recorded_by_id != user.pk and user_has_mfa(user)
+            and bool(ref.cause.may_approve(user, ref.record)))

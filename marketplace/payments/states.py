@@ -11,6 +11,7 @@ from marketplace.core.names import AuditAction
 from marketplace.core.transitions import ANY, StateMachine
 from marketplace.payments.models import (
     ConnectedAccount,
+    OfflinePayout,
     PaymentAttempt,
     Payout,
     Refund,
@@ -35,6 +36,9 @@ class PaymentsAction(AuditAction):
     OFFLINE_RECORDED = "payments.offline.recorded"
     OFFLINE_APPROVED = "payments.offline.approved"
     OFFLINE_REJECTED = "payments.offline.rejected"
+    OFFLINE_PAYOUT_RECORDED = "payments.offline_payout.recorded"
+    OFFLINE_PAYOUT_PAID = "payments.offline_payout.paid"
+    OFFLINE_PAYOUT_REJECTED = "payments.offline_payout.rejected"
     REFUND_REQUESTED = "payments.refund.requested"
     REFUND_SUCCEEDED = "payments.refund.succeeded"
     REFUND_FAILED = "payments.refund.failed"
@@ -102,6 +106,19 @@ PAYOUT_STATES = StateMachine(
         (P.PAID, ANY): (_("This payout has already been paid."), "payout_paid"),
         (P.FAILED, ANY): (_("This payout failed; request a new one."), "payout_failed"),
         (P.CANCELED, ANY): (_("This payout was canceled."), "payout_canceled"),
+    },
+)
+
+OP = OfflinePayout.Status
+OFFLINE_PAYOUT_STATES = StateMachine(
+    name="payments.offline_payout",
+    transitions={OP.RECORDED: {OP.PAID, OP.REJECTED}},
+    labels=dict(OP.choices),
+    refusals={
+        (OP.PAID, ANY): (_("This treasury payout has already been approved."),
+                         "offline_payout_paid"),
+        (OP.REJECTED, ANY): (_("This treasury payout was rejected; record a new one."),
+                             "offline_payout_rejected"),
     },
 )
 

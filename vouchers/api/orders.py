@@ -13,10 +13,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.core.api import Pagination
+from marketplace.core.errors import NotFoundError
 from marketplace.core.files import private_file_response
 from marketplace.core.schema import error_responses
 from vouchers.api.common import organisation_named
-from vouchers.api.serializers import ServiceOutputSerializer, VoucherOrderOutputSerializer
+from vouchers.api.serializers import (
+    ReimbursementOutputSerializer,
+    ServiceOutputSerializer,
+    VoucherOrderOutputSerializer,
+)
 from vouchers.errors import VoucherValidationError
 from vouchers.models import VoucherOrder
 from vouchers.selectors import (
@@ -24,6 +29,7 @@ from vouchers.selectors import (
     order_invoice_for_viewer,
     orders_list_for_viewer,
     programme_for_region,
+    reimbursement_get_for_viewer,
     service_get_offered,
     services_offered,
     voucher_get_for_viewer,
@@ -36,6 +42,11 @@ from vouchers.services.orders import (
     voucher_order_place,
 )
 from vouchers.services.providers import service_create
+from vouchers.services.reimbursement import (
+    reimbursement_approve,
+    reimbursement_record,
+    reimbursement_reject,
+)
 
 
 class ServiceCreateInputSerializer(serializers.Serializer):
@@ -187,3 +198,82 @@ class OrderInvoiceApi(APIView):
     def get(self, request, pk: int):
         order = order_invoice_for_viewer(user=request.user, pk=pk)
         return private_file_response(order.invoice)
+
+
+# reimbursement: the treasury payout of an approved redemption ----------------------------
+
+
+class ReimbursementRecordInputSerializer(serializers.Serializer):
+    transfer_reference = serializers.CharField(max_length=100, required=False,
+                                               allow_blank=True)
+    document = serializers.FileField(required=False)
+
+
+class ReimbursementRejectInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+def _open_payout(request, pk: int):
+    _order_, payout = reimbursement_get_for_viewer(user=request.user, order_pk=pk)
+    if payout is None:
+        raise NotFoundError(_("No treasury payout is recorded for this order."))
+    return payout
+
+
+def _reimbursement(request, pk: int) -> dict:
+    return ReimbursementOutputSerializer(_open_payout(request, pk)).data
+
+
+class ReimbursementApi(APIView):
+    """The order's reimbursement to its provider, paid by treasury transfer: the programme
+    office (staff) or the issuing makerspace records the transfer; someone else of them
+    approves it with MFA."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses={200: ReimbursementOutputSerializer, **error_responses(404)},
+                   summary="The order's open or paid treasury payout (404 when none)")
+    def get(self, request, pk: int):
+        return Response(ReimbursementOutputSerializer(_open_payout(request, pk)).data)
+
+    @extend_schema(request={"multipart/form-data": ReimbursementRecordInputSerializer},
+                   responses={201: ReimbursementOutputSerializer,
+                              **error_responses(400, 403, 404, 409)},
+                   summary="Record the treasury transfer reimbursing the provider")
+    def post(self, request, pk: int):
+        order, _payout = reimbursement_get_for_viewer(user=request.user, order_pk=pk)
+        data = ReimbursementRecordInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reimbursement_record(actor=request.user, order=order,
+                             transfer_reference=data.validated_data.get("transfer_reference", ""),
+                             document=data.validated_data.get("document"))
+        return Response(_reimbursement(request, pk), status=status.HTTP_201_CREATED)
+
+
+class ReimbursementApproveApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: ReimbursementOutputSerializer,
+                                            **error_responses(403, 404, 409)},
+                   summary="Approve the treasury payout (MFA, not the recorder)")
+    def post(self, request, pk: int):
+        reimbursement_approve(actor=request.user, payout=_open_payout(request, pk))
+        return Response(_reimbursement(request, pk))
+
+
+class ReimbursementRejectApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ReimbursementRejectInputSerializer,
+                   responses={200: ReimbursementOutputSerializer,
+                              **error_responses(400, 403, 404, 409)},
+                   summary="Reject the treasury payout, with the reason")
+    def post(self, request, pk: int):
+        payout = _open_payout(request, pk)
+        data = ReimbursementRejectInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reimbursement_reject(actor=request.user, payout=payout,
+                             reason=data.validated_data.get("reason", ""))
+        payout.refresh_from_db()
+        return Response(ReimbursementOutputSerializer(payout).data)

@@ -85,3 +85,17 @@ class VoucherOrderOutputSerializer(serializers.ModelSerializer):
 
     def get_has_invoice(self, obj) -> bool:
         return bool(obj.invoice)
+
+
+class ReimbursementOutputSerializer(serializers.Serializer):
+    """The treasury payout reimbursing an order's voucher part (no document)."""
+
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    payee = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    amount = serializers.DecimalField(source="amount_value", **AMOUNT)
+    currency = serializers.CharField()
+    transfer_reference = serializers.CharField()
+    decision_reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)

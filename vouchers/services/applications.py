@@ -21,6 +21,7 @@ from marketplace.core.tasks import enqueue
 from marketplace.core.transitions import transition
 from marketplace.core.validation import clean_reason
 from vouchers.errors import AboveCap, NotInPilot, UnknownCategory, VoucherValidationError
+from vouchers.ledger import post_voucher_issued
 from vouchers.models import PilotAdmission, Programme, Voucher, VoucherApplication
 from vouchers.names import VouchersAction, VouchersPerm
 from vouchers.services.allowance import allowance_take
@@ -170,6 +171,7 @@ def voucher_issue(*, actor, application: VoucherApplication, amount=None,
             valid_until=today + timedelta(days=programme.validity_days - 1),
             issued_by=actor, issued_at=now,
         )
+        post_voucher_issued(voucher, actor=actor)
         audit_log(actor=actor, action=VouchersAction.VOUCHER_ISSUED, obj=voucher,
                   data={"application": application.pk, "amount": str(value.amount),
                         "currency": value.currency, "year": today.year,

@@ -32,6 +32,7 @@ from vouchers.errors import (
     VoucherNotUsable,
     VoucherValidationError,
 )
+from vouchers.ledger import post_voucher_redeemed
 from vouchers.models import Service, Voucher, VoucherOrder
 from vouchers.names import VouchersAction, VouchersPerm
 from vouchers.services.providers import check_provider_verified
@@ -176,10 +177,15 @@ def redemption_claim(*, actor, order: VoucherOrder, invoice, invoice_number: str
 
 
 def redemption_approve(*, actor, order: VoucherOrder) -> VoucherOrder:
-    """Approve the reimbursement of the order's voucher part to the provider."""
+    """Approve the reimbursement of the order's voucher part to the provider: the ledger
+    moves it from the makerspace's voucher fund to what is owed to the provider, paid by
+    a treasury payout (``vouchers.services.reimbursement``)."""
     require_perm(actor, VouchersPerm.APPROVE_REDEMPTION, order)
-    return transition(order, ORDER_STATES, OS.REDEEMED, actor=actor,
-                      action=VouchersAction.ORDER_REDEEMED,
-                      changes={"redeemed_by": actor, "redeemed_at": timezone.now()},
-                      data={"amount": str(order.voucher_amount), "currency": order.currency,
-                            "provider": order.provider_id})
+    with transaction.atomic():
+        transition(order, ORDER_STATES, OS.REDEEMED, actor=actor,
+                   action=VouchersAction.ORDER_REDEEMED,
+                   changes={"redeemed_by": actor, "redeemed_at": timezone.now()},
+                   data={"amount": str(order.voucher_amount), "currency": order.currency,
+                         "provider": order.provider_id})
+        post_voucher_redeemed(order, actor=actor)
+    return order

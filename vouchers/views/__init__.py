@@ -27,6 +27,7 @@ from vouchers.selectors import (
     my_vouchers,
     orders_list_for_viewer,
     programme_for_region,
+    reimbursements_open_for_viewer,
     vouchers_list_for_viewer,
 )
 from vouchers.services.applications import voucher_apply, voucher_issue, voucher_refuse
@@ -115,6 +116,8 @@ def makerspace_page(request, slug):
         .filter(year=year)[:100],
         "claims": orders_list_for_viewer(user=request.user, status=VoucherOrder.Status.CLAIMED)
         .filter(voucher__makerspace=makerspace).order_by("claimed_at")[:100],
+        "reimbursements": reimbursements_open_for_viewer(user=request.user,
+                                                         makerspace=makerspace),
         "issue_form": IssueForm(), "refuse_form": RefuseForm(),
     })
 

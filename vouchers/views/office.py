@@ -22,6 +22,7 @@ from vouchers.selectors import (
     pilot_admission_get_for_viewer,
     pilot_admissions_list_for_viewer,
     programme_for_region,
+    reimbursements_open_for_viewer,
 )
 from vouchers.services.pilot import pilot_admit, pilot_refuse
 from vouchers.statistics import FIELDS, statistics_for_viewer
@@ -47,6 +48,7 @@ def office_page(request):
         "chart": statistics_chart_svg(rows, currency=programme.currency),
         "admissions": pilot_admissions_list_for_viewer(
             user=request.user, status=PilotAdmission.Status.APPLIED).order_by("created_at"),
+        "reimbursements": reimbursements_open_for_viewer(user=request.user),
     })
 
 

@@ -20,6 +20,7 @@ from vouchers.selectors import (
     order_get_for_viewer,
     orders_list_for_viewer,
     programme_for_region,
+    reimbursement_of,
     services_offered,
     voucher_get_for_viewer,
 )
@@ -31,6 +32,11 @@ from vouchers.services.orders import (
     voucher_order_place,
 )
 from vouchers.services.providers import service_create
+from vouchers.services.reimbursement import (
+    reimbursement_approve,
+    reimbursement_record,
+    reimbursement_reject,
+)
 
 
 @login_required
@@ -99,12 +105,14 @@ def provider_page(request, slug):
 @domain_errors_as_http
 def order_step(request, pk):
     """POST only: ``deliver`` (provider), ``confirm`` (maker), ``claim`` (provider, with
-    the invoice) or ``approve`` (the makerspace) an order; back to that person's page."""
+    the invoice) or ``approve`` (the makerspace) an order; then its reimbursement:
+    ``reimburse`` (record the treasury transfer), ``reimbursement_approve`` or
+    ``reimbursement_reject`` (the makerspace or staff); back to that person's page."""
     order = order_get_for_viewer(user=request.user, pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "confirm":
         back = redirect("vouchers:mine")
-    elif action == "approve":
+    elif action in ("approve", "reimburse", "reimbursement_approve", "reimbursement_reject"):
         back = redirect("vouchers:makerspace", slug=order.voucher.makerspace.slug)
     else:
         back = redirect("vouchers:provider", slug=order.provider.slug)
@@ -123,6 +131,22 @@ def order_step(request, pk):
         elif action == "approve":
             redemption_approve(actor=request.user, order=order)
             messages.success(request, _("Redemption approved."))
+        elif action == "reimburse":
+            reimbursement_record(actor=request.user, order=order,
+                                 transfer_reference=request.POST.get("transfer_reference", ""),
+                                 document=request.FILES.get("document"))
+            messages.success(request, _("Treasury transfer recorded; someone else approves it."))
+        elif action in ("reimbursement_approve", "reimbursement_reject"):
+            payout = reimbursement_of(order)
+            if payout is None:
+                raise NotFoundError(_("No treasury payout is recorded for this order."))
+            if action == "reimbursement_approve":
+                reimbursement_approve(actor=request.user, payout=payout)
+                messages.success(request, _("Reimbursement paid."))
+            else:
+                reimbursement_reject(actor=request.user, payout=payout,
+                                     reason=request.POST.get("reason", ""))
+                messages.success(request, _("Treasury transfer rejected."))
     except PermissionDeniedError:
         raise
     except DomainError as exc:

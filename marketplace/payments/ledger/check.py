@@ -8,7 +8,13 @@
    still held, where "still held" is the escrow's balance plus what payouts and refunds
    have reserved and not yet paid;
 4. every record that moved money has exactly the entries its status implies, for its
-   amount, and no entry lacks its source (or contradicts the source's status).
+   amount, and no entry lacks its source (or contradicts the source's status);
+5. the checks apps registered: a feature app that posts entries of its own records (the
+   voucher fund) names its source type with ``ledger_source`` (which entries a record
+   must have, for which amounts; the core's own sources are registered the same way) and
+   may add a whole-ledger check with ``ledger_invariant``, from its ``AppConfig.ready()``;
+   the core imports no feature app. An entry of a source type nobody registered is a
+   problem.
 
 Returns a list of problems in words (empty: all is well).
 """
@@ -16,6 +22,8 @@ Returns a list of problems in words (empty: all is well).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
@@ -28,7 +36,7 @@ from marketplace.payments.ledger.models import (
     JournalLine,
     LedgerAccount,
 )
-from marketplace.payments.models import PaymentAttempt, Payout, Refund
+from marketplace.payments.models import OfflinePayout, PaymentAttempt, Payout, Refund
 
 A, R, P = PaymentAttempt.Status, Refund.Status, Payout.Status
 
@@ -46,6 +54,7 @@ PAYOUT_ENTRIES = {
     P.FAILED: {EntryKind.PAYOUT_RESERVED, EntryKind.PAYOUT_RELEASED},
     P.CANCELED: {EntryKind.PAYOUT_RESERVED, EntryKind.PAYOUT_RELEASED},
 }
+OFFLINE_PAYOUT_ENTRIES = {OfflinePayout.Status.PAID: {EntryKind.OFFLINE_PAYOUT_PAID}}
 
 
 def _entries_balance() -> list[str]:
@@ -130,30 +139,74 @@ def _entries_of(source_type: str) -> dict[int, dict[str, Decimal]]:
     return found
 
 
-def _sources(model, source_type: str, expected: dict, amount) -> list[str]:
+@dataclass(frozen=True)
+class LedgerSource:
+    """A source type (the core's own or an app's): ``model``'s rows matching
+    ``must_post`` must have entries, ``expected(record)`` says which ({entry kind: amount
+    moved}), and an entry whose record is missing or expects no such kind is a problem."""
+
+    source_type: str
+    model: type
+    must_post: Q
+    expected: Callable[[object], dict[str, Decimal]]
+
+
+_SOURCES: dict[str, LedgerSource] = {}
+_INVARIANTS: dict[str, Callable[[], list[str]]] = {}
+
+
+def ledger_source(source_type: str, *, model, must_post: Q,
+                  expected: Callable[[object], dict[str, Decimal]]) -> None:
+    """Register (or re-register) the entries the records of ``source_type`` imply."""
+    _SOURCES[source_type] = LedgerSource(source_type, model, must_post, expected)
+
+
+def ledger_invariant(name: str):
+    """Register a whole-ledger check (a function returning problems in words)."""
+    def register(check: Callable[[], list[str]]):
+        _INVARIANTS[name] = check
+        return check
+    return register
+
+
+def _registered(source: LedgerSource) -> list[str]:
     problems = []
-    entries = _entries_of(source_type)
-    records = {obj.pk: obj for obj in model.objects.filter(
-        Q(pk__in=list(entries)) | Q(status__in=list(expected)))}
+    entries = _entries_of(source.source_type)
+    records = {obj.pk: obj for obj in source.model.objects.filter(
+        Q(pk__in=list(entries)) | source.must_post)}
     for pk, obj in sorted(records.items()):
-        want = expected.get(obj.status, set())
+        want = source.expected(obj)
         have = entries.get(pk, {})
-        for kind in sorted(want - set(have)):
-            problems.append(f"{source_type} {pk} ({obj.status}) has no {kind} entry")
-        for kind in sorted(set(have) - want):
-            problems.append(f"{source_type} {pk} ({obj.status}) should not have a {kind} entry")
+        label = f"{source.source_type} {pk} ({obj.status})"
+        problems.extend(f"{label} has no {kind} entry" for kind in sorted(set(want) - set(have)))
+        problems.extend(f"{label} should not have a {kind} entry"
+                        for kind in sorted(set(have) - set(want)))
         for kind, moved in sorted(have.items()):
-            if kind in want and moved != amount(obj):
-                problems.append(f"{source_type} {pk}: {kind} entry moved {moved}, "
-                                f"the record says {amount(obj)}")
-    orphans = set(entries) - set(records)
-    problems.extend(f"{source_type} {pk}: entries without their source record"
-                    for pk in sorted(orphans))
+            if kind in want and moved != want[kind]:
+                problems.append(f"{source.source_type} {pk}: {kind} entry moved {moved}, "
+                                f"the record says {want[kind]}")
+    problems.extend(f"{source.source_type} {pk}: entries without their source record"
+                    for pk in sorted(set(entries) - set(records)))
     return problems
 
 
+def _by_status(entries: dict, amount: Callable[[object], Decimal]):
+    """``expected`` for a record whose entries follow from its status alone."""
+    return lambda obj: {kind: amount(obj) for kind in entries.get(obj.status, ())}
+
+
+ledger_source("attempt", model=PaymentAttempt, must_post=Q(status__in=list(ATTEMPT_ENTRIES)),
+              expected=_by_status(ATTEMPT_ENTRIES, lambda a: a.amount_value))
+ledger_source("refund", model=Refund, must_post=Q(status__in=list(REFUND_ENTRIES)),
+              expected=_by_status(REFUND_ENTRIES, lambda r: r.amount_value))
+ledger_source("payout", model=Payout, must_post=Q(status__in=list(PAYOUT_ENTRIES)),
+              expected=_by_status(PAYOUT_ENTRIES, lambda p: p.gross_value))
+ledger_source("offline_payout", model=OfflinePayout, must_post=Q(status__in=list(OFFLINE_PAYOUT_ENTRIES)),
+              expected=_by_status(OFFLINE_PAYOUT_ENTRIES, lambda p: p.amount_value))
+
+
 def _orphan_kinds() -> list[str]:
-    known = {"attempt", "refund", "payout"}
+    known = set(_SOURCES)
     return [f"entry {pk} names an unknown source type {kind!r}" for pk, kind in
             JournalEntry.objects.exclude(source_type__in=known).values_list("pk", "source_type")]
 
@@ -165,8 +218,7 @@ def ledger_problems() -> list[str]:
         *_entries_balance(),
         *_sides(accounts, balances),
         *_scopes(accounts, balances),
-        *_sources(PaymentAttempt, "attempt", ATTEMPT_ENTRIES, lambda a: a.amount_value),
-        *_sources(Refund, "refund", REFUND_ENTRIES, lambda r: r.amount_value),
-        *_sources(Payout, "payout", PAYOUT_ENTRIES, lambda p: p.gross_value),
+        *(problem for source in list(_SOURCES.values()) for problem in _registered(source)),
+        *(problem for check in list(_INVARIANTS.values()) for problem in check()),
         *_orphan_kinds(),
     ]

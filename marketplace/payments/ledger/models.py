@@ -29,6 +29,11 @@ class AccountKind(models.TextChoices):
     PROCESSING_FEES = "processing_fees", _("Processing fees")
     PAYEE_PAYABLE = "payee_payable", _("Owed to the payee")
     REFUNDS = "refunds", _("Refunds being paid back")
+    # a programme's grants (innovation vouchers): what an issuer committed of its
+    # allowance, the fund that still owes it, and what the programme's treasury paid out
+    GRANT_COMMITTED = "grant_committed", _("Programme allowance committed")
+    GRANT_FUND = "grant_fund", _("Programme fund owed to grant holders")
+    TREASURY_DISBURSED = "treasury_disbursed", _("Paid out by treasury transfer")
 
 
 # +1: the account normally holds a debit balance (what we have), -1: a credit balance
@@ -41,8 +46,12 @@ NORMAL_SIDE = {
     AccountKind.PROCESSING_FEES: -1,
     AccountKind.PAYEE_PAYABLE: -1,
     AccountKind.REFUNDS: -1,
+    AccountKind.GRANT_COMMITTED: 1,
+    AccountKind.GRANT_FUND: -1,
+    AccountKind.TREASURY_DISBURSED: -1,
 }
-SCOPED_KINDS = frozenset({AccountKind.ESCROW, AccountKind.PAYEE_PAYABLE})
+SCOPED_KINDS = frozenset({AccountKind.ESCROW, AccountKind.PAYEE_PAYABLE,
+                          AccountKind.GRANT_COMMITTED, AccountKind.GRANT_FUND})
 
 
 class LedgerAccount(models.Model):
@@ -80,11 +89,17 @@ class EntryKind(models.TextChoices):
     PAYOUT_RESERVED = "payout_reserved", _("Payout requested")
     PAYOUT_PAID = "payout_paid", _("Payout sent")
     PAYOUT_RELEASED = "payout_released", _("Payout not sent, money back in escrow")
+    OFFLINE_PAYOUT_PAID = "offline_payout_paid", _("Paid to the payee by treasury transfer")
+    VOUCHER_ISSUED = "voucher_issued", _("Voucher issued, allowance committed")
+    VOUCHER_REDEEMED = "voucher_redeemed", _("Voucher redemption approved, owed to the provider")
+    VOUCHER_LAPSED = "voucher_lapsed", _("Voucher lapsed, unspent balance released")
 
 
 class JournalEntry(AppendOnlyModel):
     """One balanced movement, caused by exactly one record (``source_type``/``source_id``:
-    an attempt, a refund or a payout); one entry per (source, kind)."""
+    an attempt, a refund, a payout, an offline payout, or a record of an app that
+    registered its source type with ``ledger.check.ledger_source``); one entry per
+    (source, kind)."""
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=30, choices=EntryKind.choices)

@@ -12,6 +12,13 @@ payout), posted in the same transaction as that record's transition, at most onc
     payout_paid       Dr payee payable(payee)          Cr funds in transit (net),
                                                        platform fees, processing fees
     payout_released   Dr payee payable(payee)          Cr escrow(scope)
+    offline_payout_paid
+                      Dr payee payable(organisation)   Cr treasury disbursed
+
+Apps post entries of their own records with the same primitives (``ledger_account``,
+``entry_post``) and register the source type with ``ledger.check.ledger_source``: the
+voucher fund (``vouchers.ledger``) posts ``voucher_issued``, ``voucher_redeemed`` (into
+the provider's payable) and ``voucher_lapsed``; the offline payout settles the payable.
 
 Refunds and payouts reserve their money in the ledger when they are requested, so "what
 is still held" is simply the escrow's balance; the request locks that one escrow account
@@ -158,3 +165,19 @@ def post_payout(payout, kind: EntryKind, actor=None) -> JournalEntry:
         lines = [(payable, gross), (escrow, -gross)]
     return entry_post(kind=kind, source_type="payout", source_id=payout.pk, scope=payout.scope,
                       lines=lines, actor=actor)
+
+
+def organisation_payee_scope(organisation_id: int) -> str:
+    """The payable of an organisation paid by treasury transfer (no connected account)."""
+    return f"accounts.organisation:{organisation_id}"
+
+
+def post_offline_payout(payout, actor=None) -> JournalEntry:
+    amount = payout.amount
+    payable = ledger_account(AccountKind.PAYEE_PAYABLE, amount.currency,
+                             organisation_payee_scope(payout.payee_id))
+    treasury = ledger_account(AccountKind.TREASURY_DISBURSED, amount.currency)
+    return entry_post(kind=EntryKind.OFFLINE_PAYOUT_PAID, source_type="offline_payout",
+                      source_id=payout.pk, scope=payout.cause,
+                      lines=[(payable, amount), (treasury, -amount)], actor=actor,
+                      memo=payout.transfer_reference)
