@@ -12,4 +12,4 @@ from marketplace.core.navigation import nav_link
 
 @nav_link("procurement.notices", order=40)
 def notices_link(user) -> Link:
-    return Link(_("Procurement notices"), reverse("procurement:notices"))
+    return Link(_("Procurement"), reverse("procurement:notices"))

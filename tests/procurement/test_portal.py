@@ -240,8 +240,8 @@ def test_the_portal_speaks_chinese(client, accepted):
 
 def test_the_header_links_to_the_portal(client):
     links = links_for(AnonymousUser())
-    assert any(link.url == LIST and str(link.label) == "Procurement notices" for link in links)
-    assert "采购公告" in client.get("/", **ZH).content.decode()
+    assert any(link.url == LIST and str(link.label) == "Procurement" for link in links)
+    assert "创新采购" in client.get("/", **ZH).content.decode()
 
 
 def test_the_list_queries_do_not_grow_with_notices(client, officer, approver, draft_kwargs,

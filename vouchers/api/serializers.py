@@ -92,7 +92,7 @@ class ReimbursementOutputSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     status = serializers.CharField()
-    payee = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    payee = serializers.CharField(source="payee.slug", read_only=True)
     amount = serializers.DecimalField(source="amount_value", **AMOUNT)
     currency = serializers.CharField()
     transfer_reference = serializers.CharField()
