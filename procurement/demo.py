@@ -12,7 +12,7 @@ passwordless demo users (a buyer officer and an approver, ``<agency>.officer@`` 
 nobody knows: they act in the seed only and cannot log in. The login accounts of the
 README (buyer@demo.local among them) do not act here and are left as they are.
 
-Idempotent: a request is found again by its agency and the demo key at the start of its
+Idempotent: a request is found again by the demo key at the start of its
 title (``[演示-NN]``); a found request is left where it is. The seed calls no payment
 provider: the offline provider only writes rows; notifications are enqueued and run after
 ``seed_demo``'s transaction commits.
@@ -28,7 +28,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from catalog.models import Product
-from catalog.selectors import product_is_eligible_for_first_purchase
+from catalog.selectors import products_with_certification
 from marketplace.accounts.models import (
     Membership,
     MembershipRole,
@@ -129,9 +129,9 @@ def _line(agency: Organisation, approver, year: int) -> BudgetLine:
 def _products(count: int) -> list[Product]:
     """Listed products (valid certification), not first sets (those need serial numbers
     and feed catalog's first-set count), spread over their makers."""
-    candidates = (Product.objects.filter(status=Product.Status.PUBLISHED, is_first_set=False)
-                  .select_related("organisation").order_by("slug"))
-    chosen = [p for p in candidates if product_is_eligible_for_first_purchase(p)]
+    chosen = (products_with_certification(Product.objects.filter(is_first_set=False))
+              .filter(eligible_for_first_purchase=True)
+              .select_related("organisation").order_by("slug"))
     by_maker: dict[int, list[Product]] = {}
     for product in chosen:
         by_maker.setdefault(product.organisation_id, []).append(product)
@@ -197,10 +197,10 @@ def seed_procurement(log) -> dict:
     lines = {agency.pk: _line(agency, people[agency.pk][1], today.year) for agency in agencies}
     created = 0
     for n, (status, steps) in enumerate(PATHS, start=1):
-        agency = agencies[(n - 1) % len(agencies)]
         key = f"[演示-{n:02d}]"
-        if PurchaseRequest.objects.filter(agency=agency, title__startswith=key).exists():
+        if PurchaseRequest.objects.filter(title__startswith=key).exists():
             continue
+        agency = agencies[(n - 1) % len(agencies)]
         product = products[(n - 1) % len(products)]
         officer, approver = people[agency.pk]
         supplier = _member(product.organisation,

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from marketplace.accounts.models import Membership, MembershipRole, User
 from marketplace.accounts.selectors import user_has_mfa
+from marketplace.core.models import AuditEvent
 from marketplace.payments.ledger.check import ledger_problems
 from procurement.demo import PATHS
 from procurement.models import (
@@ -51,6 +52,14 @@ def test_seeding_gives_every_end_state_and_twice_the_same_data(seeded):
     assert set(statuses) == {R.DRAFT, R.APPROVED, R.PUBLISHED, R.SUPPLIER_DECLINED, R.CANCELLED,
                              R.PRICE_AGREED, R.CONTRACTED, R.DELIVERED, R.ACCEPTED,
                              R.RECTIFICATION, R.TERMINATED, R.PAID}
+    # every move went through the request's state machine with its audit event
+    terminated = _demo_requests().get(status=R.TERMINATED)
+    actions = list(AuditEvent.objects.filter(
+        object_id=str(terminated.pk), action__startswith="procurement.request.")
+        .order_by("created_at", "seq").values_list("action", flat=True))
+    assert actions == [f"procurement.request.{step}" for step in (
+        "drafted", "approved", "published", "supplier_accepted", "price_agreed", "contracted",
+        "delivered", "rectification", "delivered", "terminated")]
     # the contracted ones are signed by both named, MFA-verified sides
     contracted = _demo_requests().filter(status=R.CONTRACTED).get()
     contract = Contract.objects.get(request=contracted)
