@@ -7,7 +7,7 @@ class ProcurementConfig(AppConfig):
 
     def ready(self):
         # register rules, audit codes, tasks and what follows the payments core
-        from procurement import navigation, receivers, rules, states, tasks  # noqa: F401
+        from procurement import demo, navigation, receivers, rules, states, tasks  # noqa: F401
 
         if apps.is_installed("search"):
             from procurement import search
