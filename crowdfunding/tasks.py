@@ -39,3 +39,11 @@ def update_notify_backers(update_id: int) -> int:
     from crowdfunding.services.notices import update_notify_backers as notify
 
     return notify(update_id=update_id)
+
+
+@app.task(name="crowdfunding.tasks.campaign_progress_push", ignore_result=True)
+def campaign_progress_push(campaign_id: int) -> bool:
+    """The trailing push of a coalesced window (``services.live``): the state now."""
+    from crowdfunding.services.live import campaign_progress_send
+
+    return campaign_progress_send(campaign_id=campaign_id)

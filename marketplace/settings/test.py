@@ -56,6 +56,9 @@ SECRET_KEY = "test-secret-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+# every committed change pushes its live progress at once (tests/crowdfunding/test_live.py
+# sets an interval to test the coalescing)
+CROWDFUNDING_PROGRESS_PUSH_INTERVAL = env.float("CROWDFUNDING_PROGRESS_PUSH_INTERVAL", default=0)
 CELERY_TASK_EAGER_PROPAGATES = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")
